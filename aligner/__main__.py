@@ -1,0 +1,5 @@
+"""``python -m aligner`` runs the CLI."""
+
+from aligner.cli import main
+
+main()

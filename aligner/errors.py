@@ -1,0 +1,79 @@
+"""The root error class and its subclasses; each builds the one-line message a user sees.
+
+Library code raises these and never prints or exits; ``cli.py`` is the single place that
+turns them into a message on stderr and an exit code (see ``ExitCode``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Process exit codes shared by every command."""
+
+    OK = 0
+    FINDINGS = 1  # findings at or above --fail-on, or failed units in a batch
+    USAGE = 2  # bad input, bad usage, or a missing model
+    INTERRUPTED = 130
+
+
+class AlignerError(Exception):
+    """Root of every error the package raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class InputError(AlignerError):
+    """A file the user named cannot be used as input."""
+
+    def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
+        super().__init__(path, reason, hint)
+        self.path = Path(path)
+        self.reason = reason
+        self.hint = hint
+
+    def __str__(self) -> str:
+        tail = f"; {self.hint}" if self.hint else ""
+        return f"{self.path}: {self.reason}{tail}"
+
+
+class ArticleFormatError(InputError):
+    """An article file is missing, empty, binary or not UTF-8."""
+
+
+class ModelUnavailableError(AlignerError):
+    """A translation model cannot be loaded (not cached, offline, or not installed)."""
+
+    def __init__(self, model_id: str, reason: str, hint: str) -> None:
+        super().__init__(model_id, reason, hint)
+        self.model_id = model_id
+        self.reason = reason
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"model {self.model_id}: {self.reason}; {self.hint}"
+
+
+class DependencyMissingError(AlignerError):
+    """An optional dependency is needed for the chosen option."""
+
+    def __init__(self, feature: str, install: str) -> None:
+        super().__init__(feature, install)
+        self.feature = feature
+        self.install = install
+
+    def __str__(self) -> str:
+        return f"{self.feature} needs an optional dependency; install it with: {self.install}"
+
+
+class UsageError(AlignerError):
+    """Options that cannot work together, or a value out of range."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
