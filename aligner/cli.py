@@ -74,7 +74,9 @@ def quotes(
         raise fail(error) from None
     for warning in parsed.warnings:
         typer.echo(f"aligner: warning: {article}: line {warning.line}: {warning.message}", err=True)
-    typer.echo(quotes_json(parsed, str(article)) if fmt is QuotesFormat.json else quotes_text(parsed), nl=False)
+    typer.echo(
+        quotes_json(parsed, str(article)) if fmt is QuotesFormat.json else quotes_text(parsed), nl=False
+    )
 
 
 def main() -> None:

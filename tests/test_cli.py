@@ -82,7 +82,9 @@ def test_quotes_json_on_seed(runner: CliRunner) -> None:
     doc = json.loads(result.stdout)
     assert doc["schema"] == "aligner.quotes/1"
     gold = json.loads((ROOT / "seeds" / "nk-soldier.gold.json").read_text())
-    assert [q["span"] for q in doc["quotes"] if q["kind"] == "direct"] == [g["en_span"] for g in gold["quotes"]]
+    assert [q["span"] for q in doc["quotes"] if q["kind"] == "direct"] == [
+        g["en_span"] for g in gold["quotes"]
+    ]
     assert [q["speaker"]["person"] for q in doc["quotes"]] == ["Ri", "Ri"]
 
 

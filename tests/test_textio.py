@@ -74,7 +74,9 @@ SAFE_NAME_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [c[1:] for c in SAFE_NAME_CASES], ids=[c[0] for c in SAFE_NAME_CASES])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [c[1:] for c in SAFE_NAME_CASES], ids=[c[0] for c in SAFE_NAME_CASES]
+)
 def test_safe_name(raw: str, expected: str) -> None:
     assert safe_name(raw) == expected
 
