@@ -75,6 +75,7 @@ class _Quantity:
     scale: float = 1.0
     percent: bool = False
     spelled: bool = False
+    high: float | None = None  # a range written as one word: 한두 (one or two)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class _Connector:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     quantity: re.Pattern[str]
-    parse: Callable[[re.Match[str]], _Quantity | None]
+    parse: Callable[[re.Match[str]], tuple[_Quantity, ...]]
     connectors: tuple[_Connector, ...]
 
 
@@ -127,19 +128,28 @@ _EN_W = (
     rf"|{_EN_T}\b|a(?=\s+(?:thousand|million|billion|trillion|dozen)\b))"
 )
 _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
-# One figure: "5,000", "3.5", "$1.2bn", "5 million", "five hundred thousand", "80 per cent".
+# One figure: "5,000", "3.5", "$1.2bn", "£11million", "five hundred thousand", "80 per cent",
+# or a clock time "7.55am" (hour and minutes, as "7:55" gives).
 _EN_QUANTITY = re.compile(
     rf"""(?:
-        (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
+        {_NOT_AFTER}(?P<clock>\d{{1,2}})\.(?P<minutes>[0-5]\d)(?=\s?[ap]\.?m\b)
+      | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
       | (?<![\w'’-])(?P<words>{_EN_W})
     )
-    (?P<scale>(?:\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)*)
+    (?P<scale>(?:\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)*)
     (?P<pct>\s?%|\s+per\s?cent\b|\s+percentage\s+points?\b)?""",
     re.IGNORECASE | re.VERBOSE,
 )
 # "one" is a pronoun, not a count, after these words or before "another": "no one", "this one".
 _EN_ONE_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each|some|the|this|that|which|last)\s+$", re.I)
 _EN_ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|by\s+one)\b", re.I)
+
+
+def _clock(match: re.Match[str]) -> tuple[_Quantity, ...]:
+    """Split a clock time written with a dot ("7.55am", uk "11.15") into hour and minutes,
+    the two numbers that "7:55" and "7시 55분" give."""
+    hour = _Quantity(match.start("clock"), match.end("clock"), float(match["clock"]))
+    return hour, _Quantity(match.start("minutes"), match.end("minutes"), float(match["minutes"]))
 
 
 def _scale_product(words: str) -> float:
@@ -169,7 +179,9 @@ def _is_pronoun_one(match: re.Match[str]) -> bool:
     return bool(_EN_ONE_PRONOUN_BEFORE.search(before) or _EN_ONE_PRONOUN_AFTER.match(text, match.end()))
 
 
-def _parse_en(match: re.Match[str]) -> _Quantity | None:
+def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
+    if match["clock"] is not None:
+        return _clock(match)
     if match["num"] is not None:
         number = float(match["num"].replace(",", ""))
         spelled = False
@@ -178,11 +190,11 @@ def _parse_en(match: re.Match[str]) -> _Quantity | None:
             scale *= _EN_ABBR[match["abbr"].lower()]
     else:
         if _is_pronoun_one(match):
-            return None
+            return ()
         number, spelled = _en_words_value(match["words"]), True
         scale = _scale_product(match["scale"])
     start = match.start("num") if match["num"] is not None else match.start()
-    return _Quantity(start, match.end(), number * scale, scale, bool(match["pct"]), spelled)
+    return (_Quantity(start, match.end(), number * scale, scale, bool(match["pct"]), spelled),)
 
 
 _EN_RULES = _Rules(
@@ -195,7 +207,229 @@ _EN_RULES = _Rules(
     ),
 )
 
-_RULES: dict[str, _Rules] = {"en": _EN_RULES}
+# --- Korean ------------------------------------------------------------------------------
+
+# Myriad-based units: "15만2000", "1만 2000", "2천만", "2백만", "3억", "5천" (CONVENTIONS §2.5).
+_KO_SMALL_UNITS = {"천": 1e3, "백": 1e2}
+_KO_BIG_UNITS = {"만": 1e4, "억": 1e8, "조": 1e12}
+_KO_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)|([천백만억조])")
+# Native numerals before a counter: "두 명" = 2, "석 달" = 3, "스물다섯 살" = 25, "한두 명" = 1-2.
+_KO_NATIVE_UNITS = {
+    "한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6, "일곱": 7,
+    "여덟": 8, "아홉": 9,
+}  # fmt: skip
+_KO_NATIVE_TENS = {
+    "열": 10, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80, "아흔": 90,
+}  # fmt: skip
+_KO_NATIVE_RANGES = {
+    "한두": (1, 2), "두세": (2, 3), "서너": (3, 4), "너덧": (4, 5), "네댓": (4, 5), "대여섯": (5, 6),
+    "예닐곱": (6, 7),
+}  # fmt: skip
+_KO_NATIVE = (
+    rf"(?:{'|'.join(_KO_NATIVE_RANGES)}|스무"
+    rf"|(?:{'|'.join(_KO_NATIVE_TENS)})?(?:{'|'.join(sorted(_KO_NATIVE_UNITS, key=len, reverse=True))})"
+    rf"|{'|'.join(_KO_NATIVE_TENS)})"
+)
+_KO_COUNTERS = (
+    "명|사람|분|개국|개월|개|달|살|마리|번|차례|가지|곳|군데|대|척|권|채|장|병|잔|시간|시|주일|주|해|"
+    "발|쌍|켤레|벌|그루|송이|통|끼|편|배|팀|가구|건|점"
+)
+# Glued to the numeral only these, since "세대" (generation), "열대" (tropical) and "한편"
+# (meanwhile) are words of their own.
+_KO_GLUED_COUNTERS = "명|사람|개|번|달|살|마리|차례|가지|곳|시간"
+# A counter must end the word or be followed by a particle: "두 명이" yes, "한 명확한" no.
+# "번째" makes an ordinal ("두 번째" = second), which is not a number here.
+_KO_AFTER_COUNTER = (
+    r"(?!째)(?:(?![가-힣])|[이가은는을를의에과와도만씩간쯤께로나뿐밖여]|으로|가량|정도|동안|부터|까지|남짓)"
+)
+_KO_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
+_KO_QUANTITY = re.compile(
+    rf"""(?:
+        {_NOT_AFTER}(?P<num>(?:{_KO_DIGITS}[천백만억조]+\s?)*{_KO_DIGITS}[천백만억조]*)
+      | (?<![가-힣])(?P<native>{_KO_NATIVE})
+        (?=\s(?:{_KO_COUNTERS}){_KO_AFTER_COUNTER}|(?:{_KO_GLUED_COUNTERS}){_KO_AFTER_COUNTER})
+    )
+    (?P<pct>\s?(?:%|퍼센트|프로(?![가-힣])))?""",
+    re.VERBOSE,
+)
+
+
+def _ko_figure_value(figure: str) -> tuple[float, float]:
+    """Return the value of "1만2000"-style figures and the scale of a lone leading number."""
+    total = section = lead = 0.0
+    current: float | None = None
+    numbers = 0
+    for digits, unit in _KO_FIGURE.findall(figure):
+        if digits:
+            current, numbers = float(digits.replace(",", "")), numbers + 1
+            lead = lead or current
+        elif unit in _KO_SMALL_UNITS:
+            section += (1.0 if current is None else current) * _KO_SMALL_UNITS[unit]
+            current = None
+        else:
+            section += 0.0 if current is None else current
+            total += (section or 1.0) * _KO_BIG_UNITS[unit]
+            section, current = 0.0, None
+    total += section + (current or 0.0)
+    return total, (total / lead if numbers == 1 and current is None and lead else 1.0)
+
+
+def _ko_native_value(word: str) -> tuple[float, float | None]:
+    if word in _KO_NATIVE_RANGES:
+        low, high = _KO_NATIVE_RANGES[word]
+        return float(low), float(high)
+    if word == "스무":
+        return 20.0, None
+    tens = next((t for t in _KO_NATIVE_TENS if word.startswith(t) and word != t), "")
+    rest = word[len(tens) :]
+    return float(
+        _KO_NATIVE_TENS.get(tens, 0) + _KO_NATIVE_UNITS.get(rest, _KO_NATIVE_TENS.get(rest, 0))
+    ), None
+
+
+def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
+    percent = bool(match["pct"])
+    if match["native"] is not None:
+        low, high = _ko_native_value(match["native"])
+        return (_Quantity(match.start(), match.end(), low, percent=percent, spelled=True, high=high),)
+    figure = match["num"].rstrip()
+    value, scale = _ko_figure_value(figure)
+    after = match.string[match.end("num") : match.end("num") + 1]
+    if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
+        return ()  # "1월" is January, which English writes as a word
+    return (_Quantity(match.start(), match.end(), value, scale, percent),)
+
+
+_KO_RULES = _Rules(_KO_QUANTITY, _parse_ko, (_Connector(_DASH),))
+
+# --- Ukrainian ---------------------------------------------------------------------------
+
+_APOSTROPHES = "'’ʼ"
+_UK_ENDINGS = ("ь", "и", "ьох", "ьом", "ьма", "ьома")
+_UK_WORDS: dict[str, int] = {
+    "один": 1, "одна": 1, "одне": 1, "одно": 1, "одного": 1, "одної": 1, "одній": 1, "одному": 1,
+    "одним": 1, "одною": 1, "одну": 1,
+    "два": 2, "дві": 2, "двох": 2, "двом": 2, "двома": 2,
+    "три": 3, "трьох": 3, "трьом": 3, "трьома": 3,
+    "чотири": 4, "чотирьох": 4, "чотирьом": 4, "чотирма": 4,
+    "шість": 6, "шести": 6, "шістьох": 6, "шістьом": 6, "шістьма": 6, "шістьома": 6,
+    "сім": 7, "семи": 7, "сімох": 7, "сімом": 7, "сьома": 7, "сімома": 7,
+    "вісім": 8, "восьми": 8, "вісьмох": 8, "вісьмом": 8, "вісьма": 8, "вісьмома": 8,
+    "сорок": 40, "сорока": 40, "дев'яносто": 90, "дев'яноста": 90, "сто": 100, "ста": 100,
+    "двісті": 200, "двохсот": 200, "триста": 300, "трьохсот": 300, "чотириста": 400,
+    "чотирьохсот": 400, "п'ятсот": 500, "п'ятисот": 500, "шістсот": 600, "шестисот": 600,
+    "сімсот": 700, "семисот": 700, "вісімсот": 800, "восьмисот": 800, "дев'ятсот": 900,
+    "дев'ятисот": 900,
+}  # fmt: skip
+# Stems that take the -ь/-и/-ьох/-ьом/-ьма/-ьома endings: "п'ять", "п'яти", "п'ятьма".
+_UK_STEMS = {
+    "п'ят": 5, "дев'ят": 9, "десят": 10, "одинадцят": 11, "дванадцят": 12, "тринадцят": 13,
+    "чотирнадцят": 14, "п'ятнадцят": 15, "шістнадцят": 16, "сімнадцят": 17, "вісімнадцят": 18,
+    "дев'ятнадцят": 19, "двадцят": 20, "тридцят": 30, "п'ятдесят": 50, "шістдесят": 60,
+    "сімдесят": 70, "вісімдесят": 80,
+}  # fmt: skip
+_UK_WORDS.update({stem + end: value for stem, value in _UK_STEMS.items() for end in _UK_ENDINGS})
+_UK_WORDS.update({"п'ятдесят": 50, "шістдесят": 60, "сімдесят": 70, "вісімдесят": 80})
+
+
+def _uk_alternation(values: range) -> str:
+    words = sorted((w for w, v in _UK_WORDS.items() if v in values), key=len, reverse=True)
+    return "|".join(w.replace("'", f"[{_APOSTROPHES}]") for w in words)
+
+
+_UK_B = rf"(?![\w{_APOSTROPHES}])"  # end of a Cyrillic word; the apostrophe is part of a word
+_UK_H, _UK_T, _UK_U = (_uk_alternation(r) for r in (range(100, 1000), range(20, 100), range(1, 20)))
+# "двісті двадцять п'ять", "двадцять п'ять", "двох".
+_UK_W = (
+    rf"(?:(?:{_UK_H}){_UK_B}(?:\s+(?:{_UK_T}){_UK_B})?(?:\s+(?:{_UK_U}){_UK_B})?"
+    rf"|(?:{_UK_T}){_UK_B}(?:\s+(?:{_UK_U}){_UK_B})?|(?:{_UK_U}){_UK_B})"
+)
+# "двадцять сьомого" (27th) is an ordinal; the cardinal "двадцять" in it is no number.
+_UK_NOT_ORDINAL = (
+    r"(?!\s+(?:перш|друг|трет|четверт|п['’ʼ]ят|шост|сьом|восьм|дев['’ʼ]ят|десят)"
+    rf"(?:ий|ій|а|я|е|є|ого|ього|ому|ьому|ої|ьої|им|ім|их|іх|ими|іми|у|ю){_UK_B})"
+)
+_UK_SCALES = {
+    "тис": 1e3,
+    "млн": 1e6,
+    "мільйон": 1e6,
+    "млрд": 1e9,
+    "мільярд": 1e9,
+    "трлн": 1e12,
+    "трильйон": 1e12,
+}
+_UK_SCALE = r"(?:тис(?:яч\w*|\.|(?!\w))|млн\.?|мільйон\w*|млрд\.?|мільярд\w*|трлн\.?|трильйон\w*)"
+_UK_SPACES = " \u00a0\u202f\u2009"
+# "5 000" (space, no-break or narrow no-break space), "5,000" (English style), "12,5", "3000".
+_UK_DIGITS = (
+    rf"(?:\d{{1,3}}(?:[{_UK_SPACES}]\d{{3}})+(?!\d)|[1-9]\d{{0,2}}(?:,\d{{3}})+(?!\d)|\d+)(?:[.,]\d+)?(?!\d)"
+)
+_UK_QUANTITY = re.compile(
+    rf"""(?:
+        {_NOT_AFTER}(?P<clock>[01]?\d|2[0-3])\.(?P<minutes>[0-5]\d)(?![\d.,]?\d)
+      | {_NOT_AFTER}(?P<num>{_UK_DIGITS})
+      | (?<![\w{_APOSTROPHES}])(?P<words>{_UK_W}){_UK_NOT_ORDINAL}
+      | (?<![\w{_APOSTROPHES}])(?P<lone>тисяч[ауе]ю?|мільйона?|мільярда?){_UK_B}
+    )
+    (?P<scale>\s?{_UK_SCALE})?
+    (?P<pct>\s?%|\s+відсот\w*|\s+процент\w*)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Reciprocal "one another" is no count: "один одного", "одне одному", "одна одну".
+_UK_RECIPROCAL_AFTER = re.compile(r"\s+(?:з\s+|до\s+|на\s+|про\s+)?одн", re.IGNORECASE)
+_UK_RECIPROCAL_BEFORE = re.compile(r"(?<!\w)од(?:ин|на|не|ні)\s+(?:з\s+|до\s+|на\s+|про\s+)?$", re.IGNORECASE)
+
+
+def _uk_number(digits: str) -> float:
+    plain = digits.translate({ord(c): None for c in _UK_SPACES})
+    if re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+", plain):
+        return float(plain.replace(",", ""))
+    return float(plain.replace(",", "."))
+
+
+def _uk_scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    stem = word.strip().lower().rstrip(".")
+    return next(v for k, v in _UK_SCALES.items() if stem.startswith(k))
+
+
+def _uk_reciprocal(match: re.Match[str]) -> bool:
+    text, start = match.string, match.start()
+    before = _UK_RECIPROCAL_BEFORE.search(text, max(0, start - 12), start)
+    return bool(before or _UK_RECIPROCAL_AFTER.match(text, match.end()))
+
+
+def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
+    scale = _uk_scale(match["scale"])
+    percent = bool(match["pct"])
+    if match["clock"] is not None:
+        return _clock(match)
+    if match["num"] is not None:
+        return (_Quantity(match.start(), match.end(), _uk_number(match["num"]) * scale, scale, percent),)
+    if match["lone"] is not None:
+        value = _uk_scale(match["lone"])
+        return (_Quantity(match.start(), match.end(), value, spelled=True, percent=percent),)
+    words = match["words"].lower()
+    for mark in _APOSTROPHES[1:]:
+        words = words.replace(mark, "'")
+    value = float(sum(_UK_WORDS[w] for w in words.split()))
+    if value == 1 and not match["scale"] and _uk_reciprocal(match):
+        return ()
+    return (_Quantity(match.start(), match.end(), value * scale, scale, percent, spelled=True),)
+
+
+_UK_RULES = _Rules(
+    _UK_QUANTITY,
+    _parse_uk,
+    (
+        _Connector(_DASH),
+        _Connector(re.compile(r"\s+до\s+", re.I), re.compile(r"(?<!\w)(?:від|з|із|зі)\s+$", re.I)),
+        _Connector(re.compile(r"\s+(?:і|й|та)\s+", re.I), re.compile(r"(?<!\w)між\s+$", re.I)),
+    ),
+)
+
+_RULES: dict[str, _Rules] = {"en": _EN_RULES, "ko": _KO_RULES, "uk": _UK_RULES}
 
 
 # --- scanning and ranges ---------------------------------------------------------------
@@ -219,7 +453,7 @@ def find_numbers(text: str, lang: str, span: Span | None = None) -> tuple[Number
     if rules is None:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(_RULES)}")
     start, end = (0, len(text)) if span is None else (span.start, min(span.end, len(text)))
-    quantities = [q for m in rules.quantity.finditer(text, start, end) if (q := rules.parse(m)) is not None]
+    quantities = [q for m in rules.quantity.finditer(text, start, end) for q in rules.parse(m)]
     return tuple(_join_ranges(text, quantities, rules.connectors))
 
 
@@ -231,17 +465,23 @@ def _join_ranges(
     while i < len(quantities):
         first = quantities[i]
         second = quantities[i + 1] if i + 1 < len(quantities) else None
-        if second is not None and _connected(text, first, second, connectors):
+        if (
+            second is not None
+            and first.high is None
+            and second.high is None
+            and _connected(text, first, second, connectors)
+        ):
             mentions.append(_range_mention(first, second))
             i += 2
         else:
-            mentions.append(
-                NumberMention(
-                    Span(first.start, first.end), (first.value,), first.percent, False, first.spelled
-                )
-            )
+            mentions.append(_single_mention(first))
             i += 1
     return mentions
+
+
+def _single_mention(q: _Quantity) -> NumberMention:
+    values = (q.value,) if q.high is None else (q.value, q.high)
+    return NumberMention(Span(q.start, q.end), values, q.percent, q.high is not None, q.spelled)
 
 
 def _connected(text: str, first: _Quantity, second: _Quantity, connectors: tuple[_Connector, ...]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aligner.numbers import NumberMention, compare_numbers, find_numbers
@@ -54,6 +56,107 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, tuple[float, ...], bool, b
     ("en-vague-plural", "en", "hundreds of people, thousands more", []),
     ("en-ordinal-word", "en", "the first and second day", []),
     ("en-article-a", "en", "a soldier", []),
+    ("en-glued-scale", "en", "a £11million deal", [("11million", (11e6,), False, False)]),
+    ("en-clock-dot", "en", "found at 7.55am", [("7", (7,), False, False), ("55", (55,), False, False)]),
+    ("en-clock-colon", "en", "at 7:55", [("7", (7,), False, False), ("55", (55,), False, False)]),
+    # Korean: CONVENTIONS.md §2.5 and the seed translation (seeds/nk-soldier.ko.txt).
+    ("ko-grouped-counter", "ko", "5,000명이 숨졌다", [("5,000", (5000,), False, False)]),
+    ("ko-plain", "ko", "5000명", [("5000", (5000,), False, False)]),
+    ("ko-cheon", "ko", "사망자 5천 명", [("5천", (5000,), False, False)]),
+    ("ko-man-glued", "ko", "1만1000명", [("1만1000", (11000,), False, False)]),
+    ("ko-man-spaced", "ko", "1만 1000명", [("1만 1000", (11000,), False, False)]),
+    ("ko-man-152000", "ko", "15만2000명", [("15만2000", (152000,), False, False)]),
+    ("ko-eok", "ko", "3억 달러", [("3억", (3e8,), False, False)]),
+    ("ko-baekman", "ko", "2백만 명", [("2백만", (2e6,), False, False)]),
+    ("ko-cheonman", "ko", "2천만 명", [("2천만", (2e7,), False, False)]),
+    ("ko-eok-cheonman", "ko", "1억2천만", [("1억2천만", (1.2e8,), False, False)]),
+    ("ko-decimal-man", "ko", "1.5만 명", [("1.5만", (15000,), False, False)]),
+    ("ko-percent", "ko", "80% 확신", [("80%", (80,), True, False)]),
+    ("ko-percent-word", "ko", "80퍼센트", [("80퍼센트", (80,), True, False)]),
+    ("ko-percent-word-spaced", "ko", "80 퍼센트", [("80 퍼센트", (80,), True, False)]),
+    ("ko-range-tilde", "ko", "(63~65명)", [("63~65", (63, 65), False, True)]),
+    ("ko-range-endash", "ko", "63–65명", [("63–65", (63, 65), False, True)]),
+    ("ko-range-grouped", "ko", "11,000~12,000명", [("11,000~12,000", (11000, 12000), False, True)]),
+    ("ko-range-man", "ko", "1만2000~1만5000여 명", [("1만2000~1만5000", (12000, 15000), False, True)]),
+    ("ko-range-scale-once", "ko", "5~6만 명", [("5~6만", (5e4, 6e4), False, True)]),
+    ("ko-range-percent", "ko", "63~65%의", [("63~65%", (63, 65), True, True)]),
+    ("ko-native-two", "ko", "두 명이 다쳤다", [("두", (2,), False, False)]),
+    ("ko-native-three", "ko", "세 명", [("세", (3,), False, False)]),
+    ("ko-native-seok", "ko", "석 달 동안", [("석", (3,), False, False)]),
+    ("ko-native-one", "ko", "병사 중 한 명이", [("한", (1,), False, False)]),
+    ("ko-native-glued", "ko", "두명", [("두", (2,), False, False)]),
+    ("ko-native-compound", "ko", "스물다섯 살", [("스물다섯", (25,), False, False)]),
+    ("ko-native-twelve", "ko", "열두 명", [("열두", (12,), False, False)]),
+    ("ko-native-range", "ko", "한두 명", [("한두", (1, 2), False, True)]),
+    ("ko-native-hours", "ko", "두 시간", [("두", (2,), False, False)]),
+    ("ko-not-counter", "ko", "한 명확한 증거, 한 남성, 한 번역가", []),
+    ("ko-glued-words", "ko", "세대 갈등, 열대 폭풍, 한편", []),
+    ("ko-adjective-han", "ko", "충분한 시간", []),
+    ("ko-ordinal", "ko", "두 번째 병사", []),
+    ("ko-month-skipped", "ko", "1월 5일", [("5", (5,), False, False)]),
+    ("ko-months-counted", "ko", "3개월", [("3", (3,), False, False)]),
+    ("ko-covid", "ko", "코로나19 사태", [("19", (19,), False, False)]),
+    ("ko-year", "ko", "2019년", [("2019", (2019,), False, False)]),
+    ("ko-id-skipped", "ko", "G7 정상", []),
+    # Ukrainian: CONVENTIONS.md §2.5, seeds/nk-soldier.uk.txt and ntrex-dev forms ("26 750", "7,62").
+    ("uk-space-group", "uk", "5 000 осіб", [("5 000", (5000,), False, False)]),
+    ("uk-nbsp-group", "uk", "5\u00a0000 осіб", [("5\u00a0000", (5000,), False, False)]),
+    ("uk-narrow-nbsp-group", "uk", "5\u202f000 осіб", [("5\u202f000", (5000,), False, False)]),
+    ("uk-millions-group", "uk", "1 200 000", [("1 200 000", (1.2e6,), False, False)]),
+    ("uk-plain", "uk", "5000 осіб", [("5000", (5000,), False, False)]),
+    ("uk-english-group", "uk", "11,000 осіб", [("11,000", (11000,), False, False)]),
+    ("uk-decimal-comma", "uk", "12,5 бала", [("12,5", (12.5,), False, False)]),
+    ("uk-decimal-zero", "uk", "0,125", [("0,125", (0.125,), False, False)]),
+    (
+        "uk-year-not-grouped",
+        "uk",
+        "у 2019 році 300 людей",
+        [("2019", (2019,), False, False), ("300", (300,), False, False)],
+    ),
+    ("uk-percent", "uk", "на 80%", [("80%", (80,), True, False)]),
+    ("uk-percent-spaced", "uk", "на 80 %", [("80 %", (80,), True, False)]),
+    ("uk-percent-word", "uk", "80 відсотків", [("80 відсотків", (80,), True, False)]),
+    ("uk-range-endash", "uk", "(приблизно 63–65)", [("63–65", (63, 65), False, True)]),
+    (
+        "uk-range-vid-do",
+        "uk",
+        "від 11 000 до 12 000 солдатів",
+        [("11 000 до 12 000", (11000, 12000), False, True)],
+    ),
+    ("uk-range-mizh", "uk", "між 5 і 6", [("5 і 6", (5, 6), False, True)]),
+    (
+        "uk-do-not-range",
+        "uk",
+        "7,62 до 15,24 см",
+        [("7,62", (7.62,), False, False), ("15,24", (15.24,), False, False)],
+    ),
+    ("uk-tys", "uk", "5 тис. осіб", [("5 тис.", (5000,), False, False)]),
+    ("uk-mln-decimal", "uk", "1,2 млн", [("1,2 млн", (1.2e6,), False, False)]),
+    ("uk-mlrd", "uk", "3 млрд доларів", [("3 млрд", (3e9,), False, False)]),
+    ("uk-milyoniv", "uk", "11 мільйонів", [("11 мільйонів", (11e6,), False, False)]),
+    ("uk-range-scale-once", "uk", "5–6 тис.", [("5–6 тис.", (5000, 6000), False, True)]),
+    ("uk-tysk-not-scale", "uk", "5 тиск", [("5", (5,), False, False)]),
+    ("uk-word-odyn", "uk", "один із солдатів", [("один", (1,), False, False)]),
+    ("uk-word-dvi", "uk", "Дві жінки", [("Дві", (2,), False, False)]),
+    ("uk-word-dvoh", "uk", "двох полонених", [("двох", (2,), False, False)]),
+    ("uk-word-trom", "uk", "трьом", [("трьом", (3,), False, False)]),
+    (
+        "uk-word-apostrophe",
+        "uk",
+        "п’ять і п'яти і пʼятьма",
+        [("п’ять", (5,), False, False), ("п'яти", (5,), False, False), ("пʼятьма", (5,), False, False)],
+    ),
+    ("uk-word-compound", "uk", "двадцять п'ять", [("двадцять п'ять", (25,), False, False)]),
+    ("uk-word-hundreds", "uk", "двісті двадцять п'ять", [("двісті двадцять п'ять", (225,), False, False)]),
+    ("uk-word-scale", "uk", "дві тисячі", [("дві тисячі", (2000,), False, False)]),
+    ("uk-lone-thousand", "uk", "тисяча людей", [("тисяча", (1000,), False, False)]),
+    ("uk-vague-plural", "uk", "тисячі людей, сотні", []),
+    ("uk-reciprocal", "uk", "один одного, одна одну", []),
+    ("uk-family-not-seven", "uk", "сім'я", []),
+    ("uk-ordinal-digits", "uk", "6-го листопада", [("6", (6,), False, False)]),
+    ("uk-ordinal-word", "uk", "другий день", []),
+    ("uk-compound-ordinal", "uk", "двадцять сьомого вересня", []),
+    ("uk-clock-dot", "uk", "об 11.15", [("11", (11,), False, False), ("15", (15,), False, False)]),
 ]
 
 
@@ -97,6 +200,26 @@ COMPARE_CASES: list[tuple[str, tuple[str, str], tuple[str, str], tuple[float, ..
     ("dropped", ("en", "80% and 5"), ("en", "80%"), (5.0,), ()),
     ("multiset", ("en", "5 and 5"), ("en", "5"), (5.0,), ()),
     ("float-rounding", ("en", "1.2 million"), ("en", "1,200,000"), (), ()),
+    # The equalities the checker relies on (task brief; CONVENTIONS.md §2.5).
+    ("5000-ko-cheon", ("en", "5,000"), ("ko", "5천 명"), (), ()),
+    ("5000-ko-grouped", ("en", "5,000"), ("ko", "5,000명"), (), ()),
+    ("5000-uk-space", ("en", "5,000"), ("uk", "5 000"), (), ()),
+    ("5000-uk-tys", ("en", "5,000"), ("uk", "5 тис."), (), ()),
+    ("11000-ko-man", ("en", "11,000"), ("ko", "1만1000"), (), ()),
+    ("11000-ko-man-spaced", ("en", "11,000"), ("ko", "1만 1000"), (), ()),
+    ("80pct-ko", ("en", "80%"), ("ko", "80퍼센트"), (), ()),
+    ("80pct-uk", ("en", "80%"), ("uk", "80 %"), (), ()),
+    ("80pct-uk-word", ("en", "80 percent"), ("uk", "80 відсотків"), (), ()),
+    ("range-ko", ("en", "63 to 65"), ("ko", "63~65명"), (), ()),
+    ("range-uk", ("en", "63 to 65"), ("uk", "63–65"), (), ()),
+    ("between-ko", ("en", "between 11,000 and 12,000"), ("ko", "11,000~12,000명"), (), ()),
+    ("between-uk", ("en", "between 11,000 and 12,000"), ("uk", "від 11 000 до 12 000"), (), ()),
+    ("million-ko", ("en", "1.2 million"), ("ko", "120만"), (), ()),
+    ("million-uk", ("en", "1.2 million"), ("uk", "1,2 млн"), (), ()),
+    ("words-ko", ("en", "two soldiers"), ("ko", "병사 두 명"), (), ()),
+    ("words-uk", ("en", "two soldiers"), ("uk", "двох солдатів"), (), ()),
+    ("altered-ko", ("en", "63 to 65"), ("ko", "53~65명"), (63.0,), (53.0,)),
+    ("altered-uk", ("en", "5,000"), ("uk", "500"), (5000.0,), (500.0,)),
     ("spelled-one-slack", ("en", "one of them said 5"), ("en", "5"), (), ()),
     ("digit-one-reported", ("en", "1 of them said 5"), ("en", "5"), (1.0,), ()),
 ]
@@ -118,3 +241,20 @@ def test_compare_numbers(
 def test_compare_without_slack_reports_spelled_one() -> None:
     diff = compare_numbers(_mentions("one said", "en"), (), spelled_slack=0)
     assert diff.missing == (1.0,)
+
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_seed_translation_keeps_every_number(lang: str) -> None:
+    # seeds/nk-soldier.*.txt are line-aligned human translations that keep every figure
+    # (63 to 65, 80%, 5,000, between 11,000 and 12,000, two, three).
+    en_lines = (SEEDS / "nk-soldier.en.txt").read_text(encoding="utf-8").splitlines()
+    lines = (SEEDS / f"nk-soldier.{lang}.txt").read_text(encoding="utf-8").splitlines()
+    diffs = [
+        compare_numbers(find_numbers(e, "en"), find_numbers(t, lang))
+        for e, t in zip(en_lines, lines, strict=True)
+    ]
+    assert [d for d in diffs if not d.ok] == []
+    assert sum(len(find_numbers(t, lang)) for t in lines) >= 7
