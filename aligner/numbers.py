@@ -131,7 +131,8 @@ _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
 # One figure: "5,000", "3.5", "$1.2bn", "£11million", "five hundred thousand", "80 per cent",
 # or a clock time "7.55am" (hour and minutes, as "7:55" gives).
 _EN_QUANTITY = re.compile(
-    rf"""(?:
+    rf"""(?=[\d$£€¥aefnostw])  # cheap first-character filter: a digit, a sign or a number word
+    (?:
         {_NOT_AFTER}(?P<clock>\d{{1,2}})\.(?P<minutes>[0-5]\d)(?=\s?[ap]\.?m\b)
       | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
       | (?<![\w'’-])(?P<words>{_EN_W})
@@ -245,7 +246,8 @@ _KO_AFTER_COUNTER = (
 _KO_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
 _KO_QUANTITY = re.compile(
     rf"""(?:
-        {_NOT_AFTER}(?P<num>(?:{_KO_DIGITS}[천백만억조]+\s?)*{_KO_DIGITS}[천백만억조]*)
+        (?:(?<=오전)|(?<=오후))\s?(?P<clock>[01]?\d|2[0-3])[.:](?P<minutes>[0-5]\d)(?!\d)
+      | {_NOT_AFTER}(?P<num>(?:{_KO_DIGITS}[천백만억조]+\s?)*{_KO_DIGITS}[천백만억조]*)
       | (?<![가-힣])(?P<native>{_KO_NATIVE})
         (?=\s(?:{_KO_COUNTERS}){_KO_AFTER_COUNTER}|(?:{_KO_GLUED_COUNTERS}){_KO_AFTER_COUNTER})
     )
@@ -288,6 +290,8 @@ def _ko_native_value(word: str) -> tuple[float, float | None]:
 
 
 def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
+    if match["clock"] is not None:
+        return _clock(match)
     percent = bool(match["pct"])
     if match["native"] is not None:
         low, high = _ko_native_value(match["native"])
@@ -332,9 +336,35 @@ _UK_WORDS.update({stem + end: value for stem, value in _UK_STEMS.items() for end
 _UK_WORDS.update({"п'ятдесят": 50, "шістдесят": 60, "сімдесят": 70, "вісімдесят": 80})
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """Return a prefix-factored alternation of ``words``: ``re`` tries a flat alternation of
+    hundreds of word forms branch by branch at every position, a trie in one pass."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: _Trie) -> str:
+    branches = [
+        (f"[{_APOSTROPHES}]" if char == "'" else re.escape(char)) + _trie_node(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body
+
+
 def _uk_alternation(values: range) -> str:
-    words = sorted((w for w, v in _UK_WORDS.items() if v in values), key=len, reverse=True)
-    return "|".join(w.replace("'", f"[{_APOSTROPHES}]") for w in words)
+    return _trie_pattern([w for w, v in _UK_WORDS.items() if v in values])
 
 
 _UK_B = rf"(?![\w{_APOSTROPHES}])"  # end of a Cyrillic word; the apostrophe is part of a word
@@ -365,7 +395,8 @@ _UK_DIGITS = (
     rf"(?:\d{{1,3}}(?:[{_UK_SPACES}]\d{{3}})+(?!\d)|[1-9]\d{{0,2}}(?:,\d{{3}})+(?!\d)|\d+)(?:[.,]\d+)?(?!\d)"
 )
 _UK_QUANTITY = re.compile(
-    rf"""(?:
+    rf"""(?=[\dвдмопстч])  # cheap first-character filter: a digit or a number word
+    (?:
         {_NOT_AFTER}(?P<clock>[01]?\d|2[0-3])\.(?P<minutes>[0-5]\d)(?![\d.,]?\d)
       | {_NOT_AFTER}(?P<num>{_UK_DIGITS})
       | (?<![\w{_APOSTROPHES}])(?P<words>{_UK_W}){_UK_NOT_ORDINAL}

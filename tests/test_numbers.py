@@ -96,6 +96,7 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, tuple[float, ...], bool, b
     ("ko-month-skipped", "ko", "1월 5일", [("5", (5,), False, False)]),
     ("ko-months-counted", "ko", "3개월", [("3", (3,), False, False)]),
     ("ko-covid", "ko", "코로나19 사태", [("19", (19,), False, False)]),
+    ("ko-clock-dot", "ko", "오후 5.30에", [("5", (5,), False, False), ("30", (30,), False, False)]),
     ("ko-year", "ko", "2019년", [("2019", (2019,), False, False)]),
     ("ko-id-skipped", "ko", "G7 정상", []),
     # Ukrainian: CONVENTIONS.md §2.5, seeds/nk-soldier.uk.txt and ntrex-dev forms ("26 750", "7,62").
