@@ -1,0 +1,325 @@
+"""Tokens, names and the noun phrase that says who speaks, for the English article parser.
+
+A small, explainable grammar instead of a tagger: a name is a run of capitalised words
+(titles such as "Mr." or "Business Secretary" are stripped off the front; "of" joins only
+after a title or an organisation word: "Ministry of Security"); a speaker phrase is one
+comma-separated segment of the words before a speech verb (or after it, when inverted:
+'said Aulia Arriani, a spokesperson'), and its head is a name, a pronoun, or a short
+descriptive phrase ("one woman", "a government spokesperson").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aligner.spans import Span
+
+# A word (with inner apostrophes, hyphens, dots) or one punctuation character:
+# "Korea's" "U.S" "." "Jong-un" "weather.com" "3.5" "(" "NIS" ")".
+_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]")
+# A name introduced in narration: 'identified by his last name Ri', 'known only as Kim'.
+_INTRO = re.compile(
+    r"\b(?:identified (?:only )?(?:by (?P<pron>his|her|their) (?:last |first |family |sur)?name|as)"
+    r"|(?:named|known (?:only )?as))\s+(?=[A-Z])"
+)
+# A web site used as a source: 'weather.com', 'bbc.co.uk'.
+_DOMAIN = re.compile(r"\w[\w-]*\.(?:com|org|net|gov|edu|co\.uk|io)")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+NAME, PRONOUN, DESCRIPTIVE = "name", "pronoun", "descriptive"
+PRONOUNS = _words("he she they it we i you")
+# Titles and roles stripped from the front of a name ("Russian Energy Minister Aleksandr Novak").
+TITLES = _words(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father fr sister brother "
+    "president vice prime minister secretary senator sen rep representative congressman congresswoman "
+    "gov governor mayor judge justice chancellor general gen colonel col lieutenant lt sergeant sgt "
+    "captain capt commander cmdr admiral adm major maj marshal officer chief director manager chairman "
+    "chairwoman chair commissioner ambassador spokesman spokeswoman spokesperson king queen prince "
+    "princess pope leader coach deputy attorney foreign defence defense interior finance energy health "
+    "business home trade labor labour education transport state dean pastor bishop archbishop cardinal "
+    "rabbi imam sheikh detective inspector superintendent constable sheriff lawyer ceo chancellor"
+)
+_MALE, _FEMALE = (
+    _words("mr sir lord father brother king prince"),
+    _words("mrs ms miss dame lady sister queen princess"),
+)
+# Words that mark a name as an organisation rather than a person.
+ORG_WORDS = _words(
+    "service center centre ministry department agency office committee council party union association "
+    "institute institution university college school bank company corporation corp inc ltd group news "
+    "times post journal herald tribune telegraph press police army navy forces force cross house "
+    "government commission board court network organization organisation foundation federation fund "
+    "authority administration bureau club team league command monitor reuters bloomberg hospital "
+    "church parliament congress senate assembly republic kingdom media tv radio"
+)
+# Capitalised words that never start a name, mostly because a sentence starts with them.
+_CAP_FUNCTION = _words(
+    "The A An This That These Those He She It They We I You His Her Its Their Our My Your In On At For "
+    "From By With To Of And But Or So If When While As After Before Since Meanwhile However Also Then "
+    "Last Next Earlier Later According Despite Although Though Yet Still Now Today Yesterday Tomorrow "
+    "Tonight There Here What Who Why How Where Which Another One Some Many Most All Both Each Every No "
+    "Not Such Other Asked Speaking Like During Under Over Against Among Between Through Instead Even "
+    "Just Only Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "June July August September October November December"
+)
+PREPOSITIONS = _words(
+    "of from by with in on at for to about into onto over under after before during since without "
+    "within between among against through across toward towards upon via like near than as per amid "
+    "despite following including outside inside"
+)
+AUX = _words(
+    "is are was were be been being has have had will would shall should can could may might must do does did"
+)
+_ADVERBS = _words(
+    "also even then later previously reportedly once recently repeatedly earlier further again initially "
+    "finally just only still now already never not too first"
+)
+_SEGMENT_SKIP = PREPOSITIONS | _words(
+    "meanwhile however now nowadays today yesterday tonight later earlier instead therefore moreover "
+    "still yet then again here there overall indeed nevertheless thus who whom whose which where when "
+    "while although though because if whether identified asked speaking"
+)
+_CONJUNCTIONS = _words("and but or so")
+CLAUSE_BOUNDARIES = _words("that because while although though whereas but if when whether where ;")
+_NP_STOPS = PREPOSITIONS | AUX | _words("who whom whose which that and or but said says")
+_DETERMINERS = _words(
+    "a an the one another some several many his her their its our my your this these those every each "
+    "any no someone somebody everyone nobody two three four five"
+)
+_TIME_WORDS = _words(
+    "week weeks month months year years day days morning afternoon evening night weekend time"
+)
+_PARTICLES = _words("de van von bin al da del la le der den di du ibn of")
+_ABBREVIATED = _words("mr mrs ms dr prof rev sen rep gov gen col lt sgt capt st jr sr")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word or punctuation character of a paragraph; ``low`` is its lower case."""
+
+    start: int
+    end: int
+    text: str
+    low: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A speaker phrase: a name (titles off), a pronoun, or a short description."""
+
+    span: Span
+    kind: str  # NAME | PRONOUN | DESCRIPTIVE
+    name: tuple[str, ...] = ()  # the name's words, for NAME
+    org: bool = False
+    gender: str = ""  # "m", "f" or unknown
+
+
+def tokenize(text: str, span: Span) -> list[Token]:
+    """Return the tokens of ``text`` under ``span`` (see ``_TOKEN``)."""
+    return [
+        Token(m.start(), m.end(), m.group(), m.group().lower())
+        for m in _TOKEN.finditer(text, span.start, span.end)
+    ]
+
+
+def find_intros(text: str) -> dict[int, str]:
+    """Return the offsets where an introduced name starts, with its gender ("m", "f" or "")."""
+    gender = {"his": "m", "her": "f"}
+    return {m.end(): gender.get(m.group("pron") or "", "") for m in _INTRO.finditer(text)}
+
+
+def is_word(token: Token) -> bool:
+    """Return True for a word token (not punctuation)."""
+    return token.text[0].isalnum() or token.text[0] == "_"
+
+
+def _is_name_word(token: Token) -> bool:
+    if _DOMAIN.fullmatch(token.text):
+        return True
+    return token.text[0].isupper() and token.text not in _CAP_FUNCTION
+
+
+def _dot_allowed(token: Token) -> bool:
+    """A full stop may stay inside a name after 'Mr', an initial 'J' or an acronym 'U.S'."""
+    return token.low in _ABBREVIATED or (len(token.text) == 1 and token.text.isupper()) or "." in token.text
+
+
+def name_run(tokens: Sequence[Token], i: int, hi: int) -> int:
+    """Return the end of the name run starting at ``tokens[i]`` (``i`` itself if none)."""
+    j = i
+    while j < hi:
+        token = tokens[j]
+        if _is_name_word(token) or (token.text == "." and j > i and _dot_allowed(tokens[j - 1])):
+            j += 1
+        elif token.low in _PARTICLES and j > i and j + 1 < hi and _is_name_word(tokens[j + 1]):
+            if token.low == "of" and tokens[j - 1].low not in TITLES | ORG_WORDS:
+                break
+            j += 1
+        else:
+            break
+    while j > i and (tokens[j - 1].text == "." or tokens[j - 1].low in _PARTICLES):
+        j -= 1
+    acronym = j + 2 < hi and tokens[j].text == "(" and tokens[j + 2].text == ")"
+    if acronym and tokens[j + 1].text.isupper() and j > i:
+        j += 3  # 'National Intelligence Service (NIS)'
+    return j
+
+
+def name_mention(tokens: Sequence[Token], i: int, j: int, gender: str = "") -> Mention:
+    """Make a mention of the run ``tokens[i:j]``, titles stripped off its front."""
+    start = i
+    org = any(t.low in ORG_WORDS for t in tokens[i:j])
+    for k in range(i, j - 1):
+        if (
+            not org
+            and tokens[k].low in TITLES
+            and any(_is_name_word(t) and t.low not in TITLES for t in tokens[k + 1 : j])
+        ):
+            start = k + 1
+    while start < j and not is_word(tokens[start]):
+        start += 1
+    if start >= j:
+        return Mention(Span(tokens[i].start, tokens[j - 1].end), DESCRIPTIVE)
+    titles = {t.low for t in tokens[i:start]}
+    words = tuple(t.text for t in tokens[start:j] if is_word(t))
+    org = org or all(w.isupper() and len(w) > 1 for w in words)
+    if not gender:
+        gender = "m" if titles & _MALE else "f" if titles & _FEMALE else ""
+    span = Span(tokens[start].start, tokens[j - 1].end)
+    return Mention(span, NAME, words, org or bool(_DOMAIN.fullmatch(words[0])), gender)
+
+
+def segment_head(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the head of one comma segment of a speaker phrase, or None if it is not one."""
+    while a < b and (not is_word(tokens[a]) or tokens[a].low in _CONJUNCTIONS):
+        a += 1
+    if a >= b:
+        return None
+    intro = _intro_in(tokens, a, b, intros)
+    if intro is not None or tokens[a].low in _SEGMENT_SKIP:
+        return intro
+    if b - a == 1 and tokens[a].low in PRONOUNS:
+        return Mention(Span(tokens[a].start, tokens[a].end), PRONOUN)
+    i = a
+    while i < b and tokens[i].low not in _NP_STOPS and not _is_participle(tokens[i]):
+        if not _is_name_word(tokens[i]):
+            i += 1
+            continue
+        j = name_run(tokens, i, b)
+        rest = tokens[j] if j < b else None
+        if tokens[j - 1].low.endswith(("'s", "’s")) or (rest is not None and _is_modifier_of(rest)):
+            i = j  # 'Bond's daughter Karen Jankel', 'A Prison Service spokesperson'
+            continue
+        if rest is not None and rest.low in AUX:
+            return None  # a clause, not a phrase: 'Ronaldo has branded rape'
+        return name_mention(tokens, i, j)
+    return _descriptive(tokens, a, i)
+
+
+def _is_modifier_of(token: Token) -> bool:
+    return (
+        is_word(token) and token.text.islower() and token.low not in _NP_STOPS and not _is_participle(token)
+    )
+
+
+def _is_participle(token: Token) -> bool:
+    return token.text.islower() and token.low.endswith("ing") and len(token.low) > 4
+
+
+def _descriptive(tokens: Sequence[Token], a: int, i: int) -> Mention | None:
+    words = [t for t in tokens[a:i] if is_word(t)]
+    if not 1 <= len(words) <= 6 or words[-1].low in _TIME_WORDS or words[-1].low.endswith("ly"):
+        return None
+    if words[0].low not in _DETERMINERS and not (len(words) <= 3 and all(w.text.islower() for w in words)):
+        return None
+    if words[0].low in ("a", "an", "the") and len(words) > 1:
+        words = words[1:]
+    return Mention(Span(words[0].start, words[-1].end), DESCRIPTIVE)
+
+
+def _intro_in(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the name a segment introduces ('identified by his last name Ri'), if any."""
+    if not intros:
+        return None
+    offsets = sorted(intros)
+    k = bisect.bisect_left(offsets, tokens[a].start)
+    if k == len(offsets) or offsets[k] >= tokens[b - 1].end:
+        return None
+    first = next(i for i in range(a, b) if tokens[i].start >= offsets[k])
+    end = name_run(tokens, first, b)
+    return name_mention(tokens, first, end, intros[offsets[k]]) if end > first else None
+
+
+def subject_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the speaker phrase that ends just before the verb ``tokens[k]``, or None.
+
+    The segment next to the verb decides: a name or pronoun there is the speaker; a
+    description there ('the spokesman for BNPB') defers to a name in an earlier segment
+    (an apposition: 'Sutopo Purwo Nugroho, the spokesman for BNPB, said')."""
+    e = k
+    while e > a and (tokens[e - 1].low in AUX or tokens[e - 1].low in _ADVERBS or _is_adverb(tokens[e - 1])):
+        e -= 1
+    for idx in range(e - 1, a - 1, -1):
+        if tokens[idx].low in CLAUSE_BOUNDARIES:
+            a = idx + 1
+            break
+    segments = _segments(tokens, a, e)
+    if not segments:
+        return None
+    heads = [segment_head(tokens, s, t, intros) for s, t in segments]
+    last = heads[-1]
+    if last is not None and last.kind != DESCRIPTIVE:
+        return _located_source(tokens, segments, last) if last.kind == PRONOUN else last
+    names = [h for h in heads[:-1] if h is not None and h.kind == NAME]
+    return names[0] if names else last
+
+
+def _located_source(tokens: Sequence[Token], segments: list[tuple[int, int]], pronoun: Mention) -> Mention:
+    """'from Seoul, they report' credits Seoul: a 'they' after a 'from NAME' segment."""
+    if len(segments) < 2 or tokens[segments[-1][1] - 1].low != "they":
+        return pronoun
+    s, t = segments[-2]
+    if tokens[s].low == "from" and t - s > 1 and _is_name_word(tokens[s + 1]):
+        end = name_run(tokens, s + 1, t)
+        if end == t:
+            found = name_mention(tokens, s + 1, end)
+            return Mention(found.span, NAME, found.name, True, "")
+    return pronoun
+
+
+def _is_adverb(token: Token) -> bool:
+    return token.text.islower() and token.low.endswith("ly") and len(token.low) > 3
+
+
+def _segments(tokens: Sequence[Token], a: int, b: int) -> list[tuple[int, int]]:
+    """Split ``tokens[a:b]`` at commas and dashes outside parentheses."""
+    segments, start, depth = [], a, 0
+    for i in range(a, b):
+        text = tokens[i].text
+        depth += (text == "(") - (text == ")")
+        if depth == 0 and text in (",", "—", "–", "-"):
+            if i > start:
+                segments.append((start, i))
+            start = i + 1
+    if b > start:
+        segments.append((start, b))
+    return segments
+
+
+def np_after(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the speaker phrase that follows an inverted verb: 'said Aulia Arriani, a …'."""
+    end = a
+    while (
+        end < b and (is_word(tokens[end]) or tokens[end].text in ".()") and tokens[end].low not in _NP_STOPS
+    ):
+        if _is_participle(tokens[end]):
+            break
+        end += 1
+    return segment_head(tokens, a, end, intros) if end > a else None

@@ -1,0 +1,165 @@
+"""One canonical person (or organisation) per name, every mention of it, and pronouns.
+
+Names come from speaker phrases, introductions ('identified by his last name Ri') and
+titled names anywhere ('Ms Davis'). Two names are one person when they share the last
+word and the first word, or when one is a single word equal to the other's first or last
+word ('Sharon Davis' = 'Ms Davis' = 'Davis'; 'Ri Yong Ho' = 'Ri'). The canonical name is
+the fullest one seen. A 'he' or 'she' refers to the nearest person named before it, outside
+quotations and possessives, of a compatible title-given gender, at most a few paragraphs
+back; 'it' to the nearest organisation; anything else stays unresolved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aligner.article import Person, Speaker
+from aligner.article_names import NAME, PRONOUN, Mention, name_mention, name_run
+from aligner.article_speech import Context
+from aligner.spans import Span
+
+# How many paragraphs back a pronoun may find its person.
+MAX_PRONOUN_DISTANCE = 5
+_TITLED = frozenset("mr mrs ms miss dr prof sir dame".split())
+
+
+@dataclass(slots=True)
+class _Entity:
+    name: str  # the fullest surface form seen
+    words: tuple[str, ...]
+    org: bool
+    gender: str
+    first_seen: int
+    surfaces: set[str] = field(default_factory=set)
+    mentions: set[Span] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class People:
+    """The registry of people and organisations of one article."""
+
+    ctx: Context
+    entities: list[_Entity] = field(default_factory=list)
+    by_word: dict[str, list[int]] = field(default_factory=dict)
+    antecedents: list[tuple[int, int]] = field(default_factory=list)  # (offset, entity), outside quotes
+    paragraph_starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, ctx: Context, speakers: Iterable[Mention]) -> People:
+        """Register every named speaker, introduced name and titled name, then find mentions."""
+        people = cls(ctx, paragraph_starts=[p.span.start for p in ctx.paragraphs])
+        names = [m for m in speakers if m.kind == NAME] + _introduced(ctx)
+        for mention in sorted(set(names), key=lambda m: m.span.start):
+            people.add(mention)
+        people._scan()
+        return people
+
+    def add(self, mention: Mention) -> int:
+        """Register a name mention; return the index of its entity."""
+        index = self._match(mention.name)
+        surface = mention.span.of(self.ctx.text)
+        if index is None:
+            index = len(self.entities)
+            self.entities.append(
+                _Entity(surface, mention.name, mention.org, mention.gender, mention.span.start)
+            )
+        entity = self.entities[index]
+        if len(mention.name) > len(entity.words):
+            entity.name, entity.words = surface, mention.name
+        entity.org = entity.org or mention.org
+        entity.gender = entity.gender or mention.gender
+        entity.surfaces.add(surface)
+        for word in {mention.name[0], mention.name[-1]}:
+            if index not in self.by_word.setdefault(word, []):
+                self.by_word[word].append(index)
+        return index
+
+    def _match(self, words: tuple[str, ...]) -> int | None:
+        candidates = self.by_word.get(words[-1], []) + self.by_word.get(words[0], [])
+        for index in sorted(set(candidates), reverse=True):
+            known = self.entities[index].words
+            if known == words or len(words) == 1 or len(known) == 1:
+                return index
+            if known[-1] == words[-1] and known[0] == words[0]:
+                return index
+        return None
+
+    def _scan(self) -> None:
+        """Find every mention of every registered name (longest name first)."""
+        surfaces: dict[str, int] = {}
+        for index, entity in enumerate(self.entities):
+            forms = set(entity.surfaces)
+            if not entity.org and len(entity.words) > 1:
+                forms.add(entity.words[-1])
+            surfaces.update((form, index) for form in forms)
+        if not surfaces:
+            return
+        alternatives = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+        text = self.ctx.text
+        for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
+            index = surfaces[match.group()]
+            self.entities[index].mentions.add(Span(match.start(), match.end()))
+            possessive = text.startswith(("'s", "’s"), match.end())
+            if not possessive and not self.ctx.inside_quote(match.start()):
+                self.antecedents.append((match.start(), index))
+
+    def speaker(self, mention: Mention | None, inherited: bool = False) -> Speaker | None:
+        """Return the Speaker record of a mention, its person resolved."""
+        if mention is None:
+            return None
+        person: str | None = None
+        if mention.kind == NAME:
+            index = self._match(mention.name)
+            person = self.entities[index].name if index is not None else None
+        elif mention.kind == PRONOUN:
+            index = self._resolve(mention.span)
+            if index is not None:
+                self.entities[index].mentions.add(mention.span)
+                person = self.entities[index].name
+        return Speaker(mention.span, person, mention.kind == PRONOUN, inherited)
+
+    def _resolve(self, span: Span) -> int | None:
+        word = span.of(self.ctx.text).lower()
+        if word not in ("he", "she", "it"):
+            return None
+        paragraph = bisect.bisect_right(self.paragraph_starts, span.start) - 1
+        k = bisect.bisect_left(self.antecedents, (span.start, -1)) - 1
+        while k >= 0:
+            offset, index = self.antecedents[k]
+            if bisect.bisect_right(self.paragraph_starts, offset) - 1 < paragraph - MAX_PRONOUN_DISTANCE:
+                return None
+            entity = self.entities[index]
+            wanted = {"he": "m", "she": "f"}.get(word, "")
+            if entity.org == (word == "it") and entity.gender in ("", wanted):
+                if wanted and not entity.gender:
+                    entity.gender = wanted
+                return index
+            k -= 1
+        return None
+
+    def persons(self) -> tuple[Person, ...]:
+        """Return each person with its mentions, in order of first mention."""
+        ordered = sorted(
+            self.entities, key=lambda e: min((m.start for m in e.mentions), default=e.first_seen)
+        )
+        return tuple(Person(e.name, tuple(sorted(e.mentions))) for e in ordered)
+
+
+def _introduced(ctx: Context) -> list[Mention]:
+    """Return introduced names ('identified by his last name Ri') and titled ones ('Ms Davis')."""
+    found: list[Mention] = []
+    for tokens in ctx.tokens:
+        for i, token in enumerate(tokens):
+            gender = ctx.intros.get(token.start)
+            titled = token.low in _TITLED
+            if gender is None and not titled:
+                continue
+            end = name_run(tokens, i, len(tokens))
+            if end > i + titled:
+                mention = name_mention(tokens, i, end, gender or "")
+                if mention.kind == NAME:
+                    found.append(mention)
+    return found

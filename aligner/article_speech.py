@@ -1,0 +1,371 @@
+"""Speech verbs around quotations and in narration: who said what, with which verb.
+
+For each quotation the words next to its marks are read for an attribution ('"…," Ri
+said', 'said Aulia Arriani', 'Ri said: "…"', a headline 'Kim: "…"'), split quotations are
+joined ('"A," he said, "B."' is one quotation), and each gets a kind. Narration is then read
+for indirect speech ('X said that …', 'according to X').
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from aligner.article import VERB_FORMS, Paragraph, QuoteKind, SpeechVerb
+from aligner.article_marks import RawQuote
+from aligner.article_names import (
+    AUX,
+    NAME,
+    PREPOSITIONS,
+    PRONOUNS,
+    Mention,
+    Token,
+    is_word,
+    name_mention,
+    name_run,
+    np_after,
+    segment_head,
+    subject_before,
+    tokenize,
+)
+from aligner.spans import Span
+
+# How far from a closing mark the attribution verb may stand: '" nowadays, he said'.
+MAX_AFTER = 12
+# How many words may stand between an introducing verb and the opening mark: 'said last night "'.
+MAX_INTRO_GAP = 4
+# A quotation of at most this many words, outside an attribution, is a term ("fake news").
+TERM_WORDS = 3
+# Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.
+_WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
+# Forms that are more often nouns: 'the report said', 'rape claims against him'.
+_NOUNLIKE = frozenset(
+    "report reports note notes comment comments claim claims answer answers promise "
+    "promises reply replies joke jokes pledge pledges vow vows tweet tweets".split()
+)
+_NOUN_BEFORE = frozenset("a an the his her their its our my your this that these those no any some".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """An attribution: the speaker phrase, the verb, and whether it introduces the words
+    directly ('Ri said: "…"') rather than framing a clause ('Ri said that the "…"')."""
+
+    speaker: Mention | None
+    verb: SpeechVerb | None
+    adjacent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FramedQuote:
+    """A quotation with its kind and attribution, before people are resolved."""
+
+    parts: tuple[Span, ...]
+    paragraph: int
+    kind: QuoteKind
+    frame: Frame | None
+    nested: tuple[Span, ...]
+    initial: bool = False  # begins a sentence
+    inherited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FramedAttribution:
+    """Reported speech in narration, before people are resolved."""
+
+    kind: str  # "indirect" | "according_to"
+    source: Mention
+    verb: SpeechVerb
+    sentence: Span
+    claim: Span
+    paragraph: int
+    venue: Span | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """Tokens and sentences per paragraph, the quotations' outer spans, the names introduced."""
+
+    text: str
+    paragraphs: Sequence[Paragraph]
+    intros: Mapping[int, str]
+    tokens: list[list[Token]] = field(default_factory=list)
+    starts: list[list[int]] = field(default_factory=list)
+    sentence_starts: list[list[int]] = field(default_factory=list)
+    outer: list[Span] = field(default_factory=list)
+    outer_starts: list[int] = field(default_factory=list)
+    used_verbs: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for paragraph in self.paragraphs:
+            tokens = tokenize(self.text, paragraph.span)
+            self.tokens.append(tokens)
+            self.starts.append([t.start for t in tokens])
+            self.sentence_starts.append([s.start for s in paragraph.sentences])
+
+    def set_quotes(self, quotes: Sequence[RawQuote]) -> None:
+        """Record the quotations' outer spans (marks included) for ``inside_quote``."""
+        self.outer = [_outer(q) for q in quotes]
+        self.outer_starts = [s.start for s in self.outer]
+
+    def index(self, paragraph: int, offset: int) -> int:
+        """Return the index of the first token of a paragraph at or after ``offset``."""
+        return bisect.bisect_left(self.starts[paragraph], offset)
+
+    def sentence(self, paragraph: int, offset: int) -> Span:
+        """Return the sentence of a paragraph that holds ``offset``."""
+        sentences = self.paragraphs[paragraph].sentences
+        k = bisect.bisect_right(self.sentence_starts[paragraph], offset) - 1
+        return sentences[max(k, 0)] if sentences else self.paragraphs[paragraph].span
+
+    def inside_quote(self, offset: int) -> bool:
+        """Return True if ``offset`` lies within a quotation's marks."""
+        k = bisect.bisect_right(self.outer_starts, offset) - 1
+        return k >= 0 and offset < self.outer[k].end
+
+
+def _outer(quote: RawQuote) -> Span:
+    start = quote.open_mark if quote.open_mark is not None else quote.parts[0].start
+    end = quote.close_mark + 1 if quote.close_mark is not None else quote.parts[-1].end
+    return Span(start, end)
+
+
+def verb_at(tokens: Sequence[Token], k: int) -> SpeechVerb | None:
+    """Return the speech verb at ``tokens[k]``, or None (not a form, or used as a noun)."""
+    token = tokens[k]
+    found = VERB_FORMS.get(token.low)
+    if found is None or (token.text[0].isupper() and k > 0):
+        return None
+    if token.low in _NOUNLIKE:
+        before = tokens[k - 1].low if k > 0 else ""
+        after = tokens[k + 1].low if k + 1 < len(tokens) else ""
+        if before in _NOUN_BEFORE or after in AUX or after in VERB_FORMS:
+            return None
+    return SpeechVerb(Span(token.start, token.end), found[0], found[1])
+
+
+def _paragraph_of(quote: RawQuote, ctx: Context, offset: int) -> int:
+    """Return the paragraph index of ``offset``, searching from the quotation's first one."""
+    index = quote.paragraph
+    while index + 1 < len(ctx.paragraphs) and ctx.paragraphs[index + 1].span.start <= offset:
+        index += 1
+    return index
+
+
+def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX_AFTER) -> Frame | None:
+    """Read an attribution in ``[lo, hi)`` right after a closing mark: '," Ri said'."""
+    tokens = ctx.tokens[paragraph]
+    i, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
+    while i < b and not is_word(tokens[i]):
+        i += 1
+    for k in range(i, min(b, i + reach)):
+        verb = verb_at(tokens, k)
+        if verb is None or tokens[k].low.endswith("ing"):
+            continue
+        speaker = (
+            np_after(tokens, k + 1, b, ctx.intros) if k == i else subject_before(tokens, i, k, ctx.intros)
+        )
+        if speaker is not None:
+            adjacent = k == i or segment_head(tokens, i, k, ctx.intros) is not None
+            return Frame(speaker, verb, adjacent)
+    return None
+
+
+def before_frame(ctx: Context, paragraph: int, lo: int, mark: int) -> Frame | None:
+    """Read an attribution in ``[lo, mark)`` before an opening mark: 'Ri said: "'."""
+    tokens = ctx.tokens[paragraph]
+    a, b = ctx.index(paragraph, lo), ctx.index(paragraph, mark)
+    for k in range(b - 1, a - 1, -1):
+        verb = verb_at(tokens, k)
+        if verb is None:
+            continue
+        if tokens[k].low.endswith("ing"):
+            speaker = _clause_subject(tokens, a, k, ctx.intros)
+        else:
+            speaker = subject_before(tokens, a, k, ctx.intros)
+        if speaker is not None:
+            return Frame(speaker, verb, _introduces(tokens[k + 1 : b]))
+    if b - a >= 2 and tokens[b - 1].text == ":":
+        head = segment_head(tokens, a, b - 1, ctx.intros)
+        at_start = a == ctx.index(paragraph, ctx.paragraphs[paragraph].span.start)
+        if head is not None and head.kind == NAME and at_start:
+            return Frame(head, None, True)  # a headline: 'Kim: "We will win"'
+    return None
+
+
+def _introduces(gap: Sequence[Token]) -> bool:
+    """True if the words between a verb and an opening mark only modify the verb."""
+    words = [t for t in gap if is_word(t)]
+    if any(t.low in ("that", "whether", "if", "how", "what", "why") for t in words):
+        return False
+    return len(words) <= MAX_INTRO_GAP and (not words or gap[-1].text in ",:" or len(words) <= 2)
+
+
+def _clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
+    """The subject of the clause a participle hangs on: 'Trump said …, saying "…"' -> Trump."""
+    for j in range(a, k):
+        if verb_at(tokens, j) is not None and not tokens[j].low.endswith("ing"):
+            found = subject_before(tokens, a, j, intros)
+            if found is not None:
+                return found
+    for j in range(a, k):
+        token = tokens[j]
+        if token.low in PRONOUNS and is_word(token):
+            return Mention(Span(token.start, token.end), "pronoun")
+        end = name_run(tokens, j, k) if token.low not in PREPOSITIONS else j
+        if end > j and (j == a or tokens[j - 1].text == ","):
+            return name_mention(tokens, j, end)
+        if token.low in PREPOSITIONS:
+            break
+    return None
+
+
+def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple[Frame | None, bool]:
+    """Return the attribution of a quotation and whether it begins a sentence.
+
+    ``bounds`` are the close of the previous quotation and the open of the next one, so
+    that the words read never belong to a neighbour."""
+    first, last = quote.parts[0], quote.parts[-1]
+    end_para = _paragraph_of(quote, ctx, last.start)
+    opening = quote.open_mark if quote.open_mark is not None else first.start
+    sentence = ctx.sentence(quote.paragraph, opening)
+    initial = quote.open_mark is None or not ctx.text[sentence.start : opening].strip(" ([—–-")
+    close = quote.close_mark + 1 if quote.close_mark is not None else last.end
+    close_sentence = ctx.sentence(end_para, close - 1)
+    limit = min(close_sentence.end, bounds[1])
+    after = after_frame(ctx, end_para, close, limit)
+    tail = _tail_frame(ctx, end_para, close, limit)
+    before = None
+    if not initial and quote.open_mark is not None:
+        before = before_frame(ctx, quote.paragraph, max(sentence.start, bounds[0]), quote.open_mark)
+    order = (after, tail, before) if initial else (before, after, tail)
+    return next((f for f in order if f is not None), None), initial
+
+
+def _tail_frame(ctx: Context, paragraph: int, lo: int, hi: int) -> Frame | None:
+    """Read a sentence-final attribution: '… from Donggala, Nugroho said.'"""
+    tokens = ctx.tokens[paragraph]
+    a, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
+    comma = next((i for i in range(b - 1, a - 1, -1) if tokens[i].text == ","), None)
+    if comma is None:
+        return None
+    found = after_frame(ctx, paragraph, tokens[comma].end, hi, reach=8)
+    return replace(found, adjacent=False) if found is not None else None
+
+
+def frame_quotes(ctx: Context, raw: Sequence[RawQuote]) -> list[FramedQuote]:
+    """Attribute, join and classify the quotations; mark the verbs they use."""
+    ctx.set_quotes(raw)
+    items: list[tuple[RawQuote, Frame | None, bool]] = []
+    for i, quote in enumerate(raw):
+        previous = raw[i - 1].close_mark if i > 0 else None
+        following = raw[i + 1].open_mark if i + 1 < len(raw) else None
+        low = previous + 1 if previous is not None else 0
+        bounds = (low, following if following is not None else len(ctx.text))
+        items.append((quote, *frame_quote(ctx, quote, bounds)))
+    quotes = [_classify(ctx, quote, frame, initial) for quote, frame, initial in _join_split(ctx, items)]
+    quotes = _inherit(quotes)
+    for framed in quotes:
+        if framed.frame is not None and framed.frame.verb is not None:
+            ctx.used_verbs.add(framed.frame.verb.span.start)
+    return quotes
+
+
+def _join_split(
+    ctx: Context, items: list[tuple[RawQuote, Frame | None, bool]]
+) -> list[tuple[RawQuote, Frame | None, bool]]:
+    """Join '"A," he said, "B."' into one quotation with two parts."""
+    joined: list[tuple[RawQuote, Frame | None, bool]] = []
+    for item in items:
+        if joined and _continues(ctx, joined[-1], item[0]):
+            first, frame, initial = joined[-1]
+            second = item[0]
+            merged = RawQuote(
+                first.parts + second.parts,
+                first.paragraph,
+                first.open_mark,
+                second.close_mark,
+                first.single,
+                first.nested + second.nested,
+            )
+            joined[-1] = (merged, frame, initial)
+        else:
+            joined.append(item)
+    return joined
+
+
+def _continues(ctx: Context, previous: tuple[RawQuote, Frame | None, bool], quote: RawQuote) -> bool:
+    first, frame, _ = previous
+    if first.close_mark is None or quote.open_mark is None or frame is None or frame.verb is None:
+        return False
+    if not first.close_mark < frame.verb.span.start < quote.open_mark:
+        return False
+    gap = ctx.text[first.close_mark + 1 : quote.open_mark].strip()
+    return gap[-1:] in (",", ":") and not re.search(r"[.!?;\n]", gap) and len(_WORD.findall(gap)) <= 15
+
+
+def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool) -> FramedQuote:
+    """Give a quotation its kind: direct speech, a partial quotation, or a term."""
+    first = quote.parts[0]
+    words = sum(len(_WORD.findall(ctx.text, p.start, p.end)) for p in quote.parts)
+    upper = next((c.isupper() for c in ctx.text[first.start : first.end] if c.isalpha()), False)
+    before = frame is not None and frame.verb is not None and frame.verb.span.start < first.start
+    if (
+        initial
+        or _spans_sentences(ctx, quote)
+        or (upper and before and frame is not None and frame.adjacent)
+        or (upper and _after_punctuation(ctx, quote) and _ends_sentence(ctx, quote, frame))
+    ):
+        kind = QuoteKind.DIRECT
+    else:
+        kind = QuoteKind.TERM if words <= TERM_WORDS else QuoteKind.PARTIAL
+    kept = None if kind is QuoteKind.TERM else frame
+    return FramedQuote(quote.parts, quote.paragraph, kind, kept, quote.nested, initial)
+
+
+def _spans_sentences(ctx: Context, quote: RawQuote) -> bool:
+    """True for a quotation over several paragraphs, or one holding a sentence start."""
+    first = quote.parts[0]
+    if any(not first.start <= p.start < ctx.paragraphs[quote.paragraph].span.end for p in quote.parts):
+        return True
+    starts = ctx.sentence_starts[quote.paragraph]
+    k = bisect.bisect_right(starts, first.start)
+    return k < len(starts) and starts[k] < first.end
+
+
+def _after_punctuation(ctx: Context, quote: RawQuote) -> bool:
+    """True if a colon or comma introduces the quotation: 'the motto: "The sea is ours."'"""
+    if quote.open_mark is None:
+        return False
+    return ctx.text[: quote.open_mark].rstrip()[-1:] in (":", ",")
+
+
+def _ends_sentence(ctx: Context, quote: RawQuote, frame: Frame | None) -> bool:
+    """True if only punctuation or the attribution follows the closing mark in its sentence."""
+    if quote.close_mark is None:
+        return True
+    verb = frame.verb if frame is not None and frame.adjacent else None
+    if verb is not None and verb.span.start > quote.close_mark:
+        return True
+    paragraph = _paragraph_of(quote, ctx, quote.close_mark)
+    sentence = ctx.sentence(paragraph, quote.close_mark)
+    return _WORD.search(ctx.text, quote.close_mark + 1, max(sentence.end, quote.close_mark + 1)) is None
+
+
+def _inherit(quotes: list[FramedQuote]) -> list[FramedQuote]:
+    """A direct quotation with no attribution continues the previous speaker's words."""
+    out: list[FramedQuote] = []
+    previous: FramedQuote | None = None
+    for quote in quotes:
+        if quote.kind is QuoteKind.DIRECT and (quote.frame is None or quote.frame.speaker is None):
+            source = (
+                previous.frame if previous is not None and quote.paragraph - previous.paragraph <= 2 else None
+            )
+            if source is not None and quote.initial and quote.frame is None:
+                quote = replace(quote, frame=Frame(source.speaker, None, False), inherited=True)
+        if quote.kind is QuoteKind.DIRECT and quote.frame is not None and quote.frame.speaker is not None:
+            previous = quote
+        out.append(quote)
+    return out

@@ -1,0 +1,108 @@
+"""Split English text into paragraphs (one per line) and sentences.
+
+Pure and linear: one regex scan proposes sentence ends, a few word checks veto the false
+ones (titles, initials, dotted acronyms, a quotation ending in ``?``/``!`` followed by its
+attribution). Spans index the whole text; line terminators (``\\n``, ``\\r\\n``) stay
+outside every span.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aligner.spans import Span, strip_span
+
+# A proposed sentence end: terminal punctuation, any closing quotes or brackets, then a space.
+# 'won." Then' -> end after 'won."'; '3.5 per cent' never matches (no space after the dot).
+_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
+# The word the punctuation closes: 'said Mr. Adams' -> 'Mr'; 'the U.S. team' -> 'U.S'.
+_LAST_WORD = re.compile(r"[\w.'’-]*\w$")
+# A dotted acronym or initialism: 'U.S', 'F.B.I', 'e.g', 'a.m'.
+_DOTTED = re.compile(r"(?:\w\.)+\w")
+# What may open a sentence: a capital, a digit or an opening mark: 'The', '2019', '"We', '(AP'.
+_OPENER = re.compile(r"\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ]")
+# After 'accept me?"' the attribution continues the sentence: '"…me?" Ri asked the journalist'.
+_ATTRIBUTION = re.compile(
+    r"\s+(?:[A-Z][\w.'’-]*\s+){1,4}(?:said|says|told|tells|wrote|writes|asked|asks|[a-z]+ed)\b"
+)
+
+# Abbreviations whose full stop does not end a sentence ('Mr. Adams', 'Jan. 5', 'No. 1').
+ABBREVIATIONS = frozenset(
+    "mr mrs ms messrs dr prof rev fr sr jr st mt ft sen rep gov gen col lt sgt capt cmdr adm maj "
+    "gen insp supt det hon pres vs v no nos vol pp ch fig approx ca cf inc corp ltd co bros dept "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+    "ave blvd rd".split()
+)
+# Words that start a new sentence even after an acronym: 'the U.S. The talks' splits.
+_STARTERS = frozenset(
+    "The A An He She It They We I But And In On At This That These Those There His Her Their "
+    "Its Our Meanwhile However After Before When While If So".split()
+)
+
+
+def split_paragraphs(text: str) -> tuple[tuple[Span, int], ...]:
+    """Return each non-blank line as ``(span, line)``: the span without its line terminator
+    or outer whitespace, and the 1-based line number."""
+    found: list[tuple[Span, int]] = []
+    start, line = 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        span = strip_span(text, Span(start, end))
+        if span.start < span.end:
+            found.append((span, line))
+        start, line = end + 1, line + 1
+    return tuple(found)
+
+
+def split_sentences(text: str, span: Span) -> tuple[Span, ...]:
+    """Split the part of ``text`` under ``span`` into sentences.
+
+    Args:
+        text: The whole text; offsets are kept relative to it.
+        span: The stretch to split, usually one paragraph.
+
+    Returns:
+        Sentence spans into ``text``, in order, without outer whitespace.
+    """
+    sentences: list[Span] = []
+    start = span.start
+    for match in _END.finditer(text, span.start, span.end):
+        if _is_boundary(text, match, span.end):
+            piece = strip_span(text, Span(start, match.end()))
+            if piece.start < piece.end:
+                sentences.append(piece)
+            start = match.end()
+    tail = strip_span(text, Span(min(start, span.end), span.end))
+    if tail.start < tail.end:
+        sentences.append(tail)
+    return tuple(sentences)
+
+
+def _is_boundary(text: str, match: re.Match[str], limit: int) -> bool:
+    """Decide whether a proposed end (see ``_END``) really ends a sentence."""
+    following = _OPENER.match(text, match.end(), limit)
+    if following is None:
+        return False  # lower case or nothing follows: 'p.m. on Friday', '?" he asked'
+    marks = match.group()
+    if marks[-1] in "\"'”’»" and ("?" in marks or "!" in marks):
+        return _ATTRIBUTION.match(text, match.end(), limit) is None
+    if not marks.startswith(".") or len(marks.rstrip("\"'”’)]»")) > 1:
+        return True  # '?', '!', or an ellipsis
+    word = _LAST_WORD.search(text, max(0, match.start() - 40), match.start())
+    if word is None:
+        return True
+    token = word.group()
+    if token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
+        return False  # 'Mr. Adams', 'J. K. Rowling'
+    if _DOTTED.fullmatch(token):
+        return _next_word(text, following.end() - 1, limit) in _STARTERS
+    return True
+
+
+def _next_word(text: str, start: int, limit: int) -> str:
+    end = start
+    while end < limit and (text[end].isalnum() or text[end] in "'’-"):
+        end += 1
+    return text[start:end]
