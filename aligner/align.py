@@ -31,9 +31,16 @@ _SINGLES = "'‘’"
 # A dash-embedded Ukrainian attribution inside one quoted span: «Перше, — сказав він, — друге»
 # -> parts "Перше," and "друге", insert "сказав він". The narration is short (1-10 words).
 _EMBEDDED = re.compile(r"(?<=[,.!?…:;])\s*[—–-]\s+(?P<narr>[^—–«»\"“”„]{2,90}?)[,.:;]?\s*[—–]\s+(?=\S)")
+# The same attribution closing a line whose quotation goes on below, the marks left out:
+# "Я не біжу, але я дійсно біжу, — сказав він. —" -> part "Я не біжу, …", insert "сказав він".
+_TRAILING_INSERT = re.compile(r"(?<=[,.!?…])\s*[—–]\s*(?P<narr>[^—–«»\"“”„]{2,90}?)[,.:;]?\s*[—–]\s*$")
 # A Ukrainian line that ends with the dash of an attribution, the quote going on below:
 # «…», — розповідає пан Адамс. —
+# How many lines without marks an unclosed quotation may cross before a closing mark (a
+# quotation over several sentence-per-line paragraphs, marks only at its ends).
+MAX_BARE_LINES = 8
 _TRAILING_DASH = re.compile(r"[—–]\s*$")
+_DASH_END = re.compile(r"[\s,.]*[—–]\s*$")
 # Particles glued to a Korean closing mark: ”라고, "고, ”며, ”라며, ”라는 (CONVENTIONS.md §2.1).
 _KO_TAIL = re.compile(
     r"(?:이)?라(?:고|며|면서|는|고까지)|고|며|면서|하고|(?:이)?란|는|을|를|이|가|와|과|(?:으)?로|에|도"
@@ -230,8 +237,26 @@ def _split_embedded(text: str, piece: _Piece) -> tuple[list[Span], list[Span]]:
         parts.append(Span(cursor, match.start()))
         inserts.append(Span(match.start("narr"), match.end("narr")))
         cursor = match.end()
-    parts.append(Span(cursor, piece.end))
+    end = piece.end
+    if not piece.closing:
+        trailing = _TRAILING_INSERT.search(text, cursor, piece.end)
+        if trailing and len(trailing.group("narr").split()) <= 10:
+            inserts.append(Span(trailing.start("narr"), trailing.end("narr")))
+            end = trailing.start()
+    parts.append(Span(cursor, end))
     return parts, inserts
+
+
+def _bare_line(text: str, line: Span, before: list[Span]) -> tuple[list[Span], list[Span]]:
+    """Return (parts, inserts) of a line without marks inside an open quotation: a line that
+    carries the attribution between dashes ("сказав Трамп. —") after a part that ended with a
+    dash is all insert; otherwise it is quoted text, maybe with a trailing attribution."""
+    part_dash = _DASH_END.search(text, before[-1].start, before[-1].end) if before else None
+    line_dash = _DASH_END.search(text, line.start, line.end)
+    if part_dash is not None and line_dash is not None:
+        before[-1] = _strip(text, before[-1].start, part_dash.start())
+        return [], [_strip(text, line.start, line_dash.start())]
+    return _split_embedded(text, _Piece(line.start, line.end, "", "", False))
 
 
 def find_target_quotes(text: str) -> tuple[TargetQuote, ...]:
@@ -244,19 +269,30 @@ def find_target_quotes(text: str) -> tuple[TargetQuote, ...]:
     """
     groups: list[tuple[list[Span], list[Span], _Piece, _Piece, int]] = []
     open_group = False
+    bare: list[Span] = []  # lines without marks since an unclosed quotation
     for line in _lines(text):
         lo, hi = line.span.start, line.span.end
         doubles = _scan_doubles(text, lo, hi)
         pieces = sorted([*doubles, *_scan_singles(text, lo, hi, doubles)], key=lambda p: p.start)
+        if not pieces and open_group and len(bare) < MAX_BARE_LINES:
+            bare.append(line.span)
+            continue
         for index, piece in enumerate(pieces):
             parts, inserts = _split_embedded(text, piece)
             continues = index == 0 and open_group and not piece.single and piece.start - lo <= 1
+            if continues and bare and piece.opening:
+                continues = False  # a new quotation opens after lines without marks
             if continues:
+                for line_span in bare:
+                    more, added = _bare_line(text, line_span, groups[-1][0])
+                    groups[-1][0].extend(more)
+                    groups[-1][1].extend(added)
                 groups[-1][0].extend(parts)
                 groups[-1][1].extend(inserts)
                 groups[-1] = (groups[-1][0], groups[-1][1], groups[-1][2], piece, groups[-1][4])
             else:
                 groups.append((parts, inserts, piece, piece, line.number))
+        bare = []
         last = pieces[-1] if pieces else None
         open_group = (
             last is not None
@@ -592,7 +628,7 @@ def _pair_index(pairs: Sequence[SentencePair], pos: int, source: bool) -> int | 
 
 
 def _windows(article: Article, target: TargetText, pairs: Sequence[SentencePair]) -> list[_Window]:
-    where = [_pair_index(pairs, q.parts[0].start, source=False) for q in target.quotes]
+    where = [{_pair_index(pairs, p.start, source=False) for p in q.parts} for q in target.quotes]
     windows = []
     for quote in article.quotes:
         found = {k for p in quote.parts if (k := _pair_index(pairs, p.start, source=True)) is not None}
@@ -605,8 +641,8 @@ def _windows(article: Article, target: TargetText, pairs: Sequence[SentencePair]
         scores = [pairs[k].score for k in found] or [0.0]
         windows.append(
             _Window(
-                core=frozenset(i for i, k in enumerate(where) if k in core_pairs),
-                near=frozenset(i for i, k in enumerate(where) if k in near_pairs),
+                core=frozenset(i for i, ks in enumerate(where) if ks & core_pairs),
+                near=frozenset(i for i, ks in enumerate(where) if ks & near_pairs),
                 region=region,
                 pair_score=min(scores),
             )
@@ -644,7 +680,11 @@ def _match_cost(
     src_numbers = frozenset(round(v, 6) for q in quotes for m in q.numbers for v in m.values)
     tgt_numbers = frozenset().union(*(_number_keys(target.text, target.lang, p) for p in tgt_parts))
     if src_numbers or tgt_numbers:
-        cost += NUMBER_WEIGHT * len(src_numbers ^ tgt_numbers) / len(src_numbers | tgt_numbers)
+        # a number the target adds speaks against the pair; one it lacks may be spelled out
+        union = len(src_numbers | tgt_numbers)
+        cost += (
+            NUMBER_WEIGHT * (len(tgt_numbers - src_numbers) + 0.5 * len(src_numbers - tgt_numbers)) / union
+        )
     src_end = _END_PUNCT.findall(article.of(src_parts[-1])[-3:])
     tgt_end = _END_PUNCT.findall(tgt_parts[-1].of(target.text)[-3:])
     cost += 0.2 if bool(src_end) != bool(tgt_end) else 0.0
