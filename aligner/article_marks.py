@@ -25,8 +25,9 @@ _MARK = re.compile(r"[\"'“”‘’«»]")
 _ELISION = re.compile(r"['’](?:n['’]|em\b|til\b|cause\b|tis\b|twas\b|bout\b|\d0s\b|\d\d\b)", re.IGNORECASE)
 # A plural possessive: "the students' union", "the Ukrainians' hopes" (s, mark, lower-case word).
 _PLURAL_POSSESSIVE = re.compile(r"(?<=s)['’](?= [a-z])")
-# A straight double mark typed for an apostrophe: 'Mercedes" team orders' (word, mark, lower case).
-_STRAY_APOSTROPHE = re.compile(r"(?<=\w)\"(?= [a-z])")
+# A straight double mark typed for an apostrophe, when nothing is open: 'Mercedes" team orders',
+# 'Dragons" Den' (a word on both sides, a space after it).
+_STRAY_APOSTROPHE = re.compile(r"(?<=\w)\"(?=\s\w)")
 
 # What may stand before an opening mark and after a closing one (besides space and the ends).
 _BEFORE_OPEN = frozenset("([{<—–-/\"'“‘«")
@@ -76,7 +77,8 @@ class _Scan:
     stack: list[_Open] = field(default_factory=list)
     found: list[RawQuote] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
-    carried: _Open | None = None
+    carried: list[_Open] = field(default_factory=list)  # doubles left open, outermost first
+    surplus: list[int] = field(default_factory=list)  # closing minus opening doubles after each mark
     bare: int = 0  # paragraphs crossed without a mark by the carried quotation
 
 
@@ -92,19 +94,21 @@ def find_quotes(
     """
     scan = _Scan(text, lines)
     for index, paragraph in enumerate(paragraphs):
-        marks = _marks(text, paragraph)
+        marks = _marks(scan, index, paragraph)
         marks = _continue_carried(scan, index, paragraph, marks)
-        for position, role in marks:
-            _feed(scan, index, paragraph, position, role)
+        scan.surplus = _surplus(scan.text, marks)
+        for k, (position, role) in enumerate(marks):
+            _feed(scan, index, paragraph, position, role, scan.surplus[k])
         _end_paragraph(scan, paragraph)
-    if scan.carried is not None:
-        _give_up(scan, scan.carried)
+    if scan.carried:
+        _give_up(scan, scan.carried[0])
     scan.found.sort(key=lambda q: q.parts[0].start)
     return tuple(scan.found), tuple(scan.warnings)
 
 
-def _marks(text: str, paragraph: Span) -> list[tuple[int, int]]:
+def _marks(scan: _Scan, index: int, paragraph: Span) -> list[tuple[int, int]]:
     """Return (offset, role) for every quotation mark of a paragraph, apostrophes left out."""
+    text = scan.text
     marks: list[tuple[int, int]] = []
     skip_to = paragraph.start
     for match in _MARK.finditer(text, paragraph.start, paragraph.end):
@@ -118,6 +122,11 @@ def _marks(text: str, paragraph: Span) -> list[tuple[int, int]]:
                 continue
             if _is_apostrophe(text, i, paragraph):
                 continue
+        elif _is_apostrophe(text, i, paragraph) and text[i] == '"':
+            scan.warnings.append(
+                (scan.lines[index], 'a double quotation mark inside a word ("d"état"); ignored')
+            )
+            continue
         marks.append((i, _role(text, i, paragraph)))
     return marks
 
@@ -149,31 +158,47 @@ def _continue_carried(
     scan: _Scan, index: int, paragraph: Span, marks: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Carry a double quotation left open by an earlier paragraph into this one, or end it."""
-    quote, scan.carried = scan.carried, None
-    if quote is None:
+    carried, scan.carried = scan.carried, []
+    if not carried:
         return marks
-    first = next(((pos, role) for pos, role in marks if scan.text[pos] in _DOUBLE), None)
-    if first is None and scan.bare < MAX_BARE_PARAGRAPHS:
+    doubles = [(pos, role) for pos, role in marks if scan.text[pos] in _DOUBLE]
+    if not doubles and scan.bare < MAX_BARE_PARAGRAPHS:
         scan.bare += 1  # tentative: confirmed only if a closing mark comes first later on
-        quote.parts.append(paragraph)
-        scan.carried = quote
+        for quote in carried:
+            quote.parts.append(paragraph)
+        scan.carried = carried
         return marks
-    if first is not None and first[0] == paragraph.start and first[1] != CLOSE:
-        quote.part_start = first[0] + 1  # the opening mark repeated at a new paragraph
-        marks = [m for m in marks if m != first]
-    elif first is None or first[1] == OPEN:
-        _give_up(scan, quote)
-        return marks
+    opens = sum(role == OPEN for _, role in doubles)
+    start = paragraph.start
+    if doubles and len(doubles) - opens > opens:
+        pass  # more closing marks than opening ones: the quotation closes here
+    elif doubles and doubles[0][0] == paragraph.start and doubles[0][1] != CLOSE:
+        start = doubles[0][0] + 1  # the opening mark repeated at a new paragraph
+        marks = [m for m in marks if m != doubles[0]]
     else:
-        quote.part_start = paragraph.start
-    quote.confirmed = len(quote.parts)
+        _give_up(scan, carried[0])
+        return marks
+    for quote in carried:
+        quote.part_start = start
+        quote.confirmed = len(quote.parts)
     scan.bare = 0
-    scan.stack.append(quote)
+    scan.stack.extend(carried)
     return marks
 
 
-def _feed(scan: _Scan, index: int, paragraph: Span, position: int, role: int) -> None:
-    """Apply one mark to the stack."""
+def _surplus(text: str, marks: list[tuple[int, int]]) -> list[int]:
+    """For each mark, how many more closing than opening double marks follow it."""
+    surplus, balance = [0] * len(marks), 0
+    for k in range(len(marks) - 1, -1, -1):
+        surplus[k] = balance
+        position, role = marks[k]
+        if text[position] in _DOUBLE and role != EITHER:
+            balance += 1 if role == CLOSE else -1
+    return surplus
+
+
+def _feed(scan: _Scan, index: int, paragraph: Span, position: int, role: int, surplus: int) -> None:
+    """Apply one mark to the stack; ``surplus`` counts the unmatched closing marks after it."""
     single = scan.text[position] not in _DOUBLE
     stack = scan.stack
     top_single = bool(stack) and stack[-1].single
@@ -186,6 +211,10 @@ def _feed(scan: _Scan, index: int, paragraph: Span, position: int, role: int) ->
     has_double = any(not q.single for q in stack)
     if role == OPEN or (role == EITHER and not has_double):
         stack.append(_Open(False, position, index, position + 1))
+        return
+    if has_double and surplus > 0 and _STRAY_APOSTROPHE.match(scan.text, position):
+        # 'author of "… the Hollywood Boys" Club," has': the closing mark comes later.
+        scan.warnings.append((scan.lines[index], "a double quotation mark stands for an apostrophe; ignored"))
         return
     if has_double:
         while stack[-1].single:
@@ -225,15 +254,15 @@ def _stray_close(scan: _Scan, index: int, paragraph: Span, position: int) -> Non
 
 
 def _end_paragraph(scan: _Scan, paragraph: Span) -> None:
-    """Drop unclosed single marks (apostrophes after all) and carry an open double quotation."""
+    """Drop unclosed single marks (apostrophes after all) and carry open double quotations."""
     doubles = [q for q in scan.stack if not q.single]
     scan.stack.clear()
     if not doubles:
-        return
-    outer = doubles[0]
-    outer.parts.append(Span(outer.part_start, paragraph.end))
-    outer.confirmed = len(outer.parts)
-    scan.carried = outer
+        return  # nothing opened here (a quotation crossing a bare paragraph stays carried)
+    for quote in doubles:
+        quote.parts.append(Span(quote.part_start, paragraph.end))
+        quote.confirmed = len(quote.parts)
+    scan.carried = doubles
 
 
 def _give_up(scan: _Scan, quote: _Open) -> None:

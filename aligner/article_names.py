@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aligner.spans import Span
 
@@ -100,9 +101,10 @@ _PARTICLES = _words("de van von bin al da del la le der den di du ibn of")
 _ABBREVIATED = _words("mr mrs ms dr prof rev sen rep gov gen col lt sgt capt st jr sr")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word or punctuation character of a paragraph; ``low`` is its lower case."""
+class Token(NamedTuple):
+    """One word or punctuation character of a paragraph; ``low`` is its lower case.
+
+    A named tuple, not a dataclass: an article makes hundreds and they must be cheap."""
 
     start: int
     end: int
@@ -123,10 +125,10 @@ class Mention:
 
 def tokenize(text: str, span: Span) -> list[Token]:
     """Return the tokens of ``text`` under ``span`` (see ``_TOKEN``)."""
-    return [
-        Token(m.start(), m.end(), m.group(), m.group().lower())
-        for m in _TOKEN.finditer(text, span.start, span.end)
-    ]
+    matches = list(_TOKEN.finditer(text, span.start, span.end))
+    words = [m.group() for m in matches]
+    starts, ends = [m.start() for m in matches], [m.end() for m in matches]
+    return list(map(Token._make, zip(starts, ends, words, [w.lower() for w in words], strict=True)))
 
 
 def find_intros(text: str) -> dict[int, str]:

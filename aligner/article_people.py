@@ -23,7 +23,8 @@ from aligner.spans import Span
 
 # How many paragraphs back a pronoun may find its person.
 MAX_PRONOUN_DISTANCE = 5
-_TITLED = frozenset("mr mrs ms miss dr prof sir dame".split())
+# A title that marks a person's name anywhere in the text: 'Ms Davis', 'Dr. Ford'.
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\b(?=\.?\s+[A-Z])")
 
 
 @dataclass(slots=True)
@@ -151,15 +152,17 @@ class People:
 def _introduced(ctx: Context) -> list[Mention]:
     """Return introduced names ('identified by his last name Ri') and titled ones ('Ms Davis')."""
     found: list[Mention] = []
-    for tokens in ctx.tokens:
-        for i, token in enumerate(tokens):
-            gender = ctx.intros.get(token.start)
-            titled = token.low in _TITLED
-            if gender is None and not titled:
-                continue
-            end = name_run(tokens, i, len(tokens))
-            if end > i + titled:
-                mention = name_mention(tokens, i, end, gender or "")
-                if mention.kind == NAME:
-                    found.append(mention)
+    starts = sorted({*ctx.intros, *(m.start() for m in _TITLED.finditer(ctx.text))})
+    for start in starts:
+        paragraph = ctx.paragraph_at(start)
+        tokens = ctx.tokens(paragraph)
+        i = ctx.index(paragraph, start)
+        if i == len(tokens) or tokens[i].start != start:
+            continue
+        titled = start not in ctx.intros
+        end = name_run(tokens, i, len(tokens))
+        if end > i + titled:
+            mention = name_mention(tokens, i, end, ctx.intros.get(start, ""))
+            if mention.kind == NAME:
+                found.append(mention)
     return found

@@ -91,19 +91,29 @@ class Context:
     text: str
     paragraphs: Sequence[Paragraph]
     intros: Mapping[int, str]
-    tokens: list[list[Token]] = field(default_factory=list)
-    starts: list[list[int]] = field(default_factory=list)
     sentence_starts: list[list[int]] = field(default_factory=list)
     outer: list[Span] = field(default_factory=list)
     outer_starts: list[int] = field(default_factory=list)
     used_verbs: set[int] = field(default_factory=set)
+    paragraph_starts: list[int] = field(default_factory=list)
+    _tokens: dict[int, list[Token]] = field(default_factory=dict)
+    _starts: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for paragraph in self.paragraphs:
-            tokens = tokenize(self.text, paragraph.span)
-            self.tokens.append(tokens)
-            self.starts.append([t.start for t in tokens])
-            self.sentence_starts.append([s.start for s in paragraph.sentences])
+        self.sentence_starts = [[s.start for s in p.sentences] for p in self.paragraphs]
+        self.paragraph_starts = [p.span.start for p in self.paragraphs]
+
+    def tokens(self, paragraph: int) -> list[Token]:
+        """Return the tokens of a paragraph (tokenised on first use: most need none)."""
+        found = self._tokens.get(paragraph)
+        if found is None:
+            found = self._tokens[paragraph] = tokenize(self.text, self.paragraphs[paragraph].span)
+            self._starts[paragraph] = [t.start for t in found]
+        return found
+
+    def paragraph_at(self, offset: int) -> int:
+        """Return the index of the paragraph that holds (or precedes) ``offset``."""
+        return max(bisect.bisect_right(self.paragraph_starts, offset) - 1, 0)
 
     def set_quotes(self, quotes: Sequence[RawQuote]) -> None:
         """Record the quotations' outer spans (marks included) for ``inside_quote``."""
@@ -112,7 +122,8 @@ class Context:
 
     def index(self, paragraph: int, offset: int) -> int:
         """Return the index of the first token of a paragraph at or after ``offset``."""
-        return bisect.bisect_left(self.starts[paragraph], offset)
+        self.tokens(paragraph)
+        return bisect.bisect_left(self._starts[paragraph], offset)
 
     def sentence(self, paragraph: int, offset: int) -> Span:
         """Return the sentence of a paragraph that holds ``offset``."""
@@ -156,7 +167,7 @@ def _paragraph_of(quote: RawQuote, ctx: Context, offset: int) -> int:
 
 def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX_AFTER) -> Frame | None:
     """Read an attribution in ``[lo, hi)`` right after a closing mark: '," Ri said'."""
-    tokens = ctx.tokens[paragraph]
+    tokens = ctx.tokens(paragraph)
     i, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
     while i < b and not is_word(tokens[i]):
         i += 1
@@ -175,7 +186,7 @@ def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX
 
 def before_frame(ctx: Context, paragraph: int, lo: int, mark: int) -> Frame | None:
     """Read an attribution in ``[lo, mark)`` before an opening mark: 'Ri said: "'."""
-    tokens = ctx.tokens[paragraph]
+    tokens = ctx.tokens(paragraph)
     a, b = ctx.index(paragraph, lo), ctx.index(paragraph, mark)
     for k in range(b - 1, a - 1, -1):
         verb = verb_at(tokens, k)
@@ -246,7 +257,7 @@ def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple
 
 def _tail_frame(ctx: Context, paragraph: int, lo: int, hi: int) -> Frame | None:
     """Read a sentence-final attribution: '… from Donggala, Nugroho said.'"""
-    tokens = ctx.tokens[paragraph]
+    tokens = ctx.tokens(paragraph)
     a, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
     comma = next((i for i in range(b - 1, a - 1, -1) if tokens[i].text == ","), None)
     if comma is None:
@@ -313,7 +324,7 @@ def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool)
     upper = next((c.isupper() for c in ctx.text[first.start : first.end] if c.isalpha()), False)
     before = frame is not None and frame.verb is not None and frame.verb.span.start < first.start
     if (
-        initial
+        (initial and (words > TERM_WORDS or frame is not None or _ends_sentence(ctx, quote, frame)))
         or _spans_sentences(ctx, quote)
         or (upper and before and frame is not None and frame.adjacent)
         or (upper and _after_punctuation(ctx, quote) and _ends_sentence(ctx, quote, frame))
