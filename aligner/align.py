@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aligner.article import Article, Quote
-from aligner.numbers import find_numbers
 from aligner.spans import Span, hull
 
 # ---------------------------------------------------------------------------------------------
@@ -407,6 +407,9 @@ LATIN_BONUS = 0.25
 QUOTE_WEIGHT = 0.45
 PARAGRAPH_COST = 0.35
 _BAND = 8
+# Paragraph length ratios (target over source, scaled by the document's ratio) within which the
+# aligner trusts the translation's paragraphs and aligns sentences inside each pair of them.
+PARAGRAPH_RATIO = (0.4, 2.5)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
 
 
@@ -432,21 +435,55 @@ class _Unit:
     last: bool  # ends its paragraph
 
 
+# A figure for alignment evidence only (the checks use ``numbers.find_numbers``): grouped or
+# plain digits, a decimal part, and a scale word. "11,000" -> 11000, "5 000" -> 5000,
+# "2,4 млн" -> 2400000, "5천" -> 5000, "80%" -> 80.
+_FIGURE = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:[.,](\d+))?\s?"
+    r"(만|천|억|тис|млн|млрд|thousand|million|billion)?"
+)
+_SCALE = {"만": 1e4, "천": 1e3, "억": 1e8, "тис": 1e3, "млн": 1e6, "млрд": 1e9,
+          "thousand": 1e3, "million": 1e6, "billion": 1e9}  # fmt: skip
+
+
 def _length(text: str, span: Span) -> int:
     return len(span) - text.count(" ", span.start, span.end)
 
 
-def _number_keys(text: str, lang: str, span: Span) -> frozenset[float]:
-    try:
-        return frozenset(round(v, 6) for m in find_numbers(text, lang, span) for v in m.values)
-    except (NotImplementedError, ValueError):  # a language the numbers module lacks
-        return frozenset()
+def _anchors(text: str, latin: re.Pattern[str] | None) -> list[tuple[int, float | str]]:
+    """Return (offset, key) of every figure of ``text`` and every match of ``latin``, in order."""
+    found: list[tuple[int, float | str]] = []
+    for match in _FIGURE.finditer(text):
+        whole = re.sub(r"\D", "", match.group(1))
+        value = float(f"{whole}.{match.group(2)}") if match.group(2) else float(whole)
+        found.append((match.start(), round(value * _SCALE.get(match.group(3) or "", 1.0), 3)))
+    if latin is not None:
+        found += [(m.start(), m.group().lower().rstrip(".")) for m in latin.finditer(text)]
+        found.sort(key=lambda a: a[0])
+    return found
+
+
+def _latin_words(text: str) -> re.Pattern[str] | None:
+    """Return a pattern for the Latin-script words of a translation (names it kept: NIS,
+    Chosun Ilbo), to find them in the source; None when there are none."""
+    words = {m.group().lower().rstrip(".") for m in _LATIN.finditer(text)}
+    words = {w for w in words if len(w) > 1}
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{alternation})(?![A-Za-z])", re.IGNORECASE)
 
 
 def _units(
-    text: str, lang: str, paragraphs: Sequence[tuple[Span, tuple[Span, ...]]], quote_parts: Sequence[Span]
+    text: str,
+    latin: re.Pattern[str] | None,
+    paragraphs: Sequence[tuple[Span, tuple[Span, ...]]],
+    quote_parts: Sequence[Span],
 ) -> list[_Unit]:
     """Group each paragraph's sentences so that no quotation part is cut, and featurise them."""
+    anchors = _anchors(text, latin)
+    offsets = [a[0] for a in anchors]
+    starts = sorted(p.start for p in quote_parts)
     units: list[_Unit] = []
     for index, (_, sentences) in enumerate(paragraphs):
         groups: list[list[Span]] = []
@@ -457,23 +494,21 @@ def _units(
                 groups.append([sentence])
         for k, group in enumerate(groups):
             whole = hull(group)
+            keys = [
+                a[1] for a in anchors[bisect_left(offsets, whole.start) : bisect_left(offsets, whole.end)]
+            ]
             units.append(
                 _Unit(
                     spans=tuple(group),
                     length=_length(text, whole),
-                    numbers=_number_keys(text, lang, whole),
-                    latin=_latin(text, whole, lang),
-                    quotes=sum(1 for p in quote_parts if whole.start <= p.start < whole.end),
+                    numbers=frozenset(k for k in keys if isinstance(k, float)),
+                    latin=frozenset(k for k in keys if isinstance(k, str)),
+                    quotes=bisect_left(starts, whole.end) - bisect_left(starts, whole.start),
                     para=index,
                     last=k == len(groups) - 1,
                 )
             )
     return units
-
-
-def _latin(text: str, span: Span, lang: str) -> frozenset[str]:
-    words = (m.group().lower().rstrip(".") for m in _LATIN.finditer(text, span.start, span.end))
-    return frozenset(w for w in words if lang == "en" or len(w) > 1)
 
 
 def _merge(units: Sequence[_Unit]) -> _Unit:
@@ -490,49 +525,89 @@ def _merge(units: Sequence[_Unit]) -> _Unit:
     )
 
 
+def _groups(units: Sequence[_Unit]) -> list[list[_Unit]]:
+    """Return ``groups[i][d - 1]``: the merge of ``units[i:i + d]`` for d = 1, 2, 3."""
+    return [[_merge(units[i : i + d]) for d in (1, 2, 3) if i + d <= len(units)] for i in range(len(units))]
+
+
 def _pair_cost(src: _Unit, tgt: _Unit, ratio: float) -> float:
     cost = abs(math.log((tgt.length + 8.0) / (ratio * src.length + 8.0)))
     if src.numbers or tgt.numbers:
         union = src.numbers | tgt.numbers
         cost += NUMBER_WEIGHT * len(src.numbers ^ tgt.numbers) / len(union)
-    cost -= LATIN_BONUS * min(3, len(tgt.latin & src.latin))
-    cost += QUOTE_WEIGHT * min(2, abs(src.quotes - tgt.quotes))
+    if tgt.latin and src.latin:
+        cost -= LATIN_BONUS * min(3, len(tgt.latin & src.latin))
+    if src.quotes != tgt.quotes:
+        cost += QUOTE_WEIGHT * min(2, abs(src.quotes - tgt.quotes))
     if src.last != tgt.last:
         cost += PARAGRAPH_COST
     return cost
 
 
-def _dp(src: Sequence[_Unit], tgt: Sequence[_Unit], ratio: float) -> list[tuple[int, int, int, int, float]]:
-    """Return the cheapest monotonic path as (i0, i1, j0, j1, cost) steps over unit indices."""
-    n, m = len(src), len(tgt)
+_Step = tuple[int, int, int, int, float]
+
+
+def _dp(
+    src: Sequence[list[_Unit]], tgt: Sequence[list[_Unit]], ratio: float, rows: range, cols: range
+) -> list[_Step]:
+    """Return the cheapest monotonic path over ``src[rows]`` x ``tgt[cols]`` (grouped units) as
+    (i0, i1, j0, j1, cost) steps in unit indices."""
+    n, m = len(rows), len(cols)
     inf = float("inf")
     best = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float]]] = [[(0, 0, 0.0)] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     band = _BAND + abs(n - m)
     for i in range(n + 1):
-        centre = i * m / n if n else 0
-        for j in range(max(0, int(centre) - band), min(m, int(centre) + band) + 1):
+        centre = int(i * m / n) if n else 0
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
             here = best[i][j]
             if here == inf:
                 continue
             for (di, dj), penalty in MOVE_COST.items():
                 if i + di <= n and j + dj <= m:
-                    step = penalty + _pair_cost(_merge(src[i : i + di]), _merge(tgt[j : j + dj]), ratio)
-                    if here + step < best[i + di][j + dj]:
-                        best[i + di][j + dj] = here + step
-                        back[i + di][j + dj] = (i, j, step)
+                    pair = _pair_cost(src[rows[i]][di - 1], tgt[cols[j]][dj - 1], ratio)
+                    if here + penalty + pair < best[i + di][j + dj]:
+                        best[i + di][j + dj] = here + penalty + pair
+                        back[i + di][j + dj] = (i, j, penalty + pair)
             for di, dj in ((1, 0), (0, 1)):
                 if i + di <= n and j + dj <= m and here + SKIP_COST < best[i + di][j + dj]:
                     best[i + di][j + dj] = here + SKIP_COST
                     back[i + di][j + dj] = (i, j, SKIP_COST)
-    path: list[tuple[int, int, int, int, float]] = []
+    path: list[_Step] = []
     i, j = n, m
     while i or j:
         pi, pj, step = back[i][j]
-        path.append((pi, i, pj, j, step))
+        path.append((rows.start + pi, rows.start + i, cols.start + pj, cols.start + j, step))
         i, j = pi, pj
     return path[::-1]
+
+
+def _paragraph_runs(
+    src: Sequence[_Unit], tgt: Sequence[_Unit], ratio: float
+) -> list[tuple[range, range]] | None:
+    """Return per-paragraph unit ranges when both sides have the same paragraphs with sane
+    lengths (the usual case: translators keep the lines), else None."""
+    src_paras = _para_ranges(src)
+    tgt_paras = _para_ranges(tgt)
+    if len(src_paras) != len(tgt_paras):
+        return None
+    for rows, cols in zip(src_paras, tgt_paras, strict=True):
+        src_len = sum(src[i].length for i in rows) * ratio + 20.0
+        tgt_len = sum(tgt[j].length for j in cols) + 20.0
+        if not PARAGRAPH_RATIO[0] <= tgt_len / src_len <= PARAGRAPH_RATIO[1]:
+            return None
+    return list(zip(src_paras, tgt_paras, strict=True))
+
+
+def _para_ranges(units: Sequence[_Unit]) -> list[range]:
+    ranges: list[range] = []
+    start = 0
+    for index, unit in enumerate(units):
+        if unit.last:
+            ranges.append(range(start, index + 1))
+            start = index + 1
+    return ranges
 
 
 def align_sentences(article: Article, target: TargetText) -> tuple[tuple[SentencePair, ...], float]:
@@ -543,17 +618,21 @@ def align_sentences(article: Article, target: TargetText) -> tuple[tuple[Sentenc
         target/source length ratio used to compare lengths.
     """
     src_parts = [p for q in article.quotes for p in q.parts]
-    src = _units(article.text, "en", [(p.span, p.sentences) for p in article.paragraphs], src_parts)
+    latin = _latin_words(target.text)
+    src = _units(article.text, latin, [(p.span, p.sentences) for p in article.paragraphs], src_parts)
     tgt_parts = [p for q in target.quotes for p in q.parts]
-    tgt = _units(target.text, target.lang, [(p.span, p.sentences) for p in target.paragraphs], tgt_parts)
+    tgt = _units(target.text, latin, [(p.span, p.sentences) for p in target.paragraphs], tgt_parts)
     ratio = (sum(u.length for u in tgt) + 1.0) / (sum(u.length for u in src) + 1.0)
+    src_groups, tgt_groups = _groups(src), _groups(tgt)
+    runs = _paragraph_runs(src, tgt, ratio) or [(range(len(src)), range(len(tgt)))]
+    steps = [step for rows, cols in runs for step in _dp(src_groups, tgt_groups, ratio, rows, cols)]
     pairs = tuple(
         SentencePair(
             source=tuple(s for u in src[i0:i1] for s in u.spans),
             target=tuple(s for u in tgt[j0:j1] for s in u.spans),
             score=round(min(1.0, max(0.0, 1.0 - step / 2.0)), 3),
         )
-        for i0, i1, j0, j1, step in _dp(src, tgt, ratio)
+        for i0, i1, j0, j1, step in steps
     )
     return pairs, ratio
 
@@ -654,44 +733,64 @@ def _text_len(text: str, spans: Sequence[Span]) -> int:
     return sum(_length(text, s) for s in spans)
 
 
+@dataclass(frozen=True, slots=True)
+class _QuoteFeatures:
+    """What the quotation aligner compares: length, figures, a final ? or !, single marks."""
+
+    length: int
+    numbers: frozenset[float]
+    asks: bool
+    single: bool
+
+
+def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
+    numbers = frozenset(
+        round(float(re.sub(r"\D", "", m.group(1))) * _SCALE.get(m.group(3) or "", 1.0), 3)
+        for p in parts
+        for m in _FIGURE.finditer(text, p.start, p.end)
+    )
+    tail = parts[-1].of(text)[-3:] if parts else ""
+    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single)
+
+
+def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
+    if len(features) == 1:
+        return features[0]
+    return _QuoteFeatures(
+        sum(f.length for f in features),
+        frozenset().union(*(f.numbers for f in features)),
+        features[-1].asks,
+        any(f.single for f in features),
+    )
+
+
 def _match_cost(
-    article: Article,
-    target: TargetText,
-    quotes: Sequence[Quote],
-    tquotes: Sequence[TargetQuote],
+    src: _QuoteFeatures,
+    tgt: _QuoteFeatures,
     windows: Sequence[_Window],
     ratio: float,
-    first: int,
-    first_t: int,
+    rows: range,
+    cols: range,
 ) -> float | None:
-    """Return the cost of rendering ``quotes`` by ``tquotes``, or None when they are not local."""
+    """Return the cost of rendering source quotations ``rows`` by target quotations ``cols``, or
+    None when they are not local (not in or next to the aligned sentences)."""
     cost = 0.0
-    for k in range(len(quotes)):
-        window = windows[first + k]
-        for t in range(first_t, first_t + len(tquotes)):
+    for i in rows:
+        window = windows[i]
+        for t in cols:
             if t not in window.core:
                 if t not in window.near:
                     return None
-                cost += NEIGHBOUR_COST / len(tquotes)
-    src_parts = [p for q in quotes for p in q.parts]
-    tgt_parts = [p for tq in tquotes for p in tq.parts]
-    src_len, tgt_len = _text_len(article.text, src_parts), _text_len(target.text, tgt_parts)
-    cost += abs(math.log((tgt_len + 6.0) / (ratio * src_len + 6.0)))
-    src_numbers = frozenset(round(v, 6) for q in quotes for m in q.numbers for v in m.values)
-    tgt_numbers = frozenset().union(*(_number_keys(target.text, target.lang, p) for p in tgt_parts))
-    if src_numbers or tgt_numbers:
+                cost += NEIGHBOUR_COST / len(cols)
+    cost += abs(math.log((tgt.length + 6.0) / (ratio * src.length + 6.0)))
+    if src.numbers or tgt.numbers:
         # a number the target adds speaks against the pair; one it lacks may be spelled out
-        union = len(src_numbers | tgt_numbers)
-        cost += (
-            NUMBER_WEIGHT * (len(tgt_numbers - src_numbers) + 0.5 * len(src_numbers - tgt_numbers)) / union
-        )
-    src_end = _END_PUNCT.findall(article.of(src_parts[-1])[-3:])
-    tgt_end = _END_PUNCT.findall(tgt_parts[-1].of(target.text)[-3:])
-    cost += 0.2 if bool(src_end) != bool(tgt_end) else 0.0
-    if (
-        any(tq.single for tq in tquotes)
-        and article.text[quotes[0].span.start - 1 : quotes[0].span.start] != "'"
-    ):
+        union = len(src.numbers | tgt.numbers)
+        extra, missing = len(tgt.numbers - src.numbers), len(src.numbers - tgt.numbers)
+        cost += NUMBER_WEIGHT * (extra + 0.5 * missing) / union
+    if src.asks != tgt.asks:
+        cost += 0.2
+    if tgt.single and not src.single:
         cost += SINGLE_MARK_COST
     return cost
 
@@ -700,8 +799,12 @@ def _quote_dp(
     article: Article, target: TargetText, windows: Sequence[_Window], ratio: float
 ) -> list[tuple[int, int, int, int, float]]:
     """Return matched steps (i0, i1, j0, j1, cost) of the cheapest monotonic quotation pairing."""
-    src, tgt = article.quotes, target.quotes
-    n, m = len(src), len(tgt)
+    text = article.text
+    src_f = [
+        _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘") for q in article.quotes
+    ]
+    tgt_f = [_features(target.text, q.parts, q.single) for q in target.quotes]
+    n, m = len(src_f), len(tgt_f)
     inf = float("inf")
     best = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float]]] = [[(0, 0, 0.0)] * (m + 1) for _ in range(n + 1)]
@@ -716,7 +819,14 @@ def _quote_dp(
             for (di, dj), penalty in QUOTE_MOVES.items():
                 if i + di > n or j + dj > m:
                     continue
-                cost = _match_cost(article, target, src[i : i + di], tgt[j : j + dj], windows, ratio, i, j)
+                cost = _match_cost(
+                    _merged(src_f[i : i + di]),
+                    _merged(tgt_f[j : j + dj]),
+                    windows,
+                    ratio,
+                    range(i, i + di),
+                    range(j, j + dj),
+                )
                 if cost is not None:
                     _relax(best, back, i, j, i + di, j + dj, here + cost + penalty, cost + penalty)
     steps: list[tuple[int, int, int, int, float]] = []
