@@ -45,7 +45,7 @@ TITLES = _words(
     "chairwoman chair commissioner ambassador spokesman spokeswoman spokesperson king queen prince "
     "princess pope leader coach deputy attorney foreign defence defense interior finance energy health "
     "business home trade labor labour education transport state dean pastor bishop archbishop cardinal "
-    "rabbi imam sheikh detective inspector superintendent constable sheriff lawyer ceo chancellor"
+    "rabbi imam sheikh detective inspector superintendent constable sheriff lawyer ceo chancellor pm"
 )
 _MALE, _FEMALE = (
     _words("mr sir lord father brother king prince"),
@@ -60,15 +60,28 @@ ORG_WORDS = _words(
     "authority administration bureau club team league command monitor reuters bloomberg hospital "
     "church parliament congress senate assembly republic kingdom media tv radio"
 )
+# Countries and capitals: entities that speak ('North Korea says') but are never 'he' or 'she'.
+PLACE_WORDS = _words(
+    "korea china russia japan ukraine america britain england scotland wales ireland france germany "
+    "iran iraq syria israel india pakistan afghanistan europe spain italy mexico canada australia "
+    "turkey egypt taiwan kiev kyiv moscow beijing seoul pyongyang tokyo london paris berlin brussels "
+    "washington states nations us uk eu un u.s u.k nato"
+)
 # Capitalised words that never start a name, mostly because a sentence starts with them.
-_CAP_FUNCTION = _words(
+CAP_FUNCTION = _words(
     "The A An This That These Those He She It They We I You His Her Its Their Our My Your In On At For "
     "From By With To Of And But Or So If When While As After Before Since Meanwhile However Also Then "
     "Last Next Earlier Later According Despite Although Though Yet Still Now Today Yesterday Tomorrow "
     "Tonight There Here What Who Why How Where Which Another One Some Many Most All Both Each Every No "
     "Not Such Other Asked Speaking Like During Under Over Against Among Between Through Instead Even "
     "Just Only Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "June July August September October November December"
+    "June July August September October November December Twenty Thirty Forty Fifty Hundreds Thousands "
+    "Dozens Several Few "
+    # plural or common nouns that open a sentence as a subject, not names: 'Sources said'
+    "Sources Officials Police Experts Analysts Critics Others Witnesses Residents Survey Study Research "
+    "Reports Data Figures Scientists Researchers Authorities Doctors Fans Users Investigators "
+    "Prosecutors Lawyers Parents Students Voters Protesters Protestors Observers Officers Campaigners "
+    "Activists Members Staff Workers People Someone Somebody Everyone Nobody Locals"
 )
 PREPOSITIONS = _words(
     "of from by with in on at for to about into onto over under after before during since without "
@@ -145,7 +158,7 @@ def is_word(token: Token) -> bool:
 def _is_name_word(token: Token) -> bool:
     if _DOMAIN.fullmatch(token.text):
         return True
-    return token.text[0].isupper() and token.text not in _CAP_FUNCTION
+    return token.text[0].isupper() and token.text not in CAP_FUNCTION
 
 
 def _dot_allowed(token: Token) -> bool:
@@ -187,11 +200,12 @@ def name_mention(tokens: Sequence[Token], i: int, j: int, gender: str = "") -> M
             start = k + 1
     while start < j and not is_word(tokens[start]):
         start += 1
-    if start >= j:
-        return Mention(Span(tokens[i].start, tokens[j - 1].end), DESCRIPTIVE)
+    if start >= j or all(t.low in TITLES for t in tokens[start:j] if is_word(t)):
+        return Mention(Span(tokens[i].start, tokens[j - 1].end), DESCRIPTIVE)  # 'the President'
+
     titles = {t.low for t in tokens[i:start]}
     words = tuple(t.text for t in tokens[start:j] if is_word(t))
-    org = org or all(w.isupper() and len(w) > 1 for w in words)
+    org = org or all(w.isupper() and len(w) > 1 for w in words) or words[-1].lower() in PLACE_WORDS
     if not gender:
         gender = "m" if titles & _MALE else "f" if titles & _FEMALE else ""
     span = Span(tokens[start].start, tokens[j - 1].end)
@@ -210,7 +224,7 @@ def segment_head(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, s
     if b - a == 1 and tokens[a].low in PRONOUNS:
         return Mention(Span(tokens[a].start, tokens[a].end), PRONOUN)
     i = a
-    while i < b and tokens[i].low not in _NP_STOPS and not _is_participle(tokens[i]):
+    while i < b and not _stops_phrase(tokens[i]):
         if not _is_name_word(tokens[i]):
             i += 1
             continue
@@ -225,10 +239,13 @@ def segment_head(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, s
     return _descriptive(tokens, a, i)
 
 
+def _stops_phrase(token: Token) -> bool:
+    """A lower-case preposition, auxiliary, relative or participle ends a noun phrase."""
+    return token.text[0].islower() and (token.low in _NP_STOPS or _is_participle(token))
+
+
 def _is_modifier_of(token: Token) -> bool:
-    return (
-        is_word(token) and token.text.islower() and token.low not in _NP_STOPS and not _is_participle(token)
-    )
+    return is_word(token) and token.text[0].islower() and not _stops_phrase(token)
 
 
 def _is_participle(token: Token) -> bool:
@@ -236,14 +253,27 @@ def _is_participle(token: Token) -> bool:
 
 
 def _descriptive(tokens: Sequence[Token], a: int, i: int) -> Mention | None:
-    words = [t for t in tokens[a:i] if is_word(t)]
-    if not 1 <= len(words) <= 6 or words[-1].low in _TIME_WORDS or words[-1].low.endswith("ly"):
+    """A short description: 'one woman', 'A Prison Service spokesperson', 'officials'."""
+    words: list[Token] = []
+    for token in tokens[a:i]:
+        if not is_word(token):
+            continue
+        if words and (
+            token.low in _SEGMENT_SKIP or token.low in _ADVERBS or _is_adverb(token) or _is_past(token)
+        ):
+            break  # 'The minister instead highlighted …'
+        words.append(token)
+    if not 1 <= len(words) <= 4 or words[-1].low in _TIME_WORDS:
         return None
     if words[0].low not in _DETERMINERS and not (len(words) <= 3 and all(w.text.islower() for w in words)):
         return None
     if words[0].low in ("a", "an", "the") and len(words) > 1:
         words = words[1:]
     return Mention(Span(words[0].start, words[-1].end), DESCRIPTIVE)
+
+
+def _is_past(token: Token) -> bool:
+    return token.text.islower() and token.low.endswith("ed") and len(token.low) > 4
 
 
 def _intro_in(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
@@ -275,12 +305,49 @@ def subject_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int,
     segments = _segments(tokens, a, e)
     if not segments:
         return None
-    heads = [segment_head(tokens, s, t, intros) for s, t in segments]
+    heads = _heads(tokens, segments, intros)
     last = heads[-1]
     if last is not None and last.kind != DESCRIPTIVE:
         return _located_source(tokens, segments, last) if last.kind == PRONOUN else last
     names = [h for h in heads[:-1] if h is not None and h.kind == NAME]
-    return names[0] if names else last
+    described = [h for h in heads if h is not None]
+    return names[0] if names else described[0] if described else None
+
+
+def _heads(
+    tokens: Sequence[Token], segments: list[tuple[int, int]], intros: Mapping[int, str]
+) -> list[Mention | None]:
+    """The head of each segment; a short name right after a prepositional segment belongs to
+    it ('of the US National Cancer Institute in Bethesda, Maryland, said')."""
+    heads: list[Mention | None] = []
+    in_phrase = False
+    for s, t in segments:
+        head = segment_head(tokens, s, t, intros)
+        first = next((tok for tok in tokens[s:t] if is_word(tok)), None)
+        if first is not None and first.low in PREPOSITIONS:
+            in_phrase, head = True, None
+        elif in_phrase and head is not None and head.kind == NAME and len(head.name) <= 2:
+            head = None
+        else:
+            in_phrase = False
+        heads.append(head)
+    return heads
+
+
+def clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the subject at the head of a clause: 'Warren weighed in on …, saying' -> Warren."""
+    for s, t in _segments(tokens, a, k):
+        first = next((i for i in range(s, t) if is_word(tokens[i])), None)
+        if first is None or tokens[first].low in _SEGMENT_SKIP:
+            continue
+        token = tokens[first]
+        if token.low in PRONOUNS:
+            return Mention(Span(token.start, token.end), PRONOUN)
+        end = name_run(tokens, first, t)
+        if end > first:
+            return name_mention(tokens, first, end)
+        return _descriptive(tokens, first, t)
+    return None
 
 
 def _located_source(tokens: Sequence[Token], segments: list[tuple[int, int]], pronoun: Mention) -> Mention:

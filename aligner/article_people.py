@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aligner.article import Person, Speaker
-from aligner.article_names import NAME, PRONOUN, Mention, name_mention, name_run
+from aligner.article_names import CAP_FUNCTION, NAME, PRONOUN, TITLES, Mention, name_mention, name_run
 from aligner.article_speech import Context
 from aligner.spans import Span
 
@@ -45,17 +45,21 @@ class People:
     ctx: Context
     entities: list[_Entity] = field(default_factory=list)
     by_word: dict[str, list[int]] = field(default_factory=dict)
-    antecedents: list[tuple[int, int]] = field(default_factory=list)  # (offset, entity), outside quotes
-    paragraph_starts: list[int] = field(default_factory=list)
+    antecedents: list[tuple[int, int, bool]] = field(default_factory=list)  # offset, entity, possessive
+    resolved: dict[Span, int | None] = field(default_factory=dict)  # pronoun -> entity
 
     @classmethod
     def build(cls, ctx: Context, speakers: Iterable[Mention]) -> People:
         """Register every named speaker, introduced name and titled name, then find mentions."""
-        people = cls(ctx, paragraph_starts=[p.span.start for p in ctx.paragraphs])
+        people = cls(ctx)
+        speakers = list(speakers)
         names = [m for m in speakers if m.kind == NAME] + _introduced(ctx)
         for mention in sorted(set(names), key=lambda m: m.span.start):
             people.add(mention)
         people._scan()
+        # In text order, so that a 'he' resolved early tells a later 'she' whom to skip.
+        for span in sorted({m.span for m in speakers if m.kind == PRONOUN}):
+            people.resolved[span] = people._resolve(span)
         return people
 
     def add(self, mention: Mention) -> int:
@@ -88,8 +92,27 @@ class People:
                 return index
         return None
 
+    def _fuller_names(self) -> None:
+        """Give a one-word person the fullest name the text has for it: 'Davis' -> 'Sharon Davis'."""
+        singles = {e.words[0]: i for i, e in enumerate(self.entities) if len(e.words) == 1 and not e.org}
+        if not singles:
+            return
+        alternatives = "|".join(re.escape(w) for w in sorted(singles, key=len, reverse=True))
+        text = self.ctx.text
+        for match in re.finditer(rf"\b([A-Z][\w'’-]* )({alternatives})\b", text):
+            words = [match.group(1).strip()]
+            if words[0].lower() in TITLES or words[0] in CAP_FUNCTION:
+                continue
+            entity = self.entities[singles[match.group(2)]]
+            if words and len(words) + 1 > len(entity.words):
+                start = text.index(words[0], match.start(), match.end())
+                entity.name, entity.words = text[start : match.end()], (*words, match.group(2))
+                entity.surfaces.add(entity.name)
+                self.by_word.setdefault(words[0], []).append(singles[match.group(2)])
+
     def _scan(self) -> None:
         """Find every mention of every registered name (longest name first)."""
+        self._fuller_names()
         surfaces: dict[str, int] = {}
         for index, entity in enumerate(self.entities):
             forms = set(entity.surfaces)
@@ -103,9 +126,9 @@ class People:
         for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
             index = surfaces[match.group()]
             self.entities[index].mentions.add(Span(match.start(), match.end()))
-            possessive = text.startswith(("'s", "’s"), match.end())
-            if not possessive and not self.ctx.inside_quote(match.start()):
-                self.antecedents.append((match.start(), index))
+            possessive = text.startswith(("'s", "’s", "'", "’"), match.end())
+            if not self.ctx.inside_quote(match.start()):
+                self.antecedents.append((match.start(), index, possessive))
 
     def speaker(self, mention: Mention | None, inherited: bool = False) -> Speaker | None:
         """Return the Speaker record of a mention, its person resolved."""
@@ -116,29 +139,32 @@ class People:
             index = self._match(mention.name)
             person = self.entities[index].name if index is not None else None
         elif mention.kind == PRONOUN:
-            index = self._resolve(mention.span)
+            index = self.resolved.get(mention.span)
             if index is not None:
                 self.entities[index].mentions.add(mention.span)
                 person = self.entities[index].name
         return Speaker(mention.span, person, mention.kind == PRONOUN, inherited)
 
     def _resolve(self, span: Span) -> int | None:
+        """Return the entity a 'he', 'she' or 'it' refers to (see the module docstring)."""
         word = span.of(self.ctx.text).lower()
         if word not in ("he", "she", "it"):
             return None
-        paragraph = bisect.bisect_right(self.paragraph_starts, span.start) - 1
-        k = bisect.bisect_left(self.antecedents, (span.start, -1)) - 1
+        wanted = {"he": "m", "she": "f"}.get(word, "")
+        paragraph = self.ctx.paragraph_at(span.start)
+        sentence = self.ctx.sentence(paragraph, span.start)
+        k = bisect.bisect_left(self.antecedents, (span.start, -1, False)) - 1
         while k >= 0:
-            offset, index = self.antecedents[k]
-            if bisect.bisect_right(self.paragraph_starts, offset) - 1 < paragraph - MAX_PRONOUN_DISTANCE:
+            offset, index, possessive = self.antecedents[k]
+            k -= 1
+            if self.ctx.paragraph_at(offset) < paragraph - MAX_PRONOUN_DISTANCE:
                 return None
             entity = self.entities[index]
-            wanted = {"he": "m", "she": "f"}.get(word, "")
+            if possessive and not sentence.start <= offset:
+                continue  # 'Theresa May's plan' is no antecedent beyond its sentence
             if entity.org == (word == "it") and entity.gender in ("", wanted):
-                if wanted and not entity.gender:
-                    entity.gender = wanted
+                entity.gender = entity.gender or wanted
                 return index
-            k -= 1
         return None
 
     def persons(self) -> tuple[Person, ...]:

@@ -18,13 +18,10 @@ from aligner.article_marks import RawQuote
 from aligner.article_names import (
     AUX,
     NAME,
-    PREPOSITIONS,
-    PRONOUNS,
     Mention,
     Token,
+    clause_subject,
     is_word,
-    name_mention,
-    name_run,
     np_after,
     segment_head,
     subject_before,
@@ -32,8 +29,9 @@ from aligner.article_names import (
 )
 from aligner.spans import Span
 
-# How far from a closing mark the attribution verb may stand: '" nowadays, he said'.
-MAX_AFTER = 12
+# How far from a closing mark the attribution verb may stand: '" nowadays, he said', or after a
+# long apposition: '," Sutopo Purwo Nugroho, the spokesman for … BNPB, told'.
+MAX_AFTER = 24
 # How many words may stand between an introducing verb and the opening mark: 'said last night "'.
 MAX_INTRO_GAP = 4
 # A quotation of at most this many words, outside an attribution, is a term ("fake news").
@@ -149,6 +147,8 @@ def verb_at(tokens: Sequence[Token], k: int) -> SpeechVerb | None:
     found = VERB_FORMS.get(token.low)
     if found is None or (token.text[0].isupper() and k > 0):
         return None
+    if k > 0 and tokens[k - 1].low == "to":
+        return None  # an infinitive: 'declined to comment'
     if token.low in _NOUNLIKE:
         before = tokens[k - 1].low if k > 0 else ""
         after = tokens[k + 1].low if k + 1 < len(tokens) else ""
@@ -192,10 +192,7 @@ def before_frame(ctx: Context, paragraph: int, lo: int, mark: int) -> Frame | No
         verb = verb_at(tokens, k)
         if verb is None:
             continue
-        if tokens[k].low.endswith("ing"):
-            speaker = _clause_subject(tokens, a, k, ctx.intros)
-        else:
-            speaker = subject_before(tokens, a, k, ctx.intros)
+        speaker = speaker_before(tokens, a, k, ctx.intros)
         if speaker is not None:
             return Frame(speaker, verb, _introduces(tokens[k + 1 : b]))
     if b - a >= 2 and tokens[b - 1].text == ":":
@@ -215,22 +212,28 @@ def _introduces(gap: Sequence[Token]) -> bool:
 
 
 def _clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
-    """The subject of the clause a participle hangs on: 'Trump said …, saying "…"' -> Trump."""
+    """The subject of the clause a participle or a second verb hangs on: 'Trump said …,
+    saying "…"' and 'The minister highlighted … and added: "…"'."""
     for j in range(a, k):
         if verb_at(tokens, j) is not None and not tokens[j].low.endswith("ing"):
             found = subject_before(tokens, a, j, intros)
             if found is not None:
                 return found
-    for j in range(a, k):
-        token = tokens[j]
-        if token.low in PRONOUNS and is_word(token):
-            return Mention(Span(token.start, token.end), "pronoun")
-        end = name_run(tokens, j, k) if token.low not in PREPOSITIONS else j
-        if end > j and (j == a or tokens[j - 1].text == ","):
-            return name_mention(tokens, j, end)
-        if token.low in PREPOSITIONS:
-            break
-    return None
+    return clause_subject(tokens, a, k, intros)
+
+
+def speaker_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
+    """Return the speaker of the verb ``tokens[k]`` from the words before it."""
+    e = k
+    while e > a and (tokens[e - 1].low in AUX or _is_adverb(tokens[e - 1])):
+        e -= 1
+    if tokens[k].low.endswith("ing") or (e > a and tokens[e - 1].low == "and"):
+        return _clause_subject(tokens, a, k, intros)
+    return subject_before(tokens, a, k, intros)
+
+
+def _is_adverb(token: Token) -> bool:
+    return token.text.islower() and token.low.endswith("ly") and len(token.low) > 3
 
 
 def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple[Frame | None, bool]:
@@ -318,22 +321,29 @@ def _continues(ctx: Context, previous: tuple[RawQuote, Frame | None, bool], quot
 
 
 def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool) -> FramedQuote:
-    """Give a quotation its kind: direct speech, a partial quotation, or a term."""
+    """Give a quotation its kind: direct speech, a partial quotation, or a term.
+
+    Direct: it begins a sentence, holds sentences, or a verb or colon introduces it with a
+    capital. A quotation that begins in lower case inside narration ('called it "a
+    betrayal"') is partial, or a term when it is three words or fewer and no speech verb
+    in its sentence makes it anyone's words ('a "stable" condition')."""
     first = quote.parts[0]
     words = sum(len(_WORD.findall(ctx.text, p.start, p.end)) for p in quote.parts)
     upper = next((c.isupper() for c in ctx.text[first.start : first.end] if c.isalpha()), False)
+    introduced = _after_punctuation(ctx, quote)
     before = frame is not None and frame.verb is not None and frame.verb.span.start < first.start
-    if (
+    embedded = not initial and not upper
+    direct = not embedded and (
         (initial and (words > TERM_WORDS or frame is not None or _ends_sentence(ctx, quote, frame)))
         or _spans_sentences(ctx, quote)
         or (upper and before and frame is not None and frame.adjacent)
-        or (upper and _after_punctuation(ctx, quote) and _ends_sentence(ctx, quote, frame))
-    ):
+        or (upper and introduced and _ends_sentence(ctx, quote, frame))
+    )
+    if direct:
         kind = QuoteKind.DIRECT
     else:
-        kind = QuoteKind.TERM if words <= TERM_WORDS else QuoteKind.PARTIAL
-    kept = None if kind is QuoteKind.TERM else frame
-    return FramedQuote(quote.parts, quote.paragraph, kind, kept, quote.nested, initial)
+        kind = QuoteKind.TERM if words <= TERM_WORDS and frame is None else QuoteKind.PARTIAL
+    return FramedQuote(quote.parts, quote.paragraph, kind, frame, quote.nested, initial)
 
 
 def _spans_sentences(ctx: Context, quote: RawQuote) -> bool:
