@@ -142,7 +142,7 @@ def _check_lang(lang: str) -> str:
 
 # English spelling units, longest first: "sch", "ph", "ee", "ey" ... then single letters.
 _GRAPHEME = re.compile(
-    r"tch|sch|igh|ch|sh|ph|th|ck|qu|wh|wr|kn|gh|kh|zh|ng|ee|ea|oo|ou|ow|ai|ay|ey|ei|ie|au|aw|oi|oy|oh|ew|ue|[a-z]"
+    r"tch|sch|igh|ch|sh|ph|th|tz|ck|qu|wh|wr|kn|gh|kh|zh|ng|ee|ea|oo|ou|ow|ai|ay|ey|ei|ie|au|aw|oi|oy|oh|ew|ue|[a-z]"
 )
 _VOWEL_LETTERS = frozenset("aeiouy")
 # Each English consonant unit: Korean phoneme codes (space-separated) and Ukrainian spellings.
@@ -156,6 +156,7 @@ _CONSONANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ph": (("f",), ("ф",)), "th": (("th", "t"), ("т",)), "ck": (("k",), ("к",)), "qu": (("k w",), ("кв",)),
     "wh": (("w",), ("в", "у")), "gh": (("",), ("",)),
     "wr": (("r",), ("р",)), "kn": (("n",), ("н",)), "kh": (("h",), ("х",)), "zh": (("j",), ("ж",)),
+    "tz": (("ts",), ("ц",)),
 }  # fmt: skip
 # Each English vowel unit: Korean vowel codes and Ukrainian spellings, likeliest first; "long"
 # is the reading before consonant + silent e or + i ("Davis" 데이비스/Девіс, "Mike" 마이크).
@@ -225,10 +226,11 @@ def _unit(g: str, graphemes: list[str], i: int) -> _Unit:
         return ("",), ("",)
     if g == "ey" and (not after or after == ["s"]):
         return _VOWELS["ey$"]
-    if after and after[0] == "r" and (len(after) == 1 or not _is_vowel(after[1])) and g in _R_COLOURED:
+    r_final = after[:1] == ["r"] and (len(after) == 1 or not _is_vowel(after[1]) and after[1] != "r")
+    if r_final and g in _R_COLOURED:
         return _R_COLOURED[g], (_VOWELS[g][1][0],)
     if len(g) == 1 and len(after) == 2 and not _is_vowel(after[0]) and after[0] != "r":
-        if _silent_e(graphemes, i + 2) or (g == "a" and after[1] in ("e", "i", "ie", "y")):
+        if _silent_e(graphemes, i + 2) or (g == "a" and after[1] in ("e", "i", "ie", "y", "ey")):
             return _VOWELS[g + "+"]  # Mike 마이크, James 제임스, Davis 데이비스, Baker 베이커
     if g == "y" and i == len(graphemes) - 1:
         return ("i",), ("і",)
@@ -236,6 +238,8 @@ def _unit(g: str, graphemes: list[str], i: int) -> _Unit:
 
 
 def _consonant(g: str, after: list[str]) -> _Unit:
+    if g == "r" and after[:1] == ["r"]:
+        after = after[1:]  # "rr" is one r: Warren 워런, Harris 해리스
     vowel_next = bool(after) and _is_vowel(after[0])
     if g == "r" and not vowel_next:
         return ("",), ("р",)
@@ -296,10 +300,21 @@ def _word_candidates(word: str, lang: str) -> tuple[str, ...]:
     if lang == "uk":
         spellings = (_uk_spelling("".join(parts)) for parts in _ranked([u[1] for u in units], MAX_CANDIDATES))
     else:
-        spellings = (
+        hangul = [
             _hangul(" ".join(parts).split()) for parts in _ranked([u[0] for u in units], MAX_CANDIDATES)
-        )
+        ]
+        spellings = (v for h in hangul for v in (h, _final_coda(h)))
     return tuple(dict.fromkeys(s for s in spellings if s))
+
+
+_FINAL_CODA = {"크": 1, "트": 19, "프": 17}  # 노박 for Novak, 스콧 for Scott, 팝 for Pop
+
+
+def _final_coda(word: str) -> str:
+    """Return the spelling with a final 크/트/프 taken as the coda ㄱ/ㅅ/ㅂ of the syllable before."""
+    if len(word) < 2 or word[-1] not in _FINAL_CODA or (ord(word[-2]) - 0xAC00) % 28:
+        return word
+    return word[:-2] + chr(ord(word[-2]) + _FINAL_CODA[word[-1]])
 
 
 _UK_VOWEL_I = re.compile(r"([аеєиіїоуюя])і")
@@ -316,7 +331,7 @@ def _uk_spelling(letters: str) -> str:
 # consonant takes when no vowel follows it.
 _ONSET = {
     "g": 0, "n": 2, "d": 3, "l": 5, "r": 5, "m": 6, "b": 7, "v": 7, "s": 9, "th": 9, "sh": 9,
-    "j": 12, "z": 12, "ch": 14, "k": 15, "t": 16, "p": 17, "f": 17, "h": 18,
+    "j": 12, "z": 12, "ch": 14, "ts": 14, "k": 15, "t": 16, "p": 17, "f": 17, "h": 18,
 }  # fmt: skip
 _MEDIAL = {"a": 0, "ae": 1, "eo": 4, "e": 5, "o": 8, "u": 13, "eu": 18, "i": 20, "yu": 17}
 _GLIDE = {
@@ -370,8 +385,8 @@ def _lone(out: list[list[int]], consonant: str) -> None:
 
 _HANGUL = "가-힣"
 _KO_TITLES = (
-    "씨|님|여사|위원장|국무위원장|총비서|대통령|총리|장관|대변인|대표|의원|주석|국장|사령관|기자|교수|박사|감독|"
-    "회장|총장|부위원장"
+    "씨|님|여사|위원장|국무위원장|총비서|대통령|총리|장관|외무상|외상|국방상|대변인|대표|의원|주석|국장|사령관|"
+    "장군|대사|의장|총재|지사|시장|판사|검사|변호사|선수|코치|기자|교수|박사|감독|회장|총장|부위원장|전\\s"
 )
 # Particles and suffixes a name takes (리가, 젤렌스키의, 키이우에서, 우크라이나군, 러시아인).
 _KO_PARTICLES = (
@@ -402,10 +417,23 @@ _KOREAN_SURNAMES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class _Pattern:
-    """A compiled search for one rendering, with how good a hit of it is."""
+    """A compiled search for one rendering: the name itself, the test on the text before and
+    after it (module-level patterns, so that a new name compiles only its own letters), and
+    how good a hit of it is."""
 
     regex: re.Pattern[str]
-    tier: int  # 0 glossary, 1 transliteration
+    before: re.Pattern[str]  # must NOT match the character before the name
+    after: re.Pattern[str]  # must match right after the name
+    tier: int = 0  # 0 glossary, 1 transliteration
+
+    def search(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Return the first hit in ``text[start:end]`` whose surroundings fit, or None."""
+        for match in self.regex.finditer(text, start, end):
+            if match.start() and self.before.match(text, match.start() - 1):
+                continue
+            if self.after.match(text, match.end()):
+                return match.span()
+        return None
 
 
 _NK_VOWELS = frozenset((2, 3, 6, 7, 12, 17, 20))  # ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ: ㄹ/ㄴ become ㅇ before them
@@ -445,19 +473,34 @@ def _ko_spellings(char: str) -> str:
     return "[" + "".join(sorted(spellings)) + "]"
 
 
+_KO_BEFORE = re.compile(rf"[{_HANGUL}]")
+_KO_AFTER = re.compile(_KO_AFTER_NAME)
+# A one-syllable name (리, 이, 김) needs a title or particle after it: "이 병사" is "this soldier".
+_KO_AFTER_SHORT = re.compile(rf"\s*(?:{_KO_TITLES})|(?:{_KO_PARTICLES})")
+_LATIN_IN_KO_BEFORE = re.compile(rf"[A-Za-z{_HANGUL}]")
+_LATIN_AFTER = re.compile(r"(?![A-Za-z])")
+_UK_BEFORE = re.compile(_LETTER)
+_UK_AFTER = re.compile(rf"(?!{_LETTER})")
+_EN_BEFORE = re.compile(r"\w")
+_EN_AFTER = re.compile(r"(?:['’]s)?(?!\w)")
+
+
 @functools.lru_cache(maxsize=4096)
-def _compile(rendering: str, lang: str) -> re.Pattern[str]:
+def _compile(rendering: str, lang: str, tier: int = 0) -> _Pattern:
     words = rendering.split()
+    if lang == "ko" and re.search("[A-Za-z]", rendering):  # kept in Latin letters: "Davis 씨는"
+        body = r"\s+".join(re.escape(w) for w in words)
+        return _Pattern(re.compile(body), _LATIN_IN_KO_BEFORE, _LATIN_AFTER, tier)
     if lang == "ko":
         body = r"\s*".join("".join(_ko_spellings(c) for c in w) for w in words)
-        # A one-syllable name (리, 이, 김) needs a title or particle after it: "이 병사" is "this soldier".
-        after = _KO_AFTER_NAME if len(rendering) > 1 else rf"\s*(?:{_KO_TITLES})|(?:{_KO_PARTICLES})"
-        return re.compile(rf"(?<![{_HANGUL}])(?P<name>{body})(?={after})")
+        return _Pattern(
+            re.compile(body), _KO_BEFORE, _KO_AFTER if len(rendering) > 1 else _KO_AFTER_SHORT, tier
+        )
     if lang == "uk":
         body = r"\s+".join(_uk_word(w) for w in words)
-        return re.compile(rf"(?<!{_LETTER})(?P<name>{body})(?!{_LETTER})", re.IGNORECASE)
+        return _Pattern(re.compile(body, re.IGNORECASE), _UK_BEFORE, _UK_AFTER, tier)
     body = r"\s+".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w)(?P<name>{body})(?:['’]s)?(?!\w)")
+    return _Pattern(re.compile(body), _EN_BEFORE, _EN_AFTER, tier)
 
 
 def _uk_word(word: str) -> str:
@@ -490,11 +533,10 @@ def _patterns(name: str, lang: str, glossary: Glossary) -> tuple[_Pattern, ...]:
     listed = [r for form in forms for r in glossary.renderings(form, lang)]
     if lang == "en":
         listed = list(forms)
-    guessed = [] if lang == "en" else [t for form in forms for t in transliterate(form, lang)]
-    patterns = [_Pattern(_compile(r, lang), 0) for r in dict.fromkeys(listed)]
-    return tuple(
-        patterns + [_Pattern(_compile(r, lang), 1) for r in dict.fromkeys(guessed) if r not in listed]
-    )
+    # Transliterations, then the name kept in Latin letters, as translators often do.
+    guessed = [] if lang == "en" else [t for form in forms for t in (*transliterate(form, lang), form)]
+    patterns = [_compile(r, lang, 0) for r in dict.fromkeys(listed)]
+    return tuple(patterns + [_compile(r, lang, 1) for r in dict.fromkeys(guessed) if r not in listed])
 
 
 def find_name(
@@ -525,7 +567,7 @@ def find_name(
     text = target_text
     patterns = _patterns(name, lang, glossary)
     for tier in (0, 1):
-        hits = [m.span("name") for p in patterns if p.tier == tier if (m := p.regex.search(text, start, end))]
+        hits = [h for p in patterns if p.tier == tier if (h := p.search(text, start, end))]
         if hits:
             first = min(hits, key=lambda h: (h[0], -h[1]))
             return Span(*first)
@@ -595,6 +637,8 @@ def _fuzzy_find(candidates: tuple[str, ...], text: str, lang: str, start: int, e
     best: tuple[float, int, int] | None = None
     for match in pattern.finditer(text, start, end):
         word = match.group()
+        if lang == "uk" and not word[0].isupper():
+            continue  # Ukrainian writes names with a capital: "бажання" is no Buchanan
         names = by_initial.get(_letters(word[0], lang)[:1])
         if names is None:
             continue

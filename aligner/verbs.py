@@ -94,12 +94,15 @@ _KO_STEMS: dict[str, tuple[str, VerbClass]] = {
     "부정합": ("부정하다", _D),
 }
 _KO_MAX_STEM = max(len(s) for s in _KO_STEMS)
+_KO_FIRST = frozenset(s[0] for s in _KO_STEMS)
 _KO_WORD = re.compile(r"[가-힣]+")
 # "…"라고 했다 / "…다"고 했다: the bare 하다 after a quotative ending is "said".
 _KO_QUOTATIVE_HADA_FORMS = ("했", "한다", "합니다", "하며", "하면서")
 
 
 def _ko_lookup(word: str) -> tuple[str, VerbClass] | None:
+    if word[0] not in _KO_FIRST:
+        return None
     for length in range(min(len(word), _KO_MAX_STEM), 0, -1):
         found = _KO_STEMS.get(word[:length])
         if found is not None:

@@ -149,6 +149,11 @@ TRANSLIT_CASES = [
     ("scott-uk", "Scott", "uk", "Скотт"),
     ("two-words", "Sharon Davis", "ko", "섀런 데이비스"),
     ("title-dropped", "Mr. Adams", "uk", "Адамс"),
+    ("novak-final-coda", "Novak", "ko", "노박"),
+    ("scott-final-coda", "Scott", "ko", "스콧"),
+    ("warren-rr", "Warren", "ko", "워런"),
+    ("schertz-tz", "Schertz", "uk", "Шерц"),
+    ("daley-long-a", "Daley", "ko", "데일리"),
 ]
 
 
@@ -211,6 +216,13 @@ FIND_CASES: list[tuple[str, str, str, str, str | None]] = [
     ("surname-ko-fuzzy", "Lawrence", "ko", "로런스는", "로런스"),
     ("surname-only-uk", "Rachel Mitchell", "uk", "Мітчелл", "Мітчелл"),
     ("fuzzy-ko-z", "Williams", "ko", "윌리엄즈는", "윌리엄즈"),
+    # ntrex-dev (nytimes.184853, cnn.*): shortened, Latin-kept and NK-titled renderings.
+    ("adams-ko-shortened", "Mr. Adams", "ko", "아담 씨가 말했다.", "아담"),
+    ("latin-kept-in-ko", "Davis", "ko", "Davis 씨는 말했다.", "Davis"),
+    ("ri-ko-nk-title", "Ri", "ko", "리 외무상은", "리"),
+    ("novak-ko-coda", "Novak", "ko", "알렉산드르 노박 장관은", "노박"),
+    ("warren-ko", "Warren", "ko", "워런이 말했다", "워런"),
+    ("uk-fuzzy-needs-capital", "Buchanan", "uk", "через бажання", None),
     ("absent-ko", "Adams", "ko", "그는 말했다", None),
     ("absent-uk", "Adams", "uk", "він сказав", None),
     ("en-target", "Mr. Adams", "en", "said Adams's aide", "Adams"),
