@@ -28,6 +28,8 @@ _INTRO = re.compile(
 )
 # A web site used as a source: 'weather.com', 'bbc.co.uk'.
 _DOMAIN = re.compile(r"\w[\w-]*\.(?:com|org|net|gov|edu|co\.uk|io)")
+# A name with a lower-case particle joined by a hyphen: 'al-Moualem', 'bin-Salman', 'el-Sisi'.
+_PARTICLE_NAME = re.compile(r"(?:al|el|bin|ibn|abu|de|di|da|du|van|von|le|la)-[A-Z][\w'’-]*")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -110,6 +112,14 @@ _DETERMINERS = _words(
 _TIME_WORDS = _words(
     "week weeks month months year years day days morning afternoon evening night weekend time"
 )
+# Words that make a capitalised run a thing, not a person: 'World Cup', 'Premier League'.
+NOT_PERSON_WORDS = _words(
+    "cup league championship championships games olympics award awards prize war day week festival show "
+    "series election elections summit forum conference street road avenue square park bridge river lake "
+    "mountain island airport station stadium hall hotel region province county city state district "
+    "east west north south central"
+)
+_COLLECTIVE = _words("police staff media military government management public")
 _PARTICLES = _words("de van von bin al da del la le der den di du ibn of")
 _ABBREVIATED = _words("mr mrs ms dr prof rev sen rep gov gen col lt sgt capt st jr sr")
 
@@ -156,7 +166,7 @@ def is_word(token: Token) -> bool:
 
 
 def _is_name_word(token: Token) -> bool:
-    if _DOMAIN.fullmatch(token.text):
+    if _DOMAIN.fullmatch(token.text) or _PARTICLE_NAME.fullmatch(token.text):
         return True
     return token.text[0].isupper() and token.text not in CAP_FUNCTION
 
@@ -263,13 +273,20 @@ def _descriptive(tokens: Sequence[Token], a: int, i: int) -> Mention | None:
         ):
             break  # 'The minister instead highlighted …'
         words.append(token)
-    if not 1 <= len(words) <= 4 or words[-1].low in _TIME_WORDS:
+    if not 1 <= len(words) <= 5 or words[-1].low in _TIME_WORDS:
         return None
-    if words[0].low not in _DETERMINERS and not (len(words) <= 3 and all(w.text.islower() for w in words)):
+    if words[0].low not in _DETERMINERS and not _bare_plural(words):
         return None
     if words[0].low in ("a", "an", "the") and len(words) > 1:
         words = words[1:]
     return Mention(Span(words[0].start, words[-1].end), DESCRIPTIVE)
+
+
+def _bare_plural(words: list[Token]) -> bool:
+    """A description without a determiner: 'officials', 'state media', 'police'."""
+    last = words[-1].low
+    plural = (last.endswith("s") and not last.endswith("ss")) or last in _COLLECTIVE
+    return len(words) <= 3 and all(w.text.islower() for w in words) and plural
 
 
 def _is_past(token: Token) -> bool:
@@ -296,7 +313,7 @@ def subject_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int,
     description there ('the spokesman for BNPB') defers to a name in an earlier segment
     (an apposition: 'Sutopo Purwo Nugroho, the spokesman for BNPB, said')."""
     e = k
-    while e > a and (tokens[e - 1].low in AUX or tokens[e - 1].low in _ADVERBS or _is_adverb(tokens[e - 1])):
+    while e > a and _is_aux_or_adverb(tokens[e - 1]):
         e -= 1
     for idx in range(e - 1, a - 1, -1):
         if tokens[idx].low in CLAUSE_BOUNDARIES:
@@ -361,6 +378,11 @@ def _located_source(tokens: Sequence[Token], segments: list[tuple[int, int]], pr
             found = name_mention(tokens, s + 1, end)
             return Mention(found.span, NAME, found.name, True, "")
     return pronoun
+
+
+def _is_aux_or_adverb(token: Token) -> bool:
+    """'has', 'also', 'reportedly' (lower case: 'Mrs May said' keeps its May)."""
+    return token.text[0].islower() and (token.low in AUX or token.low in _ADVERBS or _is_adverb(token))
 
 
 def _is_adverb(token: Token) -> bool:

@@ -17,13 +17,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aligner.article import Person, Speaker
-from aligner.article_names import CAP_FUNCTION, NAME, PRONOUN, TITLES, Mention, name_mention, name_run
+from aligner.article_names import (
+    CAP_FUNCTION,
+    NAME,
+    NOT_PERSON_WORDS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    PRONOUN,
+    TITLES,
+    Mention,
+    name_mention,
+    name_run,
+)
 from aligner.article_speech import Context
 from aligner.spans import Span
 
 # How many paragraphs back a pronoun may find its person.
 MAX_PRONOUN_DISTANCE = 5
 # A title that marks a person's name anywhere in the text: 'Ms Davis', 'Dr. Ford'.
+NOT_PERSON = NOT_PERSON_WORDS | ORG_WORDS | PLACE_WORDS
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\b(?=\.?\s+[A-Z])")
 
 
@@ -34,6 +46,7 @@ class _Entity:
     org: bool
     gender: str
     first_seen: int
+    strong: bool = True  # named as a speaker, introduced or titled (not only mentioned)
     surfaces: set[str] = field(default_factory=set)
     mentions: set[Span] = field(default_factory=set)
 
@@ -56,20 +69,22 @@ class People:
         names = [m for m in speakers if m.kind == NAME] + _introduced(ctx)
         for mention in sorted(set(names), key=lambda m: m.span.start):
             people.add(mention)
+        for mention in _narration_names(ctx):
+            people.add(mention, strong=False)
         people._scan()
         # In text order, so that a 'he' resolved early tells a later 'she' whom to skip.
         for span in sorted({m.span for m in speakers if m.kind == PRONOUN}):
             people.resolved[span] = people._resolve(span)
         return people
 
-    def add(self, mention: Mention) -> int:
+    def add(self, mention: Mention, strong: bool = True) -> int:
         """Register a name mention; return the index of its entity."""
         index = self._match(mention.name)
         surface = mention.span.of(self.ctx.text)
         if index is None:
             index = len(self.entities)
             self.entities.append(
-                _Entity(surface, mention.name, mention.org, mention.gender, mention.span.start)
+                _Entity(surface, mention.name, mention.org, mention.gender, mention.span.start, strong)
             )
         entity = self.entities[index]
         if len(mention.name) > len(entity.words):
@@ -151,6 +166,18 @@ class People:
         if word not in ("he", "she", "it"):
             return None
         wanted = {"he": "m", "she": "f"}.get(word, "")
+        found = self._nearest(span, word == "it", wanted, strong=True)
+        if found is None:
+            found = self._nearest(span, word == "it", wanted, strong=False)
+        if found is not None:
+            entity = self.entities[found]
+            entity.gender = entity.gender or wanted
+            # The pronoun now stands for the person: a later 'he' may find it.
+            bisect.insort(self.antecedents, (span.start, found, False))
+        return found
+
+    def _nearest(self, span: Span, org: bool, gender: str, strong: bool) -> int | None:
+        """The entity named nearest before ``span`` that fits (only strong ones if ``strong``)."""
         paragraph = self.ctx.paragraph_at(span.start)
         sentence = self.ctx.sentence(paragraph, span.start)
         k = bisect.bisect_left(self.antecedents, (span.start, -1, False)) - 1
@@ -160,10 +187,9 @@ class People:
             if self.ctx.paragraph_at(offset) < paragraph - MAX_PRONOUN_DISTANCE:
                 return None
             entity = self.entities[index]
-            if possessive and not sentence.start <= offset:
+            if possessive and offset < sentence.start:
                 continue  # 'Theresa May's plan' is no antecedent beyond its sentence
-            if entity.org == (word == "it") and entity.gender in ("", wanted):
-                entity.gender = entity.gender or wanted
+            if (entity.strong or not strong) and entity.org == org and entity.gender in ("", gender):
                 return index
         return None
 
@@ -191,4 +217,23 @@ def _introduced(ctx: Context) -> list[Mention]:
             mention = name_mention(tokens, i, end, ctx.intros.get(start, ""))
             if mention.kind == NAME:
                 found.append(mention)
+    return found
+
+
+# Two or three capitalised words in narration, a person's name perhaps: 'coach Peter Murchie had'.
+_PERSON_LIKE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}\b")
+
+
+def _narration_names(ctx: Context) -> list[Mention]:
+    """Return names of people that are only mentioned (weak antecedents for pronouns)."""
+    found: list[Mention] = []
+    for match in _PERSON_LIKE.finditer(ctx.text):
+        words = match.group().split()
+        start = match.start()
+        while words and (words[0] in CAP_FUNCTION or words[0].lower() in TITLES):
+            start += len(words[0]) + 1
+            words.pop(0)
+        if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words) or ctx.inside_quote(start):
+            continue
+        found.append(Mention(Span(start, match.end()), NAME, tuple(words)))
     return found

@@ -34,6 +34,8 @@ from aligner.spans import Span
 MAX_AFTER = 24
 # How many words may stand between an introducing verb and the opening mark: 'said last night "'.
 MAX_INTRO_GAP = 4
+# How many paragraphs back an unattributed quotation looks for the speaker it continues.
+INHERIT_PARAGRAPHS = 3
 # A quotation of at most this many words, outside an attribution, is a term ("fake news").
 TERM_WORDS = 3
 # Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.
@@ -225,7 +227,9 @@ def _clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int
 def speaker_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
     """Return the speaker of the verb ``tokens[k]`` from the words before it."""
     e = k
-    while e > a and (tokens[e - 1].low in AUX or _is_adverb(tokens[e - 1])):
+    while (
+        e > a and tokens[e - 1].text[0].islower() and (tokens[e - 1].low in AUX or _is_adverb(tokens[e - 1]))
+    ):
         e -= 1
     if tokens[k].low.endswith("ing") or (e > a and tokens[e - 1].low == "and"):
         return _clause_subject(tokens, a, k, intros)
@@ -376,17 +380,15 @@ def _ends_sentence(ctx: Context, quote: RawQuote, frame: Frame | None) -> bool:
 
 
 def _inherit(quotes: list[FramedQuote]) -> list[FramedQuote]:
-    """A direct quotation with no attribution continues the previous speaker's words."""
+    """A direct quotation with no attribution of its own, opening a sentence, continues the
+    words of the speaker of the quotation before it (at most ``INHERIT_PARAGRAPHS`` back)."""
     out: list[FramedQuote] = []
     previous: FramedQuote | None = None
     for quote in quotes:
-        if quote.kind is QuoteKind.DIRECT and (quote.frame is None or quote.frame.speaker is None):
-            source = (
-                previous.frame if previous is not None and quote.paragraph - previous.paragraph <= 2 else None
-            )
-            if source is not None and quote.initial and quote.frame is None:
-                quote = replace(quote, frame=Frame(source.speaker, None, False), inherited=True)
-        if quote.kind is QuoteKind.DIRECT and quote.frame is not None and quote.frame.speaker is not None:
+        if quote.kind is QuoteKind.DIRECT and quote.frame is None and quote.initial and previous is not None:
+            if quote.paragraph - previous.paragraph <= INHERIT_PARAGRAPHS and previous.frame is not None:
+                quote = replace(quote, frame=Frame(previous.frame.speaker, None, False), inherited=True)
+        if quote.frame is not None and quote.frame.speaker is not None:
             previous = quote
         out.append(quote)
     return out
