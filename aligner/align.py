@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from aligner.article import Article, Quote
 from aligner.spans import Span, hull
+from aligner.verbs import find_speech_verbs
 
 # ---------------------------------------------------------------------------------------------
 # Target quotation marks
@@ -225,14 +226,19 @@ def _strip(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def _split_embedded(text: str, piece: _Piece) -> tuple[list[Span], list[Span]]:
-    """Split a quoted piece at dash-embedded attributions; return (parts, inserts)."""
+def _split_embedded(text: str, piece: _Piece, lang: str) -> tuple[list[Span], list[Span]]:
+    """Split a quoted piece at dash-embedded attributions (narration with a speech verb, not a
+    dash-parenthesis of the speaker's own words); return (parts, inserts)."""
     parts: list[Span] = []
     inserts: list[Span] = []
     cursor = piece.start
     for match in _EMBEDDED.finditer(text, piece.start, piece.end):
         narr = match.group("narr")
-        if len(narr.split()) > 10 or match.start() - cursor < 2:
+        if (
+            len(narr.split()) > 10
+            or match.start() - cursor < 2
+            or not _speech(text, match.span("narr"), lang)
+        ):
             continue
         parts.append(Span(cursor, match.start()))
         inserts.append(Span(match.start("narr"), match.end("narr")))
@@ -240,26 +246,34 @@ def _split_embedded(text: str, piece: _Piece) -> tuple[list[Span], list[Span]]:
     end = piece.end
     if not piece.closing:
         trailing = _TRAILING_INSERT.search(text, cursor, piece.end)
-        if trailing and len(trailing.group("narr").split()) <= 10:
+        if (
+            trailing
+            and len(trailing.group("narr").split()) <= 10
+            and _speech(text, trailing.span("narr"), lang)
+        ):
             inserts.append(Span(trailing.start("narr"), trailing.end("narr")))
             end = trailing.start()
     parts.append(Span(cursor, end))
     return parts, inserts
 
 
-def _bare_line(text: str, line: Span, before: list[Span]) -> tuple[list[Span], list[Span]]:
+def _speech(text: str, where: tuple[int, int], lang: str) -> bool:
+    return bool(find_speech_verbs(text, lang, Span(*where)))
+
+
+def _bare_line(text: str, line: Span, before: list[Span], lang: str) -> tuple[list[Span], list[Span]]:
     """Return (parts, inserts) of a line without marks inside an open quotation: a line that
     carries the attribution between dashes ("сказав Трамп. —") after a part that ended with a
     dash is all insert; otherwise it is quoted text, maybe with a trailing attribution."""
     part_dash = _DASH_END.search(text, before[-1].start, before[-1].end) if before else None
     line_dash = _DASH_END.search(text, line.start, line.end)
-    if part_dash is not None and line_dash is not None:
+    if part_dash is not None and line_dash is not None and _speech(text, (line.start, line.end), lang):
         before[-1] = _strip(text, before[-1].start, part_dash.start())
         return [], [_strip(text, line.start, line_dash.start())]
-    return _split_embedded(text, _Piece(line.start, line.end, "", "", False))
+    return _split_embedded(text, _Piece(line.start, line.end, "", "", False), lang)
 
 
-def find_target_quotes(text: str) -> tuple[TargetQuote, ...]:
+def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
     """Return every quotation of a translation, in text order, ids ``t1``, ``t2`` …
 
     Marks may be mixed (straight and curly, « » with " "), quotations may run over several
@@ -278,13 +292,13 @@ def find_target_quotes(text: str) -> tuple[TargetQuote, ...]:
             bare.append(line.span)
             continue
         for index, piece in enumerate(pieces):
-            parts, inserts = _split_embedded(text, piece)
+            parts, inserts = _split_embedded(text, piece, lang)
             continues = index == 0 and open_group and not piece.single and piece.start - lo <= 1
             if continues and bare and piece.opening:
                 continues = False  # a new quotation opens after lines without marks
             if continues:
                 for line_span in bare:
-                    more, added = _bare_line(text, line_span, groups[-1][0])
+                    more, added = _bare_line(text, line_span, groups[-1][0], lang)
                     groups[-1][0].extend(more)
                     groups[-1][1].extend(added)
                 groups[-1][0].extend(parts)
@@ -384,7 +398,7 @@ def segment_target(text: str, lang: str) -> TargetText:
     Sentences never cut through a quotation: a quoted passage of three sentences and its
     attribution stay one sentence, as in the source article's sentence units.
     """
-    quotes = find_target_quotes(text)
+    quotes = find_target_quotes(text, lang)
     hulls = [Span(p.start - 1, p.end + 1) for q in quotes for p in (q.span,)]
     paragraphs = tuple(
         TargetParagraph(line.span, _split_line(text, line.span, hulls), line.number) for line in _lines(text)
@@ -682,12 +696,10 @@ class Alignment:
     quotes: tuple[QuoteAlignment, ...]
     ratio: float
 
-    def pair_of(self, span: Span) -> int | None:
-        """Return the index of the sentence pair whose source or target holds ``span``."""
-        for index, pair in enumerate(self.sentences):
-            if any(s.start <= span.start < s.end or s.contains(span) for s in (*pair.source, *pair.target)):
-                return index
-        return None
+    def pair_of(self, span: Span, source: bool = True) -> int | None:
+        """Return the index of the sentence pair whose source (or target) sentences hold the start
+        of ``span``."""
+        return _pair_index(self.sentences, span.start, source)
 
 
 @dataclass(frozen=True, slots=True)
