@@ -1,0 +1,833 @@
+"""Check that every quotation and attribution of an English article survived its translation.
+
+Pure: a parsed ``Article`` and the translation's text in, a frozen ``CheckReport`` out. The
+alignment (``align.py``) says where each quotation went; the checks here say whether it is
+still a direct quotation, with the same boundaries, speaker, speech verb, numbers and names,
+whether the translation invents quotations, and whether each indirect attribution kept its
+source and numbers. Every threshold is a named constant and goes into the report signature.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from aligner import __version__
+from aligner.align import Alignment, QuoteAlignment, TargetQuote, align
+from aligner.article import Article, Attribution, Quote, QuoteKind
+from aligner.errors import DependencyMissingError
+from aligner.names import Glossary, find_name, find_pronouns, find_role_nouns
+from aligner.numbers import NumberMention, compare_numbers, find_numbers
+from aligner.spans import Span, hull
+from aligner.verbs import compatible, find_speech_verbs
+
+# --- thresholds (calibrated on ntrex-dev ko/uk by bench/eval_check_ntrex.py) ----------------
+
+# A target quotation's length over the source quotation's, divided by the document's length
+# ratio: below the first it is cut short (error), below the second doubtful (warning); above
+# the last two narration was probably pulled inside the marks. Short quotations get slack.
+LENGTH_LOW_ERROR = 0.45
+LENGTH_LOW_WARNING = 0.6
+LENGTH_HIGH_WARNING = 1.9
+LENGTH_HIGH_ERROR = 2.6
+LENGTH_SLACK_CHARS = 12
+# The narration of the quotation's sentences, measured the same way: grown when a boundary
+# moved out of the marks, shrunk when narration moved in.
+NARRATION_SLACK_CHARS = 10
+NARRATION_GROWN = 1.8
+NARRATION_SHRUNK = 0.5
+# Aligned target sentences shorter than this share of the expected length: the quotation was
+# dropped, not turned into narration.
+DROPPED_RATIO = 0.5
+# A quoted span of the translation with at most this many words and no speech verb next to it
+# is a term or title (Ukrainian quotes team names), not invented speech.
+TERM_MAX_WORDS = 4
+# Words of a stray target quotation from which, with a speech verb, it is invented speech.
+INVENTED_MIN_WORDS = 5
+# How far (in characters) a speech verb may stand from a quotation to attribute it.
+VERB_DISTANCE = 40
+CHECKS = ("presence", "boundary", "speaker", "verb", "numbers", "names", "extra", "attribution")
+
+
+class Severity(StrEnum):
+    """How bad a finding is; ``--fail-on`` compares against it."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Status(StrEnum):
+    """The verdict on one quotation or attribution."""
+
+    OK = "ok"
+    ALTERED = "altered"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: which check, how bad, what to tell the translator, its ITS 2.0 LQI type
+    (omission, addition, mistranslation, numbers, inconsistent-entities, typographical …), and
+    where in the translation it is (None when the thing is absent)."""
+
+    check: str
+    severity: Severity
+    message: str
+    lqi_type: str
+    target_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteResult:
+    """The verdict on one source quotation."""
+
+    id: str
+    kind: QuoteKind
+    source_span: Span
+    source_parts: tuple[Span, ...]
+    target_span: Span | None
+    target_parts: tuple[Span, ...]
+    speaker: Span | None  # in the source
+    target_speaker: Span | None  # in the translation
+    verb: Span | None
+    target_verb: Span | None
+    status: Status
+    score: float
+    confidence: float
+    method: str
+    findings: tuple[Finding, ...]
+    chrf: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraQuote:
+    """A quotation of the translation that renders no source quotation."""
+
+    target_span: Span
+    target_parts: tuple[Span, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionResult:
+    """The verdict on one indirect attribution ("according to X", "X reported that …")."""
+
+    id: str
+    kind: str
+    source_span: Span  # the source entity
+    sentence_span: Span
+    target_span: Span | None  # the entity in the translation
+    target_sentences: tuple[Span, ...]
+    status: Status
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts over the report and an overall score (the mean of quotation and attribution scores)."""
+
+    quotes: int
+    ok: int
+    altered: int
+    missing: int
+    extra_quotes: int
+    attributions: int
+    attributions_ok: int
+    errors: int
+    warnings: int
+    infos: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """Everything ``aligner check`` reports, with what renderers need for side-by-side views:
+    the source article, the segmented translation and the sentence alignment."""
+
+    article: Article
+    lang: str
+    alignment: Alignment
+    quotes: tuple[QuoteResult, ...]
+    extra_quotes: tuple[ExtraQuote, ...]
+    attributions: tuple[AttributionResult, ...]
+    summary: Summary
+    signature: str
+
+    @property
+    def target_text(self) -> str:
+        """Return the translation's text."""
+        return self.alignment.target.text
+
+    def findings(self) -> tuple[Finding, ...]:
+        """Return every finding of the report."""
+        return (
+            *(f for q in self.quotes for f in q.findings),
+            *(f for e in self.extra_quotes for f in e.findings),
+            *(f for a in self.attributions for f in a.findings),
+        )
+
+
+def worst_severity(report: CheckReport) -> Severity | None:
+    """Return the most severe finding's severity, or None when there is no finding."""
+    found = report.findings()
+    return max((f.severity for f in found), key=_RANK.__getitem__) if found else None
+
+
+def exit_status(report: CheckReport, fail_on: str = "error") -> int:
+    """Return the exit status for ``--fail-on``: 1 when a finding is at or above it, else 0.
+
+    Args:
+        report: The check report.
+        fail_on: ``"error"``, ``"warning"`` or ``"never"``.
+
+    Raises:
+        ValueError: For any other ``fail_on``.
+    """
+    if fail_on == "never":
+        return 0
+    if fail_on not in ("error", "warning"):
+        raise ValueError(f"fail_on must be error, warning or never, not {fail_on!r}")
+    worst = worst_severity(report)
+    return int(worst is not None and _RANK[worst] >= _RANK[Severity(fail_on)])
+
+
+def signature(chrf_signature: str | None = None) -> str:
+    """Return the signature of the checks: version, checks, thresholds, and chrF's when used."""
+    fields = [
+        f"checks:{','.join(CHECKS)}",
+        f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
+        f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
+        f"dropped:{DROPPED_RATIO}",
+        f"term:{TERM_MAX_WORDS}",
+        f"invented:{INVENTED_MIN_WORDS}",
+    ]
+    if chrf_signature:
+        fields.append(f"chrf:{chrf_signature}")
+    return "|".join([*fields, f"version:{__version__}"])
+
+
+# --- where to look in the translation ---------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'“”«»’)]|$)")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every check of one report reads."""
+
+    article: Article
+    alignment: Alignment
+    lang: str
+    text: str
+    glossary: Glossary | None
+    marks: tuple[Span, ...]  # every target quotation part with its marks
+    sentences: tuple[Span, ...]
+    source_sentences: tuple[Span, ...]
+
+
+def _context(article: Article, alignment: Alignment, glossary: Glossary | None) -> _Context:
+    text = alignment.target.text
+    marks = tuple(
+        Span(max(0, p.start - 1), min(len(text), p.end + 1)) for q in alignment.target.quotes for p in q.parts
+    )
+    return _Context(
+        article=article,
+        alignment=alignment,
+        lang=alignment.target.lang,
+        text=text,
+        glossary=glossary,
+        marks=marks,
+        sentences=alignment.target.sentences,
+        source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
+    )
+
+
+def _touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
+    """Return the sentences that overlap any of ``spans``, in order."""
+    return [s for s in sentences if any(s.overlaps(p) or (p.start == p.end == s.start) for p in spans)]
+
+
+def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
+    """Return the pieces of ``span`` outside every hole."""
+    pieces, cursor = [], span.start
+    for hole in sorted(h for h in holes if h.overlaps(span)):
+        if hole.start > cursor:
+            pieces.append(Span(cursor, hole.start))
+        cursor = max(cursor, hole.end)
+    if cursor < span.end:
+        pieces.append(Span(cursor, span.end))
+    return pieces
+
+
+def _narration(ctx: _Context, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
+    """Return the text of ``sentences`` outside every quotation, plus the dash inserts."""
+    pieces = [piece for s in sentences for piece in _subtract(s, ctx.marks)]
+    return sorted([*pieces, *inserts])
+
+
+def _window(ctx: _Context, quote: Quote, parts: Sequence[Span], inserts: Sequence[Span]) -> list[Span]:
+    """Return the narration where a quotation's attribution should be: its own sentences, the
+    sentences aligned with the source speaker's sentence, and, when the quotation stands alone in
+    its sentences, the sentences before and after it."""
+    sentences = _touching(ctx.sentences, parts)
+    if quote.speaker is not None:
+        pair = ctx.alignment.pair_of(quote.speaker.span)
+        if pair is not None:
+            sentences += list(ctx.alignment.sentences[pair].target)
+    narration = [
+        p for p in _narration(ctx, sorted(set(sentences)), inserts) if _WORDS.search(ctx.text, p.start, p.end)
+    ]
+    if narration or not sentences:
+        return narration
+    first, last = min(sentences), max(sentences)
+    index = ctx.sentences.index(first)
+    around = [
+        ctx.sentences[k] for k in (index - 1, ctx.sentences.index(last) + 1) if 0 <= k < len(ctx.sentences)
+    ]
+    return _narration(ctx, around)
+
+
+def _length(text: str, spans: Sequence[Span]) -> int:
+    return sum(len(s) - text.count(" ", s.start, s.end) for s in spans)
+
+
+def _sentence_count(text: str, spans: Sequence[Span]) -> int:
+    return sum(len(_SENTENCE_END.findall(s.of(text).rstrip(",;:—–- ") + ".")) for s in spans)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# --- per-quotation checks -----------------------------------------------------------------------
+
+
+def _presence(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> list[Finding]:
+    """A source quotation with no target quotation: dropped, or turned into narration."""
+    shown = _clip(ctx.article.of(quote.span))
+    if quote.kind is QuoteKind.TERM:
+        return [
+            Finding("presence", Severity.INFO, f"term “{shown}” is not in quotation marks", "typographical")
+        ]
+    severity = Severity.ERROR if quote.kind is QuoteKind.DIRECT else Severity.WARNING
+    source = _touching(ctx.source_sentences, quote.parts)
+    expected = ctx.alignment.ratio * _length(ctx.article.text, source)
+    if not qa.region or _length(ctx.text, qa.region) < DROPPED_RATIO * expected:
+        return [
+            Finding("presence", severity, f"quotation “{shown}” is missing from the translation", "omission")
+        ]
+    return [
+        Finding(
+            "presence",
+            severity,
+            f"quotation “{shown}” is no longer a direct quotation (no marks: narration or indirect speech)",
+            "mistranslation",
+            hull(qa.region),
+        )
+    ]
+
+
+def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    """Compare the quotation's length and sentence count with the source's, and its share of
+    its sentences: narration pulled inside the marks, or quotation left outside or cut."""
+    src_parts = [p for q in quotes for p in q.parts]
+    src_len, tgt_len = _length(ctx.article.text, src_parts), _length(ctx.text, qa.target_parts)
+    ratio = (tgt_len + LENGTH_SLACK_CHARS) / (ctx.alignment.ratio * src_len + LENGTH_SLACK_CHARS)
+    src_narr = _length(ctx.article.text, _touching(ctx.source_sentences, src_parts)) - src_len
+    tgt_narr = _length(ctx.text, _touching(ctx.sentences, qa.target_parts)) - tgt_len
+    narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
+    fewer = _sentence_count(ctx.text, qa.target_parts) < _sentence_count(ctx.article.text, src_parts)
+    where = qa.target
+    if ratio < LENGTH_LOW_ERROR or (ratio < LENGTH_LOW_WARNING and (fewer or narr_ratio > NARRATION_GROWN)):
+        moved = narr_ratio > NARRATION_GROWN
+        what = "part of it stands outside the quotation marks" if moved else "part of it is missing"
+        return [
+            Finding(
+                "boundary",
+                Severity.ERROR,
+                f"quotation is {ratio:.0%} of the expected length: {what}",
+                "omission",
+                where,
+            )
+        ]
+    if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and narr_ratio < NARRATION_SHRUNK):
+        return [
+            Finding(
+                "boundary",
+                Severity.ERROR,
+                f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks",
+                "addition",
+                where,
+            )
+        ]
+    if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
+        return [
+            Finding(
+                "boundary",
+                Severity.WARNING,
+                f"quotation is {ratio:.0%} of the expected length",
+                "omission" if ratio < 1 else "addition",
+                where,
+            )
+        ]
+    return []
+
+
+def _numbers(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    """Compare the numbers inside the quotation by value. A number written in words on one side
+    only ("five weeks" -> 오 주, "four days" -> 나흘) is a warning: words escape the number finder."""
+    source: list[NumberMention] = [m for q in quotes for m in q.numbers]
+    target = [m for p in qa.target_parts for m in find_numbers(ctx.text, ctx.lang, p)]
+    diff = compare_numbers(source, target)
+    if diff.ok:
+        return []
+    hard_missing = [v for v in diff.missing if not _spelled_only(source, v)]
+    hard_extra = [v for v in diff.extra if not _spelled_only(target, v)]
+    said = []
+    if diff.missing:
+        said.append("missing " + ", ".join(_show(v) for v in diff.missing))
+    if diff.extra:
+        said.append("added " + ", ".join(_show(v) for v in diff.extra))
+    severity = Severity.ERROR if hard_missing or hard_extra else Severity.WARNING
+    message = f"numbers in the quotation differ: {'; '.join(said)}"
+    return [Finding("numbers", severity, message, "numbers", qa.target)]
+
+
+def _spelled_only(mentions: Sequence[NumberMention], value: float) -> bool:
+    """Return True when ``value`` is written only in words among ``mentions``."""
+    written = [m.spelled for m in mentions if any(math.isclose(v, value) for v in m.values)]
+    return bool(written) and all(written)
+
+
+def _show(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+# --- speaker, verb and names -----------------------------------------------------------------
+
+# A Korean subject or topic particle right after a mention: the mention is who speaks.
+_KO_SUBJECT = re.compile(
+    r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?(?:은|는|이|가|께서)(?![가-힣])"
+)
+_UK_NOMINATIVE_ROLE = re.compile(
+    r"(?:журналіст|журналістка|кореспондент|кореспондентка|репортер|репортерка|ведучий|ведуча|редактор|редакторка)$",
+    re.IGNORECASE,
+)
+
+
+def _first(found: Sequence[Span | None]) -> Span | None:
+    return next((s for s in found if s is not None), None)
+
+
+# "National Intelligence Service (NIS)": the name, the name without the bracket, the acronym.
+_BRACKET = re.compile(r"\s*\(([^)]*)\)")
+
+
+def _find_person(ctx: _Context, name: str, pieces: Sequence[Span]) -> Span | None:
+    forms = [name]
+    bracket = _BRACKET.search(name)
+    if bracket:
+        forms += [_BRACKET.sub("", name), bracket.group(1)]
+    for form in forms:
+        found = _first([find_name(form, ctx.text, ctx.lang, ctx.glossary, region=p) for p in pieces])
+        if found is not None:
+            return found
+    return None
+
+
+def _speaks(ctx: _Context, span: Span) -> bool:
+    """Return True when a mention stands where the speaker of a sentence stands."""
+    if ctx.lang == "ko":
+        return bool(_KO_SUBJECT.match(ctx.text, span.end))
+    return bool(_UK_NOMINATIVE_ROLE.search(span.of(ctx.text))) or span.of(ctx.text)[:1].isupper()
+
+
+_NAME_TOKEN = re.compile(r"[^\W\d_]{2,}")
+
+
+def _speaker(ctx: _Context, quote: Quote, pieces: Sequence[Span]) -> tuple[list[Finding], Span | None]:
+    """Check that the translation credits the quotation to the same person, near it.
+
+    The speaker's name (any case ending, particle or honorific) or a pronoun is accepted. When
+    neither is there, a person or role noun ("the journalist") standing as the subject is an
+    error, unless the source sentences name that person or role too (the translation may just
+    say who else was there)."""
+    speaker = quote.speaker
+    if speaker is None:
+        return [], None
+    mention = "" if speaker.pronoun else ctx.article.of(speaker.span)
+    who = speaker.person or mention
+    found = _first([_find_person(ctx, name, pieces) for name in dict.fromkeys((who, mention)) if name])
+    if found is not None:
+        return [], found
+    pronoun = _first([next(iter(find_pronouns(ctx.text, ctx.lang, p)), None) for p in pieces])
+    if pronoun is not None:
+        return [], pronoun
+    if not speaker.person:  # an unresolved pronoun or a description ("the investment banker")
+        return [], None
+    source = _source_window(ctx, quote)
+    own = set(_NAME_TOKEN.findall(speaker.person.lower()))
+    for person in ctx.article.people:
+        if person.name == speaker.person or any(s.contains(m) for s in source for m in person.mentions):
+            continue
+        if own & set(_NAME_TOKEN.findall(person.name.lower())):
+            continue  # Joel Plasco and Lynsey Plasco-Flaxman: one name cannot tell them apart
+        other = _find_person(ctx, person.name, pieces)
+        if other is not None and _speaks(ctx, other):
+            return [_wrong_speaker(ctx, who, other)], other
+    role = _first([next(iter(find_role_nouns(ctx.text, ctx.lang, p)), None) for p in pieces])
+    if (
+        role is not None
+        and _speaks(ctx, role)
+        and not any(find_role_nouns(ctx.article.text, "en", s) for s in source)
+    ):
+        return [_wrong_speaker(ctx, who, role)], role
+    message = f"speaker {who} is not named near the quotation"
+    where = hull(list(pieces)) if pieces else None
+    return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None
+
+
+def _source_window(ctx: _Context, quote: Quote) -> list[Span]:
+    """Return the source sentences of a quotation and of its speaker's mention."""
+    spans = [*quote.parts, *([quote.speaker.span] if quote.speaker else [])]
+    return _touching(ctx.source_sentences, spans)
+
+
+def _wrong_speaker(ctx: _Context, shown: str, found: Span) -> Finding:
+    message = f"quotation credited to {found.of(ctx.text)!r} instead of {shown}"
+    return Finding("speaker", Severity.ERROR, message, "inconsistent-entities", found)
+
+
+def _verb(
+    ctx: _Context, quote: Quote, parts: Sequence[Span], pieces: Sequence[Span]
+) -> tuple[list[Finding], Span | None]:
+    """Check that the speech verb keeps its class (said stays neutral, asked a question …)."""
+    verbs = [v for p in pieces for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    if not verbs or not parts:
+        return [], None
+    nearest = min(verbs, key=lambda v: min(_gap(v.span, p) for p in parts))
+    if (
+        quote.verb is None
+        or quote.kind is not QuoteKind.DIRECT
+        or compatible(quote.verb.verb_class, nearest.verb_class)
+    ):
+        return [], nearest.span
+    message = (
+        f"speech verb {ctx.article.of(quote.verb.span)!r} ({quote.verb.verb_class.value}) rendered as "
+        f"{nearest.span.of(ctx.text)!r} ({nearest.verb_class.value})"
+    )
+    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span)], nearest.span
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(0, a.start - b.end, b.start - a.end)
+
+
+def _names(ctx: _Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
+    """Check that people named inside the quotation are named there in the translation too, as
+    elsewhere in it."""
+    findings = []
+    for person in ctx.article.people:
+        if not any(quote.span.contains(m) for m in person.mentions) or not parts:
+            continue
+        if _find_person(ctx, person.name, parts) is not None:
+            continue
+        elsewhere = find_name(person.name, ctx.text, ctx.lang, ctx.glossary)
+        if elsewhere is not None:
+            message = (
+                f"{person.name} (rendered {elsewhere.of(ctx.text)!r} elsewhere) is not named in the quotation"
+            )
+            findings.append(
+                Finding("names", Severity.WARNING, message, "inconsistent-entities", hull(list(parts)))
+            )
+    return findings
+
+
+# --- one quotation -----------------------------------------------------------------------------
+
+
+def _sharing(ctx: _Context, qa: QuoteAlignment) -> list[Quote]:
+    """Return the source quotations that share this alignment's target parts (a merge)."""
+    return [
+        q
+        for q, other in zip(ctx.article.quotes, ctx.alignment.quotes, strict=True)
+        if other.target_parts and other.target_parts == qa.target_parts
+    ]
+
+
+def _inserts(ctx: _Context, qa: QuoteAlignment) -> list[Span]:
+    return [i for q in ctx.alignment.target.quotes if q.id in qa.target_quotes for i in q.inserts]
+
+
+def _check_quote(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult:
+    findings: list[Finding]
+    target_speaker = target_verb = None
+    if qa.target is None:
+        findings = _presence(ctx, quote, qa)
+        pieces = _narration(ctx, qa.region)
+        if quote.speaker is not None and pieces:
+            target_speaker = (
+                _find_person(ctx, quote.speaker.person or "", pieces) if quote.speaker.person else None
+            )
+    else:
+        sharing = _sharing(ctx, qa)
+        pieces = _window(ctx, quote, qa.target_parts, _inserts(ctx, qa))
+        speaker_findings, target_speaker = _speaker(ctx, quote, pieces)
+        verb_findings, target_verb = _verb(ctx, quote, qa.target_parts, pieces)
+        findings = [
+            *_boundary(ctx, sharing, qa),
+            *speaker_findings,
+            *verb_findings,
+            *_numbers(ctx, sharing, qa),
+            *_names(ctx, quote, qa.target_parts),
+        ]
+        if quote.kind is QuoteKind.TERM:
+            findings = [_soften(f) for f in findings]
+    return QuoteResult(
+        id=quote.id,
+        kind=quote.kind,
+        source_span=quote.span,
+        source_parts=quote.parts,
+        target_span=qa.target,
+        target_parts=qa.target_parts,
+        speaker=quote.speaker.span if quote.speaker else None,
+        target_speaker=target_speaker,
+        verb=quote.verb.span if quote.verb else None,
+        target_verb=target_verb,
+        status=_status(quote, qa, findings),
+        score=_score(qa, findings),
+        confidence=qa.confidence,
+        method=qa.method,
+        findings=tuple(findings),
+    )
+
+
+def _soften(finding: Finding) -> Finding:
+    """A term's findings are warnings at most: a title or scare quote is not speech."""
+    if finding.severity is Severity.ERROR:
+        return Finding(
+            finding.check, Severity.WARNING, finding.message, finding.lqi_type, finding.target_span
+        )
+    return finding
+
+
+def _status(quote: Quote, qa: QuoteAlignment, findings: Sequence[Finding]) -> Status:
+    if qa.target is None and quote.kind is not QuoteKind.TERM:
+        return Status.MISSING
+    return Status.ALTERED if any(f.severity is Severity.ERROR for f in findings) else Status.OK
+
+
+def _score(qa: QuoteAlignment, findings: Sequence[Finding]) -> float:
+    """Return 1 for a clean quotation, less a half per error and a tenth per warning, 0 when gone."""
+    if qa.target is None and any(f.severity is Severity.ERROR for f in findings):
+        return 0.0
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    return round(max(0.0, 1.0 - 0.5 * errors - 0.1 * warnings), 3)
+
+
+# --- invented quotations and attributions --------------------------------------------------------
+
+
+def _extra_quotes(ctx: _Context) -> tuple[ExtraQuote, ...]:
+    """Return the target quotations that render no source quotation, judged: a short quoted
+    term is fine, a quotation with a speech verb next to it is invented speech."""
+    used = {t for qa in ctx.alignment.quotes for t in qa.target_quotes}
+    extras = []
+    for tq in ctx.alignment.target.quotes:
+        if tq.id in used:
+            continue
+        extras.append(ExtraQuote(tq.span, tq.parts, tuple(_judge_extra(ctx, tq))))
+    return tuple(extras)
+
+
+def _judge_extra(ctx: _Context, tq: TargetQuote) -> list[Finding]:
+    words = sum(len(_WORDS.findall(p.of(ctx.text))) for p in tq.parts)
+    pieces = _narration(ctx, _touching(ctx.sentences, tq.parts), tq.inserts)
+    verbs = [v for p in pieces for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    near = [v for v in verbs if min(_gap(v.span, p) for p in tq.parts) <= VERB_DISTANCE]
+    shown = _clip(tq.span.of(ctx.text))
+    if words <= TERM_MAX_WORDS and not near:
+        return []
+    if words >= INVENTED_MIN_WORDS and near and not tq.single:
+        message = f"quotation “{shown}” renders no quotation of the source (invented speech)"
+        return [Finding("extra", Severity.ERROR, message, "addition", tq.span)]
+    message = f"quoted “{shown}” has no quotation marks in the source"
+    return [
+        Finding(
+            "extra",
+            Severity.INFO if words <= TERM_MAX_WORDS else Severity.WARNING,
+            message,
+            "addition",
+            tq.span,
+        )
+    ]
+
+
+def _check_attribution(ctx: _Context, attribution: Attribution) -> AttributionResult:
+    """Check that an indirect attribution names the same source, with the same numbers."""
+    pair = ctx.alignment.pair_of(attribution.sentence)
+    sentences: list[Span] = []
+    if pair is not None:
+        sentences = list(ctx.alignment.sentences[pair].target)
+        if not sentences:
+            near = [
+                ctx.alignment.sentences[k].target
+                for k in (pair - 1, pair + 1)
+                if 0 <= k < len(ctx.alignment.sentences)
+            ]
+            sentences = [s for t in near for s in t]
+    findings: list[Finding] = []
+    found: Span | None = None
+    shown = ctx.article.of(attribution.source.span)
+    if not sentences:
+        findings.append(
+            Finding("attribution", Severity.ERROR, f"the sentence citing {shown} is missing", "omission")
+        )
+        status = Status.MISSING
+    else:
+        found = _attributed(ctx, attribution, sentences)
+        if found is None:
+            message = f"the source {shown} is not named in the translation of its sentence"
+            findings.append(
+                Finding("attribution", Severity.WARNING, message, "inconsistent-entities", hull(sentences))
+            )
+        findings += _attribution_numbers(ctx, attribution, sentences)
+        status = Status.ALTERED if any(f.severity is Severity.ERROR for f in findings) else Status.OK
+    return AttributionResult(
+        id=attribution.id,
+        kind=attribution.kind,
+        source_span=attribution.source.span,
+        sentence_span=attribution.sentence,
+        target_span=found,
+        target_sentences=tuple(sentences),
+        status=status,
+        findings=tuple(findings),
+    )
+
+
+def _attributed(ctx: _Context, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
+    source = attribution.source
+    for name in (source.person, None if source.pronoun else ctx.article.of(source.span)):
+        if name:
+            found = _find_person(ctx, name, sentences)
+            if found is not None:
+                return found
+    if source.pronoun or source.person:
+        return _first([next(iter(find_pronouns(ctx.text, ctx.lang, s)), None) for s in sentences])
+    return None
+
+
+def _attribution_numbers(ctx: _Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+    target = [m for s in sentences for m in find_numbers(ctx.text, ctx.lang, s)]
+    missing = compare_numbers(attribution.numbers, target).missing
+    if not missing:
+        return []
+    message = f"numbers of the attributed claim missing or changed: {', '.join(_show(v) for v in missing)}"
+    return [Finding("numbers", Severity.ERROR, message, "numbers", hull(list(sentences)))]
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def _summary(
+    quotes: Sequence[QuoteResult], extras: Sequence[ExtraQuote], attributions: Sequence[AttributionResult]
+) -> Summary:
+    findings = [f for q in quotes for f in q.findings] + [f for e in extras for f in e.findings]
+    findings += [f for a in attributions for f in a.findings]
+    scores = [q.score for q in quotes] + [0.0 if a.status is not Status.OK else 1.0 for a in attributions]
+    invented = sum(any(f.severity is Severity.ERROR for f in e.findings) for e in extras)
+    overall = (sum(scores) / len(scores)) if scores else 1.0
+    overall *= 1.0 / (1.0 + 0.5 * invented)
+    return Summary(
+        quotes=len(quotes),
+        ok=sum(q.status is Status.OK for q in quotes),
+        altered=sum(q.status is Status.ALTERED for q in quotes),
+        missing=sum(q.status is Status.MISSING for q in quotes),
+        extra_quotes=len(extras),
+        attributions=len(attributions),
+        attributions_ok=sum(a.status is Status.OK for a in attributions),
+        errors=sum(f.severity is Severity.ERROR for f in findings),
+        warnings=sum(f.severity is Severity.WARNING for f in findings),
+        infos=sum(f.severity is Severity.INFO for f in findings),
+        score=round(overall, 3),
+    )
+
+
+def check_translation(
+    article: Article,
+    target_text: str,
+    lang: str,
+    *,
+    glossary: Glossary | None = None,
+    reference_text: str | None = None,
+) -> CheckReport:
+    """Align a translation with its parsed source and check every quotation and attribution.
+
+    Args:
+        article: The parsed English article.
+        target_text: The whole translation.
+        lang: ``"ko"`` or ``"uk"``.
+        glossary: Fixed renderings of names (the built-in glossary when None).
+        reference_text: A reference translation; adds a per-quotation chrF against it.
+
+    Returns:
+        The report: one result per source quotation and attribution, the invented quotations,
+        a summary, the alignment, and the signature of the checks.
+
+    Raises:
+        ValueError: If ``lang`` is not ``"ko"`` or ``"uk"``.
+        DependencyMissingError: If ``reference_text`` is given and sacrebleu is not installed.
+    """
+    if lang not in ("ko", "uk"):
+        raise ValueError(f"unsupported target language {lang!r}; expected ko or uk")
+    alignment = align(article, target_text, lang)
+    ctx = _context(article, alignment, glossary)
+    quotes = tuple(_check_quote(ctx, q, qa) for q, qa in zip(article.quotes, alignment.quotes, strict=True))
+    chrf_signature = None
+    if reference_text is not None:
+        quotes, chrf_signature = _with_chrf(article, quotes, target_text, reference_text, lang)
+    extras = _extra_quotes(ctx)
+    attributions = tuple(_check_attribution(ctx, a) for a in article.attributions)
+    return CheckReport(
+        article=article,
+        lang=lang,
+        alignment=alignment,
+        quotes=quotes,
+        extra_quotes=extras,
+        attributions=attributions,
+        summary=_summary(quotes, extras, attributions),
+        signature=signature(chrf_signature),
+    )
+
+
+def _with_chrf(
+    article: Article, quotes: tuple[QuoteResult, ...], target_text: str, reference_text: str, lang: str
+) -> tuple[tuple[QuoteResult, ...], str]:
+    """Score each quotation with sentence chrF against the reference translation's quotation."""
+    try:
+        from sacrebleu.metrics.chrf import CHRF
+    except ImportError:  # pragma: no cover - sacrebleu is a dependency
+        raise DependencyMissingError("--ref (chrF)", "pip install sacrebleu") from None
+    metric = CHRF()
+    reference = align(article, reference_text, lang)
+    by_id = {qa.quote_id: qa for qa in reference.quotes}
+    scored = []
+    for quote in quotes:
+        ref = by_id[quote.id]
+        value = None
+        if quote.target_parts and ref.target_parts:
+            hyp = " ".join(p.of(target_text) for p in quote.target_parts)
+            refs = [" ".join(p.of(reference_text) for p in ref.target_parts)]
+            value = round(metric.sentence_score(hyp, refs).score / 100.0, 4)
+        scored.append(replace(quote, chrf=value))
+    return tuple(scored), str(metric.get_signature())
