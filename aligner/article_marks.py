@@ -227,15 +227,13 @@ def _feed(scan: _Scan, index: int, paragraph: Span, position: int, role: int, su
 def _close(scan: _Scan, position: int) -> None:
     quote = scan.stack.pop()
     quote.parts.append(Span(quote.part_start, position))
-    inner = tuple(p for p in (strip_span(scan.text, s) for s in quote.parts) if p.start < p.end)
+    inner, paragraph = _inner(scan.text, quote)
     if not inner:
         return
     if scan.stack:
         scan.stack[-1].nested.append(Span(inner[0].start, inner[-1].end))
         return
-    scan.found.append(
-        RawQuote(inner, quote.paragraph, quote.mark, position, quote.single, tuple(quote.nested))
-    )
+    scan.found.append(RawQuote(inner, paragraph, quote.mark, position, quote.single, tuple(quote.nested)))
 
 
 def _stray_close(scan: _Scan, index: int, paragraph: Span, position: int) -> None:
@@ -245,6 +243,7 @@ def _stray_close(scan: _Scan, index: int, paragraph: Span, position: int) -> Non
         scan.warnings.append((line, "a double quotation mark stands for an apostrophe; ignored"))
         return
     scan.warnings.append((line, "closing quotation mark without an opening one"))
+    scan.stack.clear()  # only single marks can be open here: apostrophes after all
     start = paragraph.start
     last = scan.found[-1].close_mark if scan.found else None
     if last is not None and last >= paragraph.start:
@@ -271,8 +270,13 @@ def _give_up(scan: _Scan, quote: _Open) -> None:
     line = scan.lines[quote.paragraph]
     scan.warnings.append((line, "quotation mark opened here is never closed; ended at the paragraph end"))
     del quote.parts[quote.confirmed :]
-    inner = tuple(p for p in (strip_span(scan.text, s) for s in quote.parts) if p.start < p.end)
+    inner, paragraph = _inner(scan.text, quote)
     if inner:
-        scan.found.append(
-            RawQuote(inner, quote.paragraph, quote.mark, None, quote.single, tuple(quote.nested))
-        )
+        scan.found.append(RawQuote(inner, paragraph, quote.mark, None, quote.single, tuple(quote.nested)))
+
+
+def _inner(text: str, quote: _Open) -> tuple[tuple[Span, ...], int]:
+    """Return the non-empty parts, trimmed, and the paragraph of the first (one part per paragraph)."""
+    trimmed = [strip_span(text, s) for s in quote.parts]
+    skipped = next((k for k, p in enumerate(trimmed) if p.start < p.end), 0)
+    return tuple(p for p in trimmed if p.start < p.end), quote.paragraph + skipped

@@ -32,6 +32,21 @@ _DOMAIN = re.compile(r"\w[\w-]*\.(?:com|org|net|gov|edu|co\.uk|io)")
 _PARTICLE_NAME = re.compile(r"(?:al|el|bin|ibn|abu|de|di|da|du|van|von|le|la)-[A-Z][\w'’-]*")
 
 
+def word_pattern(words: Sequence[str]) -> str:
+    """Return a regex matching any of ``words``, factored by prefix so that it scans fast
+    (Python's ``re`` tries each branch of a flat alternation at every offset):
+    ['said', 'says', 'say'] -> 'sa(?:id|y(?:s)?)'. A longer word is tried first."""
+    if "" in words and len(words) == 1:
+        return ""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            heads.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(head) + word_pattern(tails) for head, tails in sorted(heads.items())]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in words else body
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -156,6 +171,8 @@ def tokenize(text: str, span: Span) -> list[Token]:
 
 def find_intros(text: str) -> dict[int, str]:
     """Return the offsets where an introduced name starts, with its gender ("m", "f" or "")."""
+    if "identified" not in text and "named" not in text and "known" not in text:
+        return {}  # the common case, found without a regex scan
     gender = {"his": "m", "her": "f"}
     return {m.end(): gender.get(m.group("pron") or "", "") for m in _INTRO.finditer(text)}
 

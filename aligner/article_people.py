@@ -28,6 +28,7 @@ from aligner.article_names import (
     Mention,
     name_mention,
     name_run,
+    word_pattern,
 )
 from aligner.article_speech import Context
 from aligner.spans import Span
@@ -112,7 +113,7 @@ class People:
         singles = {e.words[0]: i for i, e in enumerate(self.entities) if len(e.words) == 1 and not e.org}
         if not singles:
             return
-        alternatives = "|".join(re.escape(w) for w in sorted(singles, key=len, reverse=True))
+        alternatives = word_pattern(list(singles))
         text = self.ctx.text
         for match in re.finditer(rf"\b([A-Z][\w'’-]* )({alternatives})\b", text):
             words = [match.group(1).strip()]
@@ -136,7 +137,7 @@ class People:
             surfaces.update((form, index) for form in forms)
         if not surfaces:
             return
-        alternatives = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+        alternatives = word_pattern(list(surfaces))
         text = self.ctx.text
         for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
             index = surfaces[match.group()]
@@ -221,7 +222,7 @@ def _introduced(ctx: Context) -> list[Mention]:
 
 
 # Two or three capitalised words in narration, a person's name perhaps: 'coach Peter Murchie had'.
-_PERSON_LIKE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}\b")
+_PERSON_LIKE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+(?:-[A-Za-z]+|['’][A-Z][a-z]+)?){1,2}\b(?!['’])")
 
 
 def _narration_names(ctx: Context) -> list[Mention]:

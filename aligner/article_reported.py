@@ -22,6 +22,7 @@ from aligner.article_names import (
     name_run,
     np_after,
     subject_before,
+    word_pattern,
 )
 from aligner.article_speech import Context, FramedAttribution, verb_at
 from aligner.spans import Span, strip_span
@@ -37,22 +38,8 @@ _QUOTE_MARKS = frozenset("\"“”‘’«»'")
 _NOT_A_CLAUSE = PREPOSITIONS | frozenset("to that so yes no".split())
 
 
-def _trie(words: Sequence[str]) -> str:
-    """Return a regex matching any of ``words``, factored by prefix so that it scans fast:
-    ['said', 'says', 'say'] -> 'sa(?:id|y(?:s)?)'."""
-    if "" in words and len(words) == 1:
-        return ""
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        if word:
-            heads.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(head) + _trie(tails) for head, tails in sorted(heads.items())]
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in words else body
-
-
 # Where reported speech may be: any speech-verb form, or 'according'.
-_CANDIDATE = re.compile(r"\b(?:" + _trie([*VERB_FORMS, "according", "According"]) + r")\b")
+_CANDIDATE = re.compile(r"\b(?:" + word_pattern([*VERB_FORMS, "according", "According"]) + r")\b")
 
 
 def find_attributions(ctx: Context) -> list[FramedAttribution]:
@@ -64,6 +51,9 @@ def find_attributions(ctx: Context) -> list[FramedAttribution]:
             continue
         paragraph = ctx.paragraph_at(match.start())
         k = ctx.index(paragraph, match.start())
+        tokens = ctx.tokens(paragraph)
+        if k == len(tokens) or tokens[k].start != match.start():
+            continue  # inside a token: 'U.S.report'
         if match.group() in ("according", "According"):
             attribution = _according(ctx, paragraph, k)
         else:
