@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from aligner import __version__
-from aligner.errors import AlignerError, ExitCode
+from aligner.errors import AlignerError
 
 app = typer.Typer(
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
@@ -77,6 +77,141 @@ def quotes(
     typer.echo(
         quotes_json(parsed, str(article)) if fmt is QuotesFormat.json else quotes_text(parsed), nl=False
     )
+
+
+class Lang(StrEnum):
+    """Target languages."""
+
+    ko = "ko"
+    uk = "uk"
+
+
+class ReportFormat(StrEnum):
+    """Formats of a check report."""
+
+    text = "text"
+    json = "json"
+    html = "html"
+    xliff = "xliff"
+
+
+class FailOn(StrEnum):
+    """The lowest finding severity that makes the exit status 1."""
+
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+class Device(StrEnum):
+    """Where the model runs."""
+
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option("--glossary", help="TSV of fixed name renderings: en, ko, uk columns, variants split by |."),
+]
+
+
+@app.command()
+def check(
+    source: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
+    translation: Annotated[
+        Path, typer.Argument(help="Its Korean or Ukrainian translation, from any system.")
+    ],
+    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the translation.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    glossary: GlossaryOpt = None,
+    ref: Annotated[
+        Path | None, typer.Option("--ref", help="Reference translation: adds chrF per quote.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
+    ] = FailOn.error,
+) -> None:
+    """Find every source quotation in a translation; report what was altered, dropped or invented."""
+    from aligner.commands import run_check
+
+    try:
+        code = run_check(source, translation, lang.value, fmt.value, output, glossary, ref, fail_on.value)
+    except AlignerError as error:
+        raise fail(error) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def translate(
+    articles: Annotated[list[Path], typer.Argument(help="English articles, UTF-8 text.")],
+    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Check report format.")
+    ] = ReportFormat.json,
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR, e.g. ko=models/tiny/en-ko.")
+    ] = None,
+    glossary: GlossaryOpt = None,
+    device: Annotated[Device, typer.Option("--device", help="Where the model runs.")] = Device.auto,
+    beams: Annotated[int, typer.Option("--beams", min=1, help="Beam size.")] = 4,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")] = 16,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
+    ] = FailOn.error,
+) -> None:
+    """Translate articles with MarianMT, keeping every quotation and its speaker; check the output."""
+    from aligner.commands import TranslateOptions, run_translate
+
+    options = TranslateOptions(
+        langs=tuple(dict.fromkeys(lang.value for lang in to)),
+        out=out,
+        fmt=fmt.value,
+        models=tuple(model or ()),
+        glossary=glossary,
+        device=device.value,
+        beams=beams,
+        batch_size=batch_size,
+        fail_on=fail_on.value,
+    )
+    try:
+        code = run_translate(articles, options)
+    except AlignerError as error:
+        raise fail(error) from None
+    raise typer.Exit(code)
+
+
+models_app = typer.Typer(help="List and fetch the MarianMT models of the registry.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List every registry entry: direction, model id, revision, size, licence, published scores."""
+    from aligner.commands import models_table
+
+    try:
+        typer.echo(models_table(), nl=False)
+    except AlignerError as error:
+        raise fail(error) from None
+
+
+@models_app.command("fetch")
+def models_fetch(
+    keys: Annotated[list[str], typer.Argument(help="ko, uk, ko-en, uk-en, or an entry name.")],
+) -> None:
+    """Download models into the Hugging Face cache (HF_HOME), for use offline later."""
+    from aligner.commands import fetch
+
+    try:
+        for key in keys:
+            typer.echo(f"{key}: {fetch(key)}")
+    except AlignerError as error:
+        raise fail(error) from None
 
 
 def main() -> None:

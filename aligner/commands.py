@@ -1,0 +1,202 @@
+"""The use cases behind the CLI commands, as small functions the Typer layer calls in order.
+
+Inputs are read and validated before any model loads or any file is written, so bad input
+costs nothing and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner.article import Article, parse_article
+from aligner.check import CheckReport, check_translation, exit_status
+from aligner.errors import UsageError
+from aligner.names import Glossary, default_glossary, load_glossary
+from aligner.outputs import RENDERERS, Written, write_outputs
+from aligner.registry import load_registry
+from aligner.textio import read_text, safe_name, write_atomic
+from aligner.translate import MarianTranslator, Translator
+
+log = logging.getLogger("aligner")
+
+# Articles per step of the progress display (and per engine call in ``translate``).
+STEP = 8
+
+
+def glossary_from(path: Path | None) -> Glossary:
+    """Return the built-in glossary, merged with the user's file when one is given."""
+    builtin = default_glossary()
+    return builtin if path is None else builtin.merged(load_glossary(path))
+
+
+def run_check(
+    source: Path,
+    translation: Path,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+    glossary: Path | None,
+    ref: Path | None,
+    fail_on: str,
+) -> int:
+    """Check one translation and print or write the report; return the exit status."""
+    article = parse_article(read_text(source))
+    target = read_text(translation)
+    reference = read_text(ref) if ref else None
+    report = check_translation(
+        article, target, lang, glossary=glossary_from(glossary), reference_text=reference
+    )
+    _, render = RENDERERS[fmt]
+    rendered = render(report, str(source), str(translation))
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        write_atomic(output, rendered)
+    return exit_status(report, fail_on)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateOptions:
+    """Everything ``aligner translate`` was asked to do."""
+
+    langs: tuple[str, ...]
+    out: Path
+    fmt: str
+    models: tuple[str, ...]  # LANG=HUB_ID_OR_DIR
+    glossary: Path | None
+    device: str
+    beams: int
+    batch_size: int
+    fail_on: str
+
+
+def parse_model_options(values: Sequence[str]) -> dict[str, str]:
+    """Turn ``["ko=PATH", "uk=ID"]`` into ``{"ko": "PATH", "uk": "ID"}``.
+
+    Raises:
+        UsageError: a value without ``LANG=``.
+    """
+    models = {}
+    for value in values:
+        lang, sep, model = value.partition("=")
+        if not sep or not lang or not model:
+            raise UsageError(
+                f"--model {value!r}: write LANG=HUB_ID_OR_DIR, e.g. --model ko=models/tiny/en-ko"
+            )
+        models[lang.strip()] = model.strip()
+    return models
+
+
+def load_translator(lang: str, model: str | None, options: TranslateOptions) -> Translator:
+    """Load the MarianMT translator for en→``lang`` (fails early with a clear error)."""
+    entry = load_registry().resolve(f"en-{lang}", model)
+    translator = MarianTranslator(
+        entry, device=options.device, beams=options.beams, batch_size=options.batch_size
+    )
+    return translator.load()
+
+
+def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
+    """Read and parse every article before anything is loaded or written."""
+    return [(path, parse_article(read_text(path))) for path in paths]
+
+
+def stems(paths: Sequence[Path]) -> list[str]:
+    """Return a safe, unique output stem per article ("a", "a-2" when two files share a name)."""
+    seen: dict[str, int] = {}
+    out = []
+    for path in paths:
+        stem = safe_name(path.stem)
+        seen[stem] = seen.get(stem, 0) + 1
+        out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return out
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal, log lines otherwise."""
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda n: bar.advance(task, n)
+        return
+    done = [0]
+
+    def advance(n: int) -> None:
+        done[0] += n
+        log.info("%s: %d/%d", label, done[0], total)
+
+    yield advance
+
+
+def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
+    """Translate every article into every language, check the output, write it; return the status."""
+    from aligner.pipeline import translate_articles
+
+    articles = read_articles(paths)
+    glossary = glossary_from(options.glossary)
+    models = parse_model_options(options.models)
+    unknown = set(models) - set(options.langs)
+    if unknown:
+        raise UsageError(f"--model names {', '.join(sorted(unknown))} but --to does not")
+    names = stems(paths)
+    rows: list[tuple[str, str, CheckReport, tuple[str, ...], Written]] = []
+    for lang in options.langs:
+        translator = load_translator(lang, models.get(lang), options)
+        with progress(len(articles), f"translating into {lang}") as advance:
+            for start in range(0, len(articles), STEP):
+                chunk = articles[start : start + STEP]
+                results = translate_articles([a for _, a in chunk], lang, translator, glossary=glossary)
+                for (path, article), stem, result in zip(chunk, names[start:], results, strict=False):
+                    report = check_translation(article, result.text, lang, glossary=glossary)
+                    written = write_outputs(options.out, stem, result, report, options.fmt, str(path))
+                    rows.append((str(path), lang, report, result.problems, written))
+                advance(len(chunk))
+    sys.stdout.write(summary_table(rows))
+    failed = any(exit_status(r, options.fail_on) or problems for _, _, r, problems, _ in rows)
+    return int(failed)
+
+
+def summary_table(rows: Sequence[tuple[str, str, CheckReport, tuple[str, ...], Written]]) -> str:
+    """Return the end-of-run table: one line per article and language."""
+    lines = [f"{'article':<32} {'lang':<4} {'quotes ok':>9} {'findings':>8} {'problems':>8}  output"]
+    for source, lang, report, problems, written in rows:
+        s = report.summary
+        lines.append(
+            f"{Path(source).name[:32]:<32} {lang:<4} {f'{s.ok}/{s.quotes}':>9} "
+            f"{s.errors + s.warnings:>8} {len(problems):>8}  {written.translation}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def models_table() -> str:
+    """Return the registry as a table."""
+    registry = load_registry()
+    lines = [f"registry: {registry.path}"]
+    for e in registry.entries:
+        best = max(e.scores, key=lambda s: s.chrf, default=None)
+        score = f"{best.benchmark} {best.pair} BLEU {best.bleu} chrF {best.chrf}" if best else "-"
+        mark = "*" if e.default else " "
+        lines.append(
+            f"{mark} {e.key:<6} {e.model_id:<40} rev {str(e.revision)[:10]:<10} "
+            f"{e.size_mb:>5} MB {e.license:<10} token {e.target_token or '-':<8} {score}"
+        )
+    lines.append("* default for its direction; fetch with `aligner models fetch KEY`")
+    return "\n".join(lines) + "\n"
+
+
+def fetch(key: str) -> Path:
+    """Download the registry entry named by ``key`` (``ko``, ``uk``, ``ko-en``, … or an entry name)."""
+    from aligner.translate import fetch_model
+
+    registry = load_registry()
+    direction = f"en-{key}" if key in ("ko", "uk") else key
+    entry = registry.default(direction) if direction in registry.directions() else registry.get(key)
+    return fetch_model(entry)
