@@ -1,0 +1,421 @@
+"""Translators: the ``Translator`` protocol, MarianMT behind it, and the identity and cache wrappers.
+
+``MarianTranslator`` is the only real backend. It imports transformers and torch inside its methods,
+loads a hub id from the Hugging Face cache (or a local directory), never runs remote code, and fails
+with ``ModelUnavailableError`` saying how to get the model. ``IdentityTranslator`` returns its input and
+exists for plumbing tests; ``CachedTranslator`` wraps any translator (after argos-translate's
+``ITranslation`` / ``IdentityTranslation`` / ``CachedTranslation``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from aligner.errors import ModelUnavailableError, UsageError
+from aligner.registry import ModelEntry
+
+log = logging.getLogger("aligner")
+
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+_TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
+_FETCH_PATTERNS = ["*.json", "*.spm"]
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Anything that translates a batch of texts and can say which settings made the output."""
+
+    @property
+    def model_id(self) -> str:
+        """Hub id, local path or a name such as ``identity``."""
+        ...
+
+    @property
+    def revision(self) -> str | None:
+        """Pinned revision of the model, or None when unknown (a local directory)."""
+        ...
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate every text; the result has the same length and order."""
+        ...
+
+    def signature(self) -> str:
+        """A ``key:value|...`` string naming everything that changes the output."""
+        ...
+
+
+class IdentityTranslator:
+    """Returns every text unchanged. For tests of the plumbing around a translator; it is not MarianMT."""
+
+    model_id = "identity"
+    revision = None
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Return ``texts`` as a new list."""
+        return list(texts)
+
+    def signature(self) -> str:
+        """Return ``model:identity|rev:none``."""
+        return "model:identity|rev:none"
+
+
+class CachedTranslator:
+    """Wraps a translator and remembers every translation, keyed by the inner signature and the text.
+
+    The signature names the model id, revision and every decoding setting, so two translators that
+    could disagree never share an entry.
+    """
+
+    def __init__(self, inner: Translator) -> None:
+        self.inner = inner
+        self._cache: dict[tuple[str, str], str] = {}
+
+    @property
+    def model_id(self) -> str:
+        """The inner translator's model id."""
+        return self.inner.model_id
+
+    @property
+    def revision(self) -> str | None:
+        """The inner translator's revision."""
+        return self.inner.revision
+
+    def signature(self) -> str:
+        """The inner signature (a cache does not change output)."""
+        return self.inner.signature()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate the texts not seen before in one inner call; answer the rest from the cache."""
+        sig = self.inner.signature()
+        missing = list(dict.fromkeys(text for text in texts if (sig, text) not in self._cache))
+        if missing:
+            for text, output in zip(missing, self.inner.translate(missing), strict=True):
+                self._cache[(sig, text)] = output
+        return [self._cache[(sig, text)] for text in texts]
+
+
+def resolve_device(name: str = "auto") -> str:
+    """Turn ``auto|cpu|cuda|cuda:N|mps`` into a device that exists here (``auto``: CUDA if present, else CPU).
+
+    Raises:
+        UsageError: the device is unknown or not available on this machine.
+    """
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cpu":
+        return name
+    if name == "cuda" or name.startswith("cuda:"):
+        index = int(name.partition(":")[2] or 0) if name[5:].isdigit() or name == "cuda" else -1
+        if torch.cuda.is_available() and 0 <= index < torch.cuda.device_count():
+            return name
+        raise UsageError(f"device {name!r} is not available here (CUDA devices: {torch.cuda.device_count()})")
+    if name == "mps":
+        if torch.backends.mps.is_available():
+            return name
+        raise UsageError("device 'mps' is not available here")
+    raise UsageError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps")
+
+
+def hub_cache_dir() -> Path:
+    """The hub cache as the environment says now: ``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else the default.
+
+    Read on every call rather than at import, so a changed environment (or a test) takes effect.
+    """
+    if cache := os.environ.get("HF_HUB_CACHE"):
+        return Path(cache)
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface"
+    )
+    return Path(home).expanduser() / "hub"
+
+
+def hub_offline() -> bool:
+    """True when ``HF_HUB_OFFLINE`` (or the older ``TRANSFORMERS_OFFLINE``) is set to a true value."""
+    return any(
+        os.environ.get(name, "").lower() in _TRUE for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
+def fetch_hint(entry: ModelEntry) -> str:
+    """The one-line advice for a missing model: fetch it while online, or point at a local copy."""
+    return f"run `aligner models fetch {entry.key}` while online, or pass --model {entry.key}=PATH"
+
+
+def fetch_model(entry: ModelEntry, cache_dir: Path | None = None) -> Path:
+    """Download ``entry`` (config, tokenizer and the weights it loads) into the hub cache; return its folder.
+
+    Raises:
+        ModelUnavailableError: offline mode is on, or the download failed.
+    """
+    if hub_offline():
+        raise ModelUnavailableError(
+            entry.model_id,
+            "cannot download: offline mode is on (HF_HUB_OFFLINE=1)",
+            f"unset HF_HUB_OFFLINE and run `aligner models fetch {entry.key}` again, "
+            f"or pass --model {entry.key}=PATH",
+        )
+    return _snapshot(entry, cache_dir or hub_cache_dir(), offline=False)
+
+
+def _snapshot(entry: ModelEntry, cache: Path, *, offline: bool) -> Path:
+    """The cached snapshot folder of ``entry`` (downloading the missing files unless ``offline``)."""
+    from huggingface_hub import snapshot_download
+
+    weights = "model.safetensors" if entry.safetensors else "pytorch_model.bin"
+    try:
+        folder = snapshot_download(
+            entry.model_id,
+            revision=entry.revision,
+            cache_dir=str(cache),
+            local_files_only=offline,
+            allow_patterns=[*_FETCH_PATTERNS, weights],
+        )
+    except Exception as exc:  # huggingface_hub raises many unrelated types (HTTP, OS, value errors)
+        reason = (
+            f"not in the Hugging Face cache ({cache}) and offline mode is on (HF_HUB_OFFLINE=1)"
+            if offline
+            else f"cannot be downloaded ({type(exc).__name__}: {_first_line(exc)})"
+        )
+        raise ModelUnavailableError(entry.model_id, reason, fetch_hint(entry)) from exc
+    return Path(folder)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
+
+
+def _batches(order: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(order), size):
+        yield list(order[start : start + size])
+
+
+class MarianTranslator:
+    """MarianMT through transformers: batched, length-sorted beam search, and forced-decoding scores.
+
+    The model loads on first use (or on ``load()``, which the CLI calls to fail early). The device is
+    resolved when the translator is made, so a bad ``--device`` fails before any download or load.
+    """
+
+    def __init__(
+        self,
+        entry: ModelEntry,
+        *,
+        device: str = "auto",
+        beams: int = 4,
+        batch_size: int = 16,
+        max_new_tokens: int = 512,
+        threads: int | None = None,
+    ) -> None:
+        if beams < 1 or batch_size < 1 or max_new_tokens < 1:
+            raise UsageError("beams, batch size and max new tokens must each be at least 1")
+        self.entry = entry
+        self.device = resolve_device(device)
+        self.beams = beams
+        self.batch_size = batch_size
+        self.max_new_tokens = max_new_tokens
+        self.threads = threads or min(len(os.sched_getaffinity(0)), 4)
+        self._model: Any = None
+        self._tokenizer: Any = None
+
+    @property
+    def model_id(self) -> str:
+        """The hub id or local directory."""
+        return self.entry.model_id
+
+    @property
+    def revision(self) -> str | None:
+        """The pinned revision (None for a local directory)."""
+        return self.entry.revision
+
+    def signature(self) -> str:
+        """``model:...|rev:...|token:...|beams:4|max_new:512|device:cpu|transformers:5.x|torch:2.x``."""
+        parts = [
+            f"model:{self.model_id}",
+            f"rev:{self.revision or 'local'}",
+            f"token:{self.entry.target_token or 'none'}",
+            f"beams:{self.beams}",
+            f"max_new:{self.max_new_tokens}",
+            f"device:{self.device}",
+            f"transformers:{_version('transformers')}",
+            f"torch:{_version('torch')}",
+        ]
+        return "|".join(parts)
+
+    def prepare(self, text: str) -> str:
+        """Return the model input for ``text``: the registry's target token and a space, then the text."""
+        token = self.entry.target_token
+        return f"{token} {text}" if token else text
+
+    def load(self) -> MarianTranslator:
+        """Load tokenizer and model (once) and put the model on the device.
+
+        Raises:
+            ModelUnavailableError: not cached while offline, a local folder without weights or
+                tokenizer files, a target token the model does not know, or any other load failure.
+        """
+        if self._model is None:
+            self._tokenizer, self._model = _load_marian(self.entry)
+            self._model.to(self.device).eval()
+            self._check_target_token()
+        return self
+
+    def _check_target_token(self) -> None:
+        token = self.entry.target_token
+        codes = self._tokenizer.supported_language_codes
+        if token and token not in self._tokenizer.get_vocab():
+            raise ModelUnavailableError(
+                self.model_id,
+                f"its vocabulary has no target token {token} (known: {' '.join(codes) or 'none'})",
+                "pick the registry entry that matches this model, or a model that has the token",
+            )
+        if not token and codes:
+            log.warning("model %s has target tokens (%s) but none is set", self.model_id, " ".join(codes[:5]))
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate ``texts`` in batches of similar length; blank texts come back as empty strings."""
+        results = ["" for _ in texts]
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        if not todo:
+            return results
+        self.load()
+        order = sorted(todo, key=lambda i: len(texts[i]), reverse=True)
+        for chunk in _batches(order, self.batch_size):
+            for i, output in zip(chunk, self._generate([texts[i] for i in chunk]), strict=True):
+                results[i] = output
+        return results
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        """Return the mean log-probability per target token (EOS included) of each target given its source.
+
+        Forced decoding: the model reads the source and is made to emit the target; higher (closer to 0)
+        means the model finds the target a likelier translation.
+        """
+        if len(sources) != len(targets):
+            raise UsageError(f"score needs as many targets as sources ({len(targets)} != {len(sources)})")
+        self.load()
+        results = [0.0 for _ in sources]
+        order = sorted(range(len(sources)), key=lambda i: len(sources[i]) + len(targets[i]), reverse=True)
+        for chunk in _batches(order, self.batch_size):
+            scores = self._score([sources[i] for i in chunk], [targets[i] for i in chunk])
+            for i, value in zip(chunk, scores, strict=True):
+                results[i] = value
+        return results
+
+    def _use_threads(self) -> None:
+        """Apply this translator's CPU thread count (torch's setting is global, so set it per call)."""
+        import torch
+
+        if self.device == "cpu" and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+
+    def _encode(self, sources: Sequence[str], targets: Sequence[str] | None = None) -> Any:
+        self._use_threads()
+        limit = self.entry.max_input_tokens
+        inputs = [self.prepare(text) for text in sources]
+        lengths = [len(ids) for ids in self._tokenizer(inputs)["input_ids"]]
+        for text, length in zip(sources, lengths, strict=True):
+            if length > limit:
+                log.warning(
+                    "input of %d tokens cut to %d for %s: %.60s...", length, limit, self.model_id, text
+                )
+        batch = self._tokenizer(
+            inputs, text_target=targets, return_tensors="pt", padding=True, truncation=True, max_length=limit
+        )
+        return batch.to(self.device)
+
+    def _generate(self, sources: Sequence[str]) -> list[str]:
+        import torch
+
+        batch = self._encode(sources)
+        with torch.inference_mode():
+            output = self._model.generate(
+                **batch,
+                num_beams=self.beams,
+                do_sample=False,
+                # For an encoder-decoder, max_length counts output tokens after the start token; giving
+                # it (not max_new_tokens) avoids a clash with the max_length of the hub generation config.
+                max_length=self.max_new_tokens + 1,
+            )
+        return [text.strip() for text in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
+
+    def _score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        import torch
+
+        batch = self._encode(sources, targets)
+        labels = batch.pop("labels")
+        mask = labels != self._tokenizer.pad_token_id
+        with torch.inference_mode():
+            logits = self._model(**batch, labels=labels.masked_fill(~mask, -100)).logits
+            logprobs = torch.log_softmax(logits.float(), dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+            means = (logprobs * mask).sum(-1) / mask.sum(-1).clamp(min=1)
+        return [float(value) for value in means.cpu()]
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
+
+
+def _load_marian(entry: ModelEntry) -> tuple[Any, Any]:
+    """Load tokenizer and model for ``entry`` from a local folder or the hub cache (no remote code)."""
+    local = Path(entry.model_id).expanduser()
+    if local.is_dir():
+        return _load_folder(entry, local, str(local))
+    if _looks_like_path(entry.model_id):
+        raise ModelUnavailableError(entry.model_id, "no such folder", fetch_hint(entry))
+    folder = _snapshot(entry, hub_cache_dir(), offline=hub_offline())
+    return _load_folder(entry, folder, entry.model_id)
+
+
+def _looks_like_path(model: str) -> bool:
+    """``./x``, ``/x``, ``~/x``, ``a/b/c`` or a Windows path; a hub id is ``org/name``."""
+    return model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model
+
+
+def _load_folder(entry: ModelEntry, folder: Path, name: str) -> tuple[Any, Any]:
+    """Load from a folder after checking it has config, tokenizer files and weights (``name`` for errors)."""
+    missing = [file for file in ("config.json", *_TOKENIZER_FILES) if not (folder / file).is_file()]
+    weights = [file for file in _WEIGHTS if (folder / file).is_file()]
+    if not weights:
+        missing.append(" or ".join(_WEIGHTS))
+    if missing:
+        hint = f"point --model {entry.key}= at a full copy" if name == str(folder) else fetch_hint(entry)
+        raise ModelUnavailableError(name, f"{folder} lacks {', '.join(missing)}", hint)
+    try:
+        return _from_pretrained(str(folder), safetensors=weights[0] == _WEIGHTS[0])
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(
+            name, f"cannot be loaded ({_first_line(exc)})", fetch_hint(entry)
+        ) from exc
+
+
+def _from_pretrained(folder: str, *, safetensors: bool) -> tuple[Any, Any]:
+    """Load a local folder: safetensors when present, never remote code, never the network."""
+    import warnings
+
+    from transformers import MarianMTModel, MarianTokenizer
+
+    with warnings.catch_warnings():
+        # Without sacremoses the tokenizer skips Moses punctuation normalisation; said once, in our log.
+        warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+        tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
+    if find_spec("sacremoses") is None:
+        log.info(
+            "sacremoses is not installed: source punctuation is not Moses-normalised as in OPUS-MT training"
+        )
+    model = MarianMTModel.from_pretrained(folder, use_safetensors=safetensors, local_files_only=True)
+    return tokenizer, model
