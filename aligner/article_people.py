@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from aligner.article import Person, Speaker
@@ -28,7 +28,6 @@ from aligner.article_names import (
     Mention,
     name_mention,
     name_run,
-    word_pattern,
 )
 from aligner.article_speech import Context
 from aligner.spans import Span
@@ -37,6 +36,8 @@ from aligner.spans import Span
 MAX_PRONOUN_DISTANCE = 5
 # A title that marks a person's name anywhere in the text: 'Ms Davis', 'Dr. Ford'.
 NOT_PERSON = NOT_PERSON_WORDS | ORG_WORDS | PLACE_WORDS
+# The capitalised word just before a name: 'Sharon ' in 'Sharon Davis'.
+_WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*) $")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\b(?=\.?\s+[A-Z])")
 
 
@@ -110,24 +111,23 @@ class People:
 
     def _fuller_names(self) -> None:
         """Give a one-word person the fullest name the text has for it: 'Davis' -> 'Sharon Davis'."""
-        singles = {e.words[0]: i for i, e in enumerate(self.entities) if len(e.words) == 1 and not e.org}
-        if not singles:
-            return
-        alternatives = word_pattern(list(singles))
         text = self.ctx.text
-        for match in re.finditer(rf"\b([A-Z][\w'’-]* )({alternatives})\b", text):
-            words = [match.group(1).strip()]
-            if words[0].lower() in TITLES or words[0] in CAP_FUNCTION:
+        for index, entity in enumerate(self.entities):
+            if len(entity.words) != 1 or entity.org:
                 continue
-            entity = self.entities[singles[match.group(2)]]
-            if words and len(words) + 1 > len(entity.words):
-                start = text.index(words[0], match.start(), match.end())
-                entity.name, entity.words = text[start : match.end()], (*words, match.group(2))
+            for start in _occurrences(text, entity.words[0]):
+                before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+                if before is None or before.group(1).lower() in TITLES or before.group(1) in CAP_FUNCTION:
+                    continue
+                entity.name = text[before.start() : start + len(entity.words[0])]
+                entity.words = (before.group(1), entity.words[0])
                 entity.surfaces.add(entity.name)
-                self.by_word.setdefault(words[0], []).append(singles[match.group(2)])
+                self.by_word.setdefault(before.group(1), []).append(index)
+                break
 
     def _scan(self) -> None:
-        """Find every mention of every registered name (longest name first)."""
+        """Find every mention of every registered name, longest name first (with ``str.find``:
+        building one regex per article would cost more than the scans)."""
         self._fuller_names()
         surfaces: dict[str, int] = {}
         for index, entity in enumerate(self.entities):
@@ -135,16 +135,22 @@ class People:
             if not entity.org and len(entity.words) > 1:
                 forms.add(entity.words[-1])
             surfaces.update((form, index) for form in forms)
-        if not surfaces:
-            return
-        alternatives = word_pattern(list(surfaces))
         text = self.ctx.text
-        for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
-            index = surfaces[match.group()]
-            self.entities[index].mentions.add(Span(match.start(), match.end()))
-            possessive = text.startswith(("'s", "’s", "'", "’"), match.end())
-            if not self.ctx.inside_quote(match.start()):
-                self.antecedents.append((match.start(), index, possessive))
+        taken = bytearray(len(text))
+        for surface in sorted(surfaces, key=len, reverse=True):
+            for start in _occurrences(text, surface):
+                end = start + len(surface)
+                if taken[start] or taken[end - 1]:
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
+                self._mention(surfaces[surface], start, end)
+        self.antecedents.sort()
+
+    def _mention(self, index: int, start: int, end: int) -> None:
+        self.entities[index].mentions.add(Span(start, end))
+        if not self.ctx.inside_quote(start):
+            possessive = self.ctx.text.startswith(("'s", "’s", "'", "’"), end)
+            self.antecedents.append((start, index, possessive))
 
     def speaker(self, mention: Mention | None, inherited: bool = False) -> Speaker | None:
         """Return the Speaker record of a mention, its person resolved."""
@@ -238,3 +244,14 @@ def _narration_names(ctx: Context) -> list[Mention]:
             continue
         found.append(Mention(Span(start, match.end()), NAME, tuple(words)))
     return found
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Yield where ``word`` stands as a whole word ('Ri' in 'Ri said', not in 'Rio' or 'Ri-Kim')."""
+    size, i = len(word), text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + size] if i + size < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            yield i
+        i = text.find(word, i + 1)
