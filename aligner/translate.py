@@ -258,6 +258,11 @@ class MarianTranslator:
         token = self.entry.target_token
         return f"{token} {text}" if token else text
 
+    def count_tokens(self, text: str) -> int:
+        """Return the input tokens of ``text``, target token and ``</s>`` included (loads the model)."""
+        self.load()
+        return len(self._tokenizer(self.prepare(text))["input_ids"])
+
     def load(self) -> MarianTranslator:
         """Load tokenizer and model (once) and put the model on the device.
 
@@ -324,9 +329,8 @@ class MarianTranslator:
         self._use_threads()
         limit = self.entry.max_input_tokens
         inputs = [self.prepare(text) for text in sources]
-        lengths = [len(ids) for ids in self._tokenizer(inputs)["input_ids"]]
-        for text, length in zip(sources, lengths, strict=True):
-            if length > limit:
+        for text in sources:
+            if (length := self.count_tokens(text)) > limit:
                 log.warning(
                     "input of %d tokens cut to %d for %s: %.60s...", length, limit, self.model_id, text
                 )

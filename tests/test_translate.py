@@ -91,6 +91,22 @@ def test_target_token_from_the_registry_is_prepended(tiny: dict[str, MarianTrans
     assert ids[0] == en_uk._tokenizer.get_vocab()[">>ukr<<"]
 
 
+def test_count_tokens_includes_the_target_token_and_eos(tiny: dict[str, MarianTranslator]) -> None:
+    en_uk, en_ko = tiny["en-uk"], tiny["en-ko"]
+    pieces = len(en_ko._tokenizer.tokenize("Ri said."))
+    assert en_ko.count_tokens("Ri said.") == pieces + 1  # </s>
+    assert en_uk.count_tokens("Ri said.") == pieces + 2  # >>ukr<< and </s>
+
+
+def test_a_too_long_input_is_cut_with_a_warning(
+    tiny: dict[str, MarianTranslator], caplog: pytest.LogCaptureFixture
+) -> None:
+    text = "Ri said. " * 200  # about 800 tokens, over the 512 of the registry
+    with caplog.at_level("WARNING", logger="aligner"):
+        (output,) = tiny["en-ko"].translate([text])
+    assert output and "cut to 512" in caplog.text
+
+
 def test_a_target_token_the_model_lacks_is_refused(tiny_models: dict[str, Path]) -> None:
     entry = load_registry().resolve("en-uk", str(tiny_models["en-uk"]))
     bad = MarianTranslator(_replace_token(entry, ">>xyz<<"), device="cpu")
