@@ -120,7 +120,7 @@ _SEGMENT_SKIP = PREPOSITIONS | _words(
 )
 _CONJUNCTIONS = _words("and but or so")
 CLAUSE_BOUNDARIES = _words("that because while although though whereas but if when whether where ;")
-_NP_STOPS = PREPOSITIONS | AUX | _words("who whom whose which that and or but said says")
+_NP_STOPS = PREPOSITIONS | AUX | _words("who whom whose which that and or but said says close")
 _DETERMINERS = _words(
     "a an the one another some several many his her their its our my your this these those every each "
     "any no someone somebody everyone nobody two three four five"
@@ -312,7 +312,9 @@ def _bare_plural(words: list[Token]) -> bool:
     """A description without a determiner: 'officials', 'state media', 'police'."""
     last = words[-1].low
     plural = (last.endswith("s") and not last.endswith("ss")) or last in _COLLECTIVE
-    return len(words) <= 3 and all(w.text.islower() for w in words) and plural
+    # The first word may open the sentence: 'Sources say', 'Officials said'.
+    first = words[0].text.islower() or words[0].text in CAP_FUNCTION
+    return len(words) <= 3 and first and all(w.text.islower() for w in words[1:]) and plural
 
 
 def _is_past(token: Token) -> bool:
@@ -375,6 +377,22 @@ def _heads(
             in_phrase = False
         heads.append(head)
     return heads
+
+
+def phrase_before(tokens: Sequence[Token], a: int, k: int) -> Mention | None:
+    """Return a name or short description that ends right before ``tokens[k]`` with no comma:
+    'unionist protesters shouting', 'Kim adding'."""
+    j = k
+    while j > max(a, k - 4) and is_word(tokens[j - 1]) and not _stops_phrase(tokens[j - 1]):
+        j -= 1
+    if j == k:
+        return None
+    if _is_name_word(tokens[k - 1]):
+        first = j
+        while first < k and not _is_name_word(tokens[first]):
+            first += 1
+        return name_mention(tokens, first, k) if name_run(tokens, first, k) == k else None
+    return _descriptive(tokens, j, k)
 
 
 def clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:

@@ -228,7 +228,9 @@ def _introduced(ctx: Context) -> list[Mention]:
 
 
 # Two or three capitalised words in narration, a person's name perhaps: 'coach Peter Murchie had'.
-_PERSON_LIKE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+(?:-[A-Za-z]+|['’][A-Z][a-z]+)?){1,2}\b(?!['’])")
+_PERSON_LIKE = re.compile(
+    r"\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?: [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-Za-zÀ-ÿ]+|['’][A-Z][a-z]+)?){1,3}\b(?!['’])"
+)
 
 
 def _narration_names(ctx: Context) -> list[Mention]:
@@ -237,8 +239,8 @@ def _narration_names(ctx: Context) -> list[Mention]:
     for match in _PERSON_LIKE.finditer(ctx.text):
         words = match.group().split()
         start = match.start()
-        while words and (words[0] in CAP_FUNCTION or words[0].lower() in TITLES):
-            start += len(words[0]) + 1
+        while words and (words[0] in CAP_FUNCTION or words[0].lower() in TITLES or words[0].endswith("ly")):
+            start += len(words[0]) + 1  # 'Eventually Mrs Ednan-Laperouse' -> 'Ednan-Laperouse'
             words.pop(0)
         if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words) or ctx.inside_quote(start):
             continue

@@ -17,12 +17,15 @@ from aligner.article import VERB_FORMS, Paragraph, QuoteKind, SpeechVerb
 from aligner.article_marks import RawQuote
 from aligner.article_names import (
     AUX,
+    CLAUSE_BOUNDARIES,
     NAME,
+    PREPOSITIONS,
     Mention,
     Token,
     clause_subject,
     is_word,
     np_after,
+    phrase_before,
     segment_head,
     subject_before,
     tokenize,
@@ -38,6 +41,8 @@ MAX_INTRO_GAP = 4
 INHERIT_PARAGRAPHS = 3
 # A quotation of at most this many words, outside an attribution, is a term ("fake news").
 TERM_WORDS = 3
+# Words after a quotation that show it is not a label before a noun: '"furious" when'.
+_NOT_NOUNS = PREPOSITIONS | AUX | CLAUSE_BOUNDARIES | frozenset("and or but than".split())
 # Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 # Forms that are more often nouns: 'the report said', 'rape claims against him'.
@@ -186,15 +191,16 @@ def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX
     return None
 
 
-def before_frame(ctx: Context, paragraph: int, lo: int, mark: int) -> Frame | None:
-    """Read an attribution in ``[lo, mark)`` before an opening mark: 'Ri said: "'."""
+def before_frame(ctx: Context, paragraph: int, lo: int, mark: int, clause: int) -> Frame | None:
+    """Read an attribution in ``[lo, mark)`` before an opening mark: 'Ri said: "'.
+    ``clause`` is where the sentence starts (``lo`` may be a previous quotation's end)."""
     tokens = ctx.tokens(paragraph)
     a, b = ctx.index(paragraph, lo), ctx.index(paragraph, mark)
     for k in range(b - 1, a - 1, -1):
         verb = verb_at(tokens, k)
         if verb is None:
             continue
-        speaker = speaker_before(tokens, a, k, ctx.intros)
+        speaker = speaker_before(tokens, a, k, ctx.intros, ctx.index(paragraph, clause))
         if speaker is not None:
             return Frame(speaker, verb, _introduces(tokens[k + 1 : b]))
     if b - a >= 2 and tokens[b - 1].text == ":":
@@ -224,15 +230,23 @@ def _clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int
     return clause_subject(tokens, a, k, intros)
 
 
-def speaker_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
-    """Return the speaker of the verb ``tokens[k]`` from the words before it."""
+def speaker_before(
+    tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str], clause: int | None = None
+) -> Mention | None:
+    """Return the speaker of the verb ``tokens[k]`` from the words in ``[a, k)``.
+
+    A participle takes the phrase right before it ('unionist protesters shouting') or else
+    the subject of its clause, read from ``clause`` (the sentence start) on."""
     e = k
     while (
         e > a and tokens[e - 1].text[0].islower() and (tokens[e - 1].low in AUX or _is_adverb(tokens[e - 1]))
     ):
         e -= 1
-    if tokens[k].low.endswith("ing") or (e > a and tokens[e - 1].low == "and"):
-        return _clause_subject(tokens, a, k, intros)
+    start = a if clause is None else min(a, clause)
+    if tokens[k].low.endswith("ing"):
+        return phrase_before(tokens, a, k) or _clause_subject(tokens, start, k, intros)
+    if e > a and tokens[e - 1].low == "and":
+        return _clause_subject(tokens, start, k, intros)
     return subject_before(tokens, a, k, intros)
 
 
@@ -257,7 +271,8 @@ def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple
     tail = _tail_frame(ctx, end_para, close, limit)
     before = None
     if not initial and quote.open_mark is not None:
-        before = before_frame(ctx, quote.paragraph, max(sentence.start, bounds[0]), quote.open_mark)
+        low = max(sentence.start, bounds[0])
+        before = before_frame(ctx, quote.paragraph, low, quote.open_mark, sentence.start)
     order = (after, tail, before) if initial else (before, after, tail)
     return next((f for f in order if f is not None), None), initial
 
@@ -345,9 +360,22 @@ def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool)
     )
     if direct:
         kind = QuoteKind.DIRECT
+    elif words <= TERM_WORDS and (frame is None or _modifies_noun(ctx, quote)):
+        kind = QuoteKind.TERM
     else:
-        kind = QuoteKind.TERM if words <= TERM_WORDS and frame is None else QuoteKind.PARTIAL
+        kind = QuoteKind.PARTIAL
     return FramedQuote(quote.parts, quote.paragraph, kind, frame, quote.nested, initial)
+
+
+def _modifies_noun(ctx: Context, quote: RawQuote) -> bool:
+    """True for a quoted label before a noun: 'in his mock "news anchor" voice'."""
+    if quote.close_mark is None or ctx.text[quote.close_mark + 1 : quote.close_mark + 2] != " ":
+        return False
+    following = _WORD.match(ctx.text, quote.close_mark + 2)
+    if following is None or not following.group().islower():
+        return False
+    word = following.group()
+    return word not in _NOT_NOUNS and not word.endswith(("ing", "ed"))
 
 
 def _spans_sentences(ctx: Context, quote: RawQuote) -> bool:
