@@ -107,11 +107,12 @@ def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
 
 
 def stems(paths: Sequence[Path]) -> list[str]:
-    """Return a safe, unique output stem per article ("a", "a-2" when two files share a name)."""
+    """Return a safe, unique output stem per article: "nk-soldier.en.txt" -> "nk-soldier", and
+    "a", "a-2" when two files share a name."""
     seen: dict[str, int] = {}
     out = []
     for path in paths:
-        stem = safe_name(path.stem)
+        stem = safe_name(path.stem.removesuffix(".en"))
         seen[stem] = seen.get(stem, 0) + 1
         out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
     return out
