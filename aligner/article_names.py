@@ -133,7 +133,7 @@ NOT_PERSON_WORDS = _words(
     "cup league championship championships games olympics award awards prize war day week festival show "
     "series election elections summit forum conference street road avenue square park bridge river lake "
     "mountain island airport station stadium hall hotel region province county city state district "
-    "east west north south central"
+    "east west north south central facility jail prison museum"
 )
 _COLLECTIVE = _words("police staff media military government management public")
 _PARTICLES = _words("de van von bin al da del la le der den di du ibn of")
@@ -362,19 +362,19 @@ def subject_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int,
 def _heads(
     tokens: Sequence[Token], segments: list[tuple[int, int]], intros: Mapping[int, str]
 ) -> list[Mention | None]:
-    """The head of each segment; a short name right after a prepositional segment belongs to
-    it ('of the US National Cancer Institute in Bethesda, Maryland, said')."""
+    """The head of each segment; a short name right after a prepositional segment that ends
+    in a place belongs to it ('in Bethesda, Maryland, said', but 'on Friday, Warren said')."""
     heads: list[Mention | None] = []
-    in_phrase = False
+    in_place = False
     for s, t in segments:
         head = segment_head(tokens, s, t, intros)
         first = next((tok for tok in tokens[s:t] if is_word(tok)), None)
         if first is not None and first.low in PREPOSITIONS:
-            in_phrase, head = True, None
-        elif in_phrase and head is not None and head.kind == NAME and len(head.name) <= 2:
+            in_place, head = _is_name_word(tokens[t - 1]), None
+        elif in_place and head is not None and head.kind == NAME and len(head.name) <= 2:
             head = None
         else:
-            in_phrase = False
+            in_place = False
         heads.append(head)
     return heads
 

@@ -239,9 +239,12 @@ def _narration_names(ctx: Context) -> list[Mention]:
     for match in _PERSON_LIKE.finditer(ctx.text):
         words = match.group().split()
         start = match.start()
-        while words and (words[0] in CAP_FUNCTION or words[0].lower() in TITLES or words[0].endswith("ly")):
-            start += len(words[0]) + 1  # 'Eventually Mrs Ednan-Laperouse' -> 'Ednan-Laperouse'
-            words.pop(0)
+        titled = [i for i, w in enumerate(words[:-1]) if w.lower() in TITLES]
+        drop = titled[-1] + 1 if titled else 0  # 'Massachusetts Senator Elizabeth Warren'
+        while drop < len(words) and (words[drop] in CAP_FUNCTION or words[drop].endswith("ly")):
+            drop += 1  # 'Eventually Mrs Ednan-Laperouse' -> 'Ednan-Laperouse'
+        start += sum(len(w) + 1 for w in words[:drop])
+        words = words[drop:]
         if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words) or ctx.inside_quote(start):
             continue
         found.append(Mention(Span(start, match.end()), NAME, tuple(words)))

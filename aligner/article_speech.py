@@ -41,6 +41,8 @@ MAX_INTRO_GAP = 4
 INHERIT_PARAGRAPHS = 3
 # A quotation of at most this many words, outside an attribution, is a term ("fake news").
 TERM_WORDS = 3
+# What stands before an inverted verb: '," said Kim', '" said Kim'.
+_AFTER_QUOTE = frozenset(",\"”’'")
 # Words after a quotation that show it is not a label before a noun: '"furious" when'.
 _NOT_NOUNS = PREPOSITIONS | AUX | CLAUSE_BOUNDARIES | frozenset("and or but than".split())
 # Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.
@@ -224,7 +226,8 @@ def _clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int
     saying "…"' and 'The minister highlighted … and added: "…"'."""
     for j in range(a, k):
         if verb_at(tokens, j) is not None and not tokens[j].low.endswith("ing"):
-            found = subject_before(tokens, a, j, intros)
+            inverted = j > a and tokens[j - 1].text in _AFTER_QUOTE  # '…," said Mr Flake, adding'
+            found = np_after(tokens, j + 1, k, intros) if inverted else subject_before(tokens, a, j, intros)
             if found is not None:
                 return found
     return clause_subject(tokens, a, k, intros)
@@ -361,7 +364,7 @@ def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool)
     if direct:
         kind = QuoteKind.DIRECT
     elif words <= TERM_WORDS and (frame is None or _modifies_noun(ctx, quote)):
-        kind = QuoteKind.TERM
+        kind, frame = QuoteKind.TERM, None  # a term is nobody's words
     else:
         kind = QuoteKind.PARTIAL
     return FramedQuote(quote.parts, quote.paragraph, kind, frame, quote.nested, initial)
