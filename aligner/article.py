@@ -105,6 +105,7 @@ SPEECH_VERBS: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "announce": (VerbClass.REPORT, ("announce", "announces", "announced", "announcing")),
     "disclose": (VerbClass.REPORT, ("disclose", "discloses", "disclosed")),
     "confirm": (VerbClass.REPORT, ("confirm", "confirms", "confirmed", "confirming")),
+    "cite": (VerbClass.REPORT, ("cite", "cites", "cited", "citing")),
     "warn": (VerbClass.WARNING, ("warn", "warns", "warned", "warning")),
     "threaten": (VerbClass.WARNING, ("threaten", "threatens", "threatened")),
     "caution": (VerbClass.WARNING, ("cautioned", "cautions")),

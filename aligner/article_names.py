@@ -312,8 +312,9 @@ def _bare_plural(words: list[Token]) -> bool:
     """A description without a determiner: 'officials', 'state media', 'police'."""
     last = words[-1].low
     plural = (last.endswith("s") and not last.endswith("ss")) or last in _COLLECTIVE
-    # The first word may open the sentence: 'Sources say', 'Officials said'.
-    first = words[0].text.islower() or words[0].text in CAP_FUNCTION
+    # The first word may open the sentence ('Sources say') or name a nation ('German media').
+    head = words[0]
+    first = head.text.islower() or head.text in CAP_FUNCTION or head.low.endswith(("an", "ese", "ish", "i"))
     return len(words) <= 3 and first and all(w.text.islower() for w in words[1:]) and plural
 
 
@@ -384,6 +385,8 @@ def phrase_before(tokens: Sequence[Token], a: int, k: int) -> Mention | None:
     'unionist protesters shouting', 'Kim adding'."""
     j = k
     while j > max(a, k - 4) and is_word(tokens[j - 1]) and not _stops_phrase(tokens[j - 1]):
+        if tokens[j - 1].low in PREPOSITIONS or tokens[j - 1].low in _TIME_WORDS:
+            break  # 'Over several hours pro-independence groups chanting'
         j -= 1
     if j == k:
         return None

@@ -271,7 +271,7 @@ def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple
     close_sentence = ctx.sentence(end_para, close - 1)
     limit = min(close_sentence.end, bounds[1])
     after = after_frame(ctx, end_para, close, limit)
-    tail = _tail_frame(ctx, end_para, close, limit)
+    tail = _tail_frame(ctx, end_para, close, close_sentence.end)
     before = None
     if not initial and quote.open_mark is not None:
         low = max(sentence.start, bounds[0])
@@ -281,13 +281,17 @@ def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple
 
 
 def _tail_frame(ctx: Context, paragraph: int, lo: int, hi: int) -> Frame | None:
-    """Read a sentence-final attribution: '… from Donggala, Nugroho said.'"""
+    """Read a sentence-final attribution: '… from Donggala, Nugroho said.' It is read after
+    the sentence's last quotation and last comma, so it covers every quotation before it:
+    'bring Bolivia "an opportunity" and a chance to "put an end to it," he said.'"""
+    last = bisect.bisect_left(ctx.outer_starts, hi) - 1
+    start = max(lo, ctx.outer[last].end) if last >= 0 else lo
     tokens = ctx.tokens(paragraph)
-    a, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
+    a, b = ctx.index(paragraph, start), ctx.index(paragraph, hi)
     comma = next((i for i in range(b - 1, a - 1, -1) if tokens[i].text == ","), None)
-    if comma is None:
+    if comma is None and start == lo:
         return None
-    found = after_frame(ctx, paragraph, tokens[comma].end, hi, reach=8)
+    found = after_frame(ctx, paragraph, tokens[comma].end if comma is not None else start, hi, reach=8)
     return replace(found, adjacent=False) if found is not None else None
 
 

@@ -272,6 +272,44 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
         [("term", "Moliwood", None, None)],
     ),
     (
+        "participles-take-the-phrase-before",
+        'Over several hours, pro-independence groups chanting "No forgetting, no forgiveness" faced off '
+        'with unionist protesters shouting, "Long live Spain."',
+        [
+            ("direct", "No forgetting, no forgiveness", "pro-independence groups", "chant"),
+            ("direct", "Long live Spain.", "unionist protesters", "shout"),
+        ],
+    ),
+    (
+        "tail-attribution-covers-every-quote",
+        'Monday will bring Bolivia "an extraordinary opportunity to open a new era" and a chance to '
+        '"put an end to 139 years of disagreements," he said.',
+        [
+            ("partial", "an extraordinary opportunity to open a new era", "he", "say"),
+            ("partial", "put an end to 139 years of disagreements,", "he", "say"),
+        ],
+    ),
+    (
+        "short-quote-of-sources",
+        'Sources say Jones was "furious" when she left.',
+        [("partial", "furious", "Sources", "say")],
+    ),
+    (
+        "quoted-label-is-a-term",
+        'Trump said it in his mock "news anchor" voice.',
+        [("term", "news anchor", None, None)],
+    ),
+    (
+        "nation-and-collective",
+        'German media cited a number of crucial "software and hardware defects" in the ship.',
+        [("partial", "software and hardware defects", "German media", "cite")],
+    ),
+    (
+        "source-close-to",
+        'A source close to Jones said last night "We would not comment."',
+        [("direct", "We would not comment.", "source", "say")],
+    ),
+    (
         "colon-motto",
         'The bases are painted with the motto: "The sea is ours by right."',
         [("direct", "The sea is ours by right.", None, None)],
