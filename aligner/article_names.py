@@ -94,13 +94,19 @@ CAP_FUNCTION = _words(
     "Not Such Other Asked Speaking Like During Under Over Against Among Between Through Instead Even "
     "Just Only Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "June July August September October November December Twenty Thirty Forty Fifty Hundreds Thousands "
-    "Dozens Several Few "
-    # plural or common nouns that open a sentence as a subject, not names: 'Sources said'
+    "Dozens Several Few Additionally Moreover Furthermore Separately Similarly Previously Finally "
+    "Eventually Initially Currently Recently Ultimately Notably Overall Already"
+)
+# Common nouns that open a sentence as a subject ('Sources said'), but may sit inside a name
+# ('the Metropolitan Police', 'the Political Research Center').
+COMMON_CAPS = _words(
     "Sources Officials Police Experts Analysts Critics Others Witnesses Residents Survey Study Research "
     "Reports Data Figures Scientists Researchers Authorities Doctors Fans Users Investigators "
     "Prosecutors Lawyers Parents Students Voters Protesters Protestors Observers Officers Campaigners "
-    "Activists Members Staff Workers People Someone Somebody Everyone Nobody Locals"
+    "Activists Members Staff Workers People Someone Somebody Everyone Nobody Locals Diplomats Advocates "
+    "Supporters Opponents Leaders Lawmakers Organisers Organizers Rescuers Volunteers Families Victims"
 )
+CAP_FUNCTION = CAP_FUNCTION | COMMON_CAPS
 PREPOSITIONS = _words(
     "of from by with in on at for to about into onto over under after before during since without "
     "within between among against through across toward towards upon via like near than as per amid "
@@ -207,7 +213,8 @@ def name_run(tokens: Sequence[Token], i: int, hi: int) -> int:
     j = i
     while j < hi:
         token = tokens[j]
-        if _is_name_word(token) or (token.text == "." and j > i and _dot_allowed(tokens[j - 1])):
+        inner = j > i and token.text in COMMON_CAPS
+        if _is_name_word(token) or inner or (token.text == "." and j > i and _dot_allowed(tokens[j - 1])):
             j += 1
         elif token.low in _PARTICLES and j > i and j + 1 < hi and _is_name_word(tokens[j + 1]):
             if token.low == "of" and tokens[j - 1].low not in TITLES | ORG_WORDS:

@@ -34,8 +34,11 @@ _ACCORDING_BY = frozenset("released published provided compiled issued obtained 
 # Verbs whose reported clause may follow without 'that': 'He said the bars were gone.'
 _BARE_COMPLEMENT = frozenset("say add claim insist argue warn admit acknowledge report".split())
 _PASSIVE = frozenset("is are was were be been being".split())
+_NEGATIONS = frozenset("not never n't didn't don't doesn't won't wouldn't declined refused".split())
 _QUOTE_MARKS = frozenset("\"“”‘’«»'")
-_NOT_A_CLAUSE = PREPOSITIONS | frozenset("to that so yes no".split())
+_NOT_A_CLAUSE = PREPOSITIONS | frozenset(
+    "to that so yes no much more anything nothing something little".split()
+)
 
 
 # Where reported speech may be: any speech-verb form, or 'according'.
@@ -71,6 +74,8 @@ def _indirect(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None:
         return None
     if k > 0 and tokens[k - 1].low in _PASSIVE:
         return None  # 'around 5,000 are reported'
+    if any(t.low in _NEGATIONS for t in tokens[max(0, k - 3) : k]):
+        return None  # 'he did not say which newspaper': nothing is reported
     sentence = ctx.sentence(paragraph, tokens[k].start)
     a = _clause_start(ctx, paragraph, k, sentence)
     source = subject_before(tokens, a, k, ctx.intros)

@@ -443,6 +443,20 @@ ATTRIBUTION_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str, st
         "Meanwhile, from Seoul, they report that the soldiers were told to resist.",
         [("indirect", "Seoul", "Seoul", "report", "the soldiers were told to resist")],
     ),
+    (
+        "organisation-with-common-noun",
+        "The Metropolitan Police said officers were working to identify the man.",
+        [
+            (
+                "indirect",
+                "Metropolitan Police",
+                "Metropolitan Police",
+                "said",
+                "officers were working to identify the man",
+            )
+        ],
+    ),
+    ("negated-left-out", "Furyk praised his man, though he did not say which one.", []),
     ("unnamed-source-left-out", "One of the soldiers confessed in an interview that he was misled.", []),
     ("passive-left-out", "Around 5,000 are reported, out of 12,000 deployed.", []),
     (
