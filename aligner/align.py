@@ -112,7 +112,9 @@ def _double_role(text: str, pos: int, lo: int, hi: int, stack: list[tuple[int, s
     if char == "“":
         if stack and stack[-1][1] == "„":
             return "close"
-        return "close" if stack and after and not before else "open"
+        if after and not before:  # a closer: of a quotation opened here, or on an earlier line
+            return "close" if stack else "stray"
+        return "open"
     if char == "”":
         if stack:
             return "close"

@@ -45,6 +45,14 @@ DROPPED_RATIO = 0.5
 # A quoted span of the translation with at most this many words and no speech verb next to it
 # is a term or title (Ukrainian quotes team names), not invented speech.
 TERM_MAX_WORDS = 4
+# A quotation whose sentence count fell, or that ends in mid-sentence, is cut when it is also
+# shorter than this share of the expected length.
+CUT_RATIO = 0.85
+# How far (characters) from a quotation's edge an attribution inside the marks is looked for.
+EDGE_CHARS = 40
+# Letters that may stand between a quotation and its attribution beyond twice the source's
+# (Korean 라고 and an adverbial, Ukrainian "— сказав у суботу").
+GAP_LETTERS = 14
 # Words of a stray target quotation from which, with a speech verb, it is invented speech.
 INVENTED_MIN_WORDS = 5
 # How far (in characters) a speech verb may stand from a quotation to attribute it.
@@ -205,6 +213,9 @@ def signature(chrf_signature: str | None = None) -> str:
         f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
         f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
+        f"cut:{CUT_RATIO}",
+        f"edge:{EDGE_CHARS}",
+        f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
     ]
@@ -336,9 +347,26 @@ def _presence(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> list[Finding]:
     ]
 
 
-def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
-    """Compare the quotation's length and sentence count with the source's, and its share of
-    its sentences: narration pulled inside the marks, or quotation left outside or cut."""
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """Where the translation attributes a quotation: the speaker and verb mentions, if found."""
+
+    speaker: Span | None
+    verb: Span | None
+
+
+def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment, found: _Found) -> list[Finding]:
+    """Check the quotation's boundaries: the attribution inside the marks, part of the quotation
+    between the marks and the attribution, or the quotation cut (length, sentence count, an end
+    in mid-sentence)."""
+    if quotes[0].kind is QuoteKind.DIRECT:  # a partial quotation is part of a narration sentence
+        edge = _attribution_inside(ctx, quotes[0], qa) or _outside(ctx, quotes[0], qa, found)
+        if edge is not None:
+            return [edge]
+    return _length_findings(ctx, quotes, qa)
+
+
+def _length_findings(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     src_parts = [p for q in quotes for p in q.parts]
     src_len, tgt_len = _length(ctx.article.text, src_parts), _length(ctx.text, qa.target_parts)
     ratio = (tgt_len + LENGTH_SLACK_CHARS) / (ctx.alignment.ratio * src_len + LENGTH_SLACK_CHARS)
@@ -346,40 +374,132 @@ def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> lis
     tgt_narr = _length(ctx.text, _touching(ctx.sentences, qa.target_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
     fewer = _sentence_count(ctx.text, qa.target_parts) < _sentence_count(ctx.article.text, src_parts)
+    cut = quotes[0].kind is QuoteKind.DIRECT and _ends_mid_sentence(ctx, qa.target_parts[-1])
     where = qa.target
-    if ratio < LENGTH_LOW_ERROR or (ratio < LENGTH_LOW_WARNING and (fewer or narr_ratio > NARRATION_GROWN)):
-        moved = narr_ratio > NARRATION_GROWN
-        what = "part of it stands outside the quotation marks" if moved else "part of it is missing"
-        return [
-            Finding(
-                "boundary",
-                Severity.ERROR,
-                f"quotation is {ratio:.0%} of the expected length: {what}",
-                "omission",
-                where,
-            )
-        ]
+    if (
+        ratio < LENGTH_LOW_ERROR
+        or (ratio < LENGTH_LOW_WARNING and narr_ratio > NARRATION_GROWN)
+        or ((fewer or cut) and ratio < CUT_RATIO)
+    ):
+        what = "it ends in mid-sentence" if cut else "part of it is missing"
+        message = f"quotation is {ratio:.0%} of the expected length: {what}"
+        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
     if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and narr_ratio < NARRATION_SHRUNK):
-        return [
-            Finding(
-                "boundary",
-                Severity.ERROR,
-                f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks",
-                "addition",
-                where,
-            )
-        ]
+        message = f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks"
+        return [Finding("boundary", Severity.ERROR, message, "addition", where)]
     if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
+        message = f"quotation is {ratio:.0%} of the expected length"
         return [
-            Finding(
-                "boundary",
-                Severity.WARNING,
-                f"quotation is {ratio:.0%} of the expected length",
-                "omission" if ratio < 1 else "addition",
-                where,
-            )
+            Finding("boundary", Severity.WARNING, message, "omission" if ratio < 1 else "addition", where)
         ]
     return []
+
+
+# Korean particles and connective endings (는, 을, 에, 고, 면 …) and Ukrainian function words
+# that no sentence ends on: a quotation ending on one was cut in mid-sentence. (Korean quotations
+# may end on a noun, “…감독”이라고, so only these count.)
+_KO_DANGLING = frozenset("는은을를이가에의로고서면며와과도만게든데")
+_UK_DANGLING = frozenset(
+    "і й та а але що щоб як в у на з із зі до для від про при за по чи бо не ні ж же то які який яка якщо "
+    "коли".split()
+)
+_TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
+
+
+def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
+    """Return True when a target quotation part stops where no sentence can end."""
+    match = _TAIL_WORD.search(ctx.text, part.start, part.end)
+    if match is None:
+        return False
+    word = match.group(1)
+    if ctx.lang == "ko":
+        return word[-1] in _KO_DANGLING
+    return word.lower() in _UK_DANGLING
+
+
+def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Finding | None:
+    """Return an error when the speaker's name and a speech verb stand inside the marks at the
+    quotation's edge («…, — сказав Рі», “…고 리 씨는 말했다”) while the source quotation does
+    not name the speaker."""
+    speaker = quote.speaker
+    if speaker is None or speaker.pronoun or not speaker.person:
+        return None
+    if any(
+        quote.span.contains(m) for p in ctx.article.people if p.name == speaker.person for m in p.mentions
+    ):
+        return None
+    first, last = qa.target_parts[0], qa.target_parts[-1]
+    edges = [
+        Span(max(last.start, last.end - EDGE_CHARS), last.end),
+        Span(first.start, min(first.end, first.start + EDGE_CHARS)),
+    ]
+    for edge in edges:
+        if not find_speech_verbs(ctx.text, ctx.lang, edge):
+            continue
+        name = _find_person(ctx, speaker.person, [edge])
+        if name is not None:
+            message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
+            return Finding("boundary", Severity.ERROR, message, "addition", edge)
+    return None
+
+
+# Where an attribution starts after a quotation: a Ukrainian dash before a speech verb
+# ("…», — сказав Рі"), a Korean quotative ending ("…”라고 리 씨는", "… 받아줄까요?라고").
+_UK_DASH = re.compile(r"\s[—–-]\s")
+_KO_QUOTATIVE = re.compile(r"(?:이?라고|다고|냐고|자고|라며|다며|라면서|다면서|라는|다는)(?![가-힣])")
+# … and where one ends before it: "Рі сказав: «…»", "He said: “…”".
+_COLON = re.compile(r":\s*$")
+
+
+def _outside(ctx: _Context, quote: Quote, qa: QuoteAlignment, found: _Found) -> Finding | None:
+    """Return an error when more text stands between the quotation's marks and where its
+    attribution starts than in the source: part of the quotation left outside the marks."""
+    tgt_gap = _target_gap(ctx, qa)
+    if tgt_gap is None:
+        return None
+    src_gap = _source_gap(ctx, quote) or 0
+    if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
+        return None
+    message = (
+        f"{tgt_gap} letters stand between the quotation marks and the attribution: part of it is outside"
+    )
+    return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+def _target_gap(ctx: _Context, qa: QuoteAlignment) -> int | None:
+    """Return the letters between the closing mark and the start of the attribution after it,
+    or None when no attribution follows in the same sentence."""
+    last = qa.target_parts[-1]
+    sentence = next((s for s in ctx.sentences if s.start <= last.start < s.end), None)
+    if sentence is None or last.end + 1 >= sentence.end:
+        return None
+    start = last.end + 1
+    if ctx.lang == "ko":
+        anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
+        end = anchor.start() if anchor else None
+    else:
+        end = None
+        for dash in _UK_DASH.finditer(ctx.text, start, sentence.end):
+            if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(sentence.end, dash.end() + 30))):
+                end = dash.start()
+                break
+    if end is None or any(start <= m.start < end for m in ctx.marks):
+        return None
+    return sum(c.isalnum() for c in ctx.text[start:end])
+
+
+def _source_gap(ctx: _Context, quote: Quote) -> int | None:
+    """Return the letters between the source quotation and its attribution after it."""
+    attrs = [
+        s
+        for s in (quote.speaker.span if quote.speaker else None, quote.verb.span if quote.verb else None)
+        if s
+    ]
+    last = quote.parts[-1]
+    after = [a for a in attrs if a.start >= last.end]
+    if not after:
+        return None
+    return sum(c.isalnum() for c in ctx.article.text[last.end : min(a.start for a in after)])
 
 
 def _numbers(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
@@ -484,12 +604,8 @@ def _speaker(ctx: _Context, quote: Quote, pieces: Sequence[Span]) -> tuple[list[
         other = _find_person(ctx, person.name, pieces)
         if other is not None and _speaks(ctx, other):
             return [_wrong_speaker(ctx, who, other)], other
-    role = _first([next(iter(find_role_nouns(ctx.text, ctx.lang, p)), None) for p in pieces])
-    if (
-        role is not None
-        and _speaks(ctx, role)
-        and not any(find_role_nouns(ctx.article.text, "en", s) for s in source)
-    ):
+    role = next((r for p in pieces for r in find_role_nouns(ctx.text, ctx.lang, p) if _speaks(ctx, r)), None)
+    if role is not None:
         return [_wrong_speaker(ctx, who, role)], role
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
@@ -584,7 +700,7 @@ def _check_quote(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult
         speaker_findings, target_speaker = _speaker(ctx, quote, pieces)
         verb_findings, target_verb = _verb(ctx, quote, qa.target_parts, pieces)
         findings = [
-            *_boundary(ctx, sharing, qa),
+            *_boundary(ctx, sharing, qa, _Found(target_speaker, target_verb)),
             *speaker_findings,
             *verb_findings,
             *_numbers(ctx, sharing, qa),

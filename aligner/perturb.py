@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aligner.check import CheckReport, QuoteResult, Severity, Status
+from aligner.names import is_pronoun
 from aligner.numbers import find_numbers
 from aligner.spans import Span
 
@@ -64,7 +65,7 @@ class Perturbation:
 def _apply(text: str, edits: Sequence[tuple[Span, str]]) -> str:
     """Return ``text`` with each span replaced (spans must not overlap)."""
     out, cursor = [], 0
-    for span, new in sorted(edits, key=lambda e: e[0].start):
+    for span, new in sorted(edits, key=lambda e: (e[0].start, e[0].end)):
         if span.start < cursor:
             raise ValueError("overlapping edits")
         out.append(text[cursor : span.start])
@@ -114,26 +115,36 @@ _ROLE = {"ko": "기자", "uk": "журналіст"}
 _HONORIFIC_AFTER = re.compile(r"\s?(씨|님|대통령|위원장|장관|총리|대변인)")
 
 
+def _renderings(report: CheckReport) -> dict[str, str]:
+    """Return how the translation names each person of the article, where the baseline found it
+    (a name, not a pronoun)."""
+    text = report.target_text
+    found: dict[str, str] = {}
+    speakers = {q.id: q.speaker for q in report.article.quotes}
+    for quote in report.quotes:
+        speaker = speakers[quote.id]
+        if quote.target_speaker and speaker and speaker.person and not speaker.pronoun:
+            found.setdefault(speaker.person, quote.target_speaker.of(text))
+    sources = {a.id: a.source for a in report.article.attributions}
+    for result in report.attributions:
+        source = sources[result.id]
+        if result.target_span and source.person and not source.pronoun:
+            found.setdefault(source.person, result.target_span.of(text))
+    return {person: name for person, name in found.items() if not is_pronoun(name.lower(), report.lang)}
+
+
 def _swap_speaker(report: CheckReport, quote: QuoteResult, rng: random.Random) -> Iterator[Perturbation]:
     """Put another person of the article, or the role noun "journalist", where the speaker is."""
     text, span = report.target_text, quote.target_speaker
-    if span is None:
+    speaker = next(q.speaker for q in report.article.quotes if q.id == quote.id)
+    if span is None or speaker is None:
         return
-    own = text[span.start : span.end]
+    own = span.of(text)
     others = sorted(
-        {
-            text[q.target_speaker.start : q.target_speaker.end]
-            for q in report.quotes
-            if q.target_speaker is not None
-        }
-        - {own}
+        name
+        for person, name in _renderings(report).items()
+        if person != speaker.person and not _same_name(name, own)
     )
-    others = [o for o in others if not _same_name(o, own)]
-    others += [
-        text[a.target_span.start : a.target_span.end]
-        for a in report.attributions
-        if a.target_span is not None and not _same_name(text[a.target_span.start : a.target_span.end], own)
-    ]
     choices = [("another person", rng.choice(others))] if others else []
     choices.append(("the journalist", _ROLE[report.lang]))
     for label, name in choices:
@@ -280,10 +291,16 @@ _CLAUSE_CUT = re.compile(r",\s+")
 
 
 def _truncate(report: CheckReport, quote: QuoteResult) -> Iterator[Perturbation]:
-    """Cut the end of the quotation: its last sentence, else its last clause, else its last
-    40% of words; the marks stay."""
+    """Cut the end of the quotation: its last part when it has several (a paragraph, or the
+    part after a Ukrainian dash attribution), else its last sentence, its last clause or its
+    last words; the marks stay."""
     text = report.target_text
-    part = quote.target_parts[-1]
+    parts = quote.target_parts
+    total = sum(len(p) for p in parts)
+    if len(parts) >= 2 and len(parts[-1]) >= 0.3 * total:
+        yield from _drop_last_part(report, quote)
+        return
+    part = parts[-1]
     inner = part.of(text)
     cut = _cut_point(inner)
     if cut is None:
@@ -296,6 +313,35 @@ def _truncate(report: CheckReport, quote: QuoteResult) -> Iterator[Perturbation]
         _apply(text, [(part, kept + ending)]),
         f"kept {len(kept)} of {len(inner)} characters",
     )
+
+
+def _drop_last_part(report: CheckReport, quote: QuoteResult) -> Iterator[Perturbation]:
+    text = report.target_text
+    prev, last = quote.target_parts[-2], quote.target_parts[-1]
+    closing = next(
+        (text[p.end] for p in reversed(quote.target_parts) if p.end < len(text) and text[p.end] in _MARKS),
+        "»" if report.lang == "uk" else "”",
+    )
+    end = last.end + 1 if last.end < len(text) and text[last.end] in _MARKS else last.end
+    between = text[prev.end : last.start]
+    kept = prev.of(text).rstrip(" ,;:—–-")
+    if "\n" not in between:  # «A, — сказав він, — B». -> «A», — сказав він.
+        attribution = between.rstrip(" ,;:—–-\u00a0")
+        comma = "," if prev.of(text).rstrip().endswith(",") else ""
+        new = f"{kept}{closing}{comma}{attribution}"
+        edits = [(Span(prev.start, end), new)]
+    else:  # the quotation's last paragraph goes; the one before now closes it
+        start = last.start - 1 if text[last.start - 1] in _MARKS else last.start
+        line_start = text.rfind("\n", 0, last.start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if (text[line_start:start] + text[end:line_end]).strip(" .,—–-\u00a0"):
+            edits = [(Span(start, end), "")]
+        else:
+            edits = [(Span(max(0, line_start - 1), line_end), "")]
+        if not (prev.end < len(text) and text[prev.end] in _MARKS):
+            edits.append((Span(prev.end, prev.end), closing))
+    yield Perturbation(Kind.TRUNCATED, quote.id, _apply(text, edits), "last part of the quotation dropped")
 
 
 def _cut_point(inner: str) -> int | None:
