@@ -139,7 +139,8 @@ NOT_PERSON_WORDS = _words(
     "cup league championship championships games olympics award awards prize war day week festival show "
     "series election elections summit forum conference street road avenue square park bridge river lake "
     "mountain island airport station stadium hall hotel region province county city state district "
-    "east west north south central facility jail prison museum"
+    "east west north south central facility jail prison museum town athletic academical premiership "
+    "united rovers fc"
 )
 _COLLECTIVE = _words("police staff media military government management public")
 _PARTICLES = _words("de van von bin al da del la le der den di du ibn of")

@@ -6,7 +6,8 @@ word and the first word, or when one is a single word equal to the other's first
 word ('Sharon Davis' = 'Ms Davis' = 'Davis'; 'Ri Yong Ho' = 'Ri'). The canonical name is
 the fullest one seen. A 'he' or 'she' refers to the nearest person named before it, outside
 quotations and possessives, of a compatible title-given gender, at most a few paragraphs
-back; 'it' to the nearest organisation; anything else stays unresolved.
+back (a speaker, introduced or titled name first, then a name only mentioned in passing);
+'it' to the nearest organisation; anything else stays unresolved.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ from aligner.article_speech import Context
 from aligner.spans import Span
 
 # How many paragraphs back a pronoun may find its person.
-MAX_PRONOUN_DISTANCE = 5
+# How many paragraphs back a pronoun may find its person: further for a speaker or a titled
+# name than for a name only mentioned in passing (those are noisier: teams, titles of works).
+MAX_PRONOUN_DISTANCE = 8
+MAX_WEAK_DISTANCE = 3
 # A title that marks a person's name anywhere in the text: 'Ms Davis', 'Dr. Ford'.
 NOT_PERSON = NOT_PERSON_WORDS | ORG_WORDS | PLACE_WORDS
 # The capitalised word just before a name: 'Sharon ' in 'Sharon Davis'.
@@ -188,10 +192,11 @@ class People:
         paragraph = self.ctx.paragraph_at(span.start)
         sentence = self.ctx.sentence(paragraph, span.start)
         k = bisect.bisect_left(self.antecedents, (span.start, -1, False)) - 1
+        reach = MAX_PRONOUN_DISTANCE if strong else MAX_WEAK_DISTANCE
         while k >= 0:
             offset, index, possessive = self.antecedents[k]
             k -= 1
-            if self.ctx.paragraph_at(offset) < paragraph - MAX_PRONOUN_DISTANCE:
+            if self.ctx.paragraph_at(offset) < paragraph - reach:
                 return None
             entity = self.entities[index]
             if possessive and offset < sentence.start:

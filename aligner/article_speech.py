@@ -44,7 +44,14 @@ TERM_WORDS = 3
 # What stands before an inverted verb: '," said Kim', '" said Kim'.
 _AFTER_QUOTE = frozenset(",\"”’'")
 # Words after a quotation that show it is not a label before a noun: '"furious" when'.
-_NOT_NOUNS = PREPOSITIONS | AUX | CLAUSE_BOUNDARIES | frozenset("and or but than".split())
+_NOT_NOUNS = (
+    PREPOSITIONS
+    | AUX
+    | CLAUSE_BOUNDARIES
+    | frozenset(
+        "and or but than everyone anyone someone everything anything all him her them it us me you".split()
+    )
+)
 # Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 # Forms that are more often nouns: 'the report said', 'rape claims against him'.

@@ -295,6 +295,11 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
         [("partial", "furious", "Sources", "say")],
     ),
     (
+        "short-quote-before-pronoun",
+        'Daley said he felt "less than" everyone else growing up.',
+        [("partial", "less than", "Daley", "say")],
+    ),
+    (
         "quoted-label-is-a-term",
         'Trump said it in his mock "news anchor" voice.',
         [("term", "news anchor", None, None)],
