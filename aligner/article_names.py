@@ -132,7 +132,8 @@ _DETERMINERS = _words(
     "any no someone somebody everyone nobody two three four five"
 )
 _TIME_WORDS = _words(
-    "week weeks month months year years day days morning afternoon evening night weekend time"
+    "week weeks month months year years day days hour hours minute minutes decade decades morning "
+    "afternoon evening night weekend time"
 )
 # Words that make a capitalised run a thing, not a person: 'World Cup', 'Premier League'.
 NOT_PERSON_WORDS = _words(

@@ -273,7 +273,7 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
     ),
     (
         "participles-take-the-phrase-before",
-        'Over several hours, pro-independence groups chanting "No forgetting, no forgiveness" faced off '
+        'Over several hours pro-independence groups chanting "No forgetting, no forgiveness" faced off '
         'with unionist protesters shouting, "Long live Spain."',
         [
             ("direct", "No forgetting, no forgiveness", "pro-independence groups", "chant"),
