@@ -12,6 +12,7 @@ from typing import Any
 
 from aligner import __version__
 from aligner.check import CheckReport
+from aligner.export import check_html, check_xliff
 from aligner.pipeline import ArticleTranslation
 from aligner.report import check_json, check_text
 from aligner.textio import inside, write_atomic
@@ -65,6 +66,8 @@ def _status(check: CheckReport) -> str:
 RENDERERS: dict[str, tuple[str, Callable[[CheckReport, str, str], str]]] = {
     "json": ("json", check_json),
     "text": ("txt", lambda report, source, target: check_text(report)),
+    "html": ("html", check_html),
+    "xliff": ("xlf", check_xliff),
 }
 
 
