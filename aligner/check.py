@@ -55,8 +55,10 @@ EDGE_CHARS = 40
 GAP_LETTERS = 14
 # Words of a stray target quotation from which, with a speech verb, it is invented speech.
 INVENTED_MIN_WORDS = 5
-# How far (in characters) a speech verb may stand from a quotation to attribute it.
+# How far (in characters) a speech verb may stand from a quotation to attribute it, and from
+# a Ukrainian name to make it the subject ("— заявив під час інтерв'ю виданню The Hill, Ротенберг").
 VERB_DISTANCE = 40
+SUBJECT_DISTANCE = 70
 CHECKS = ("presence", "boundary", "speaker", "verb", "numbers", "names", "extra", "attribution")
 
 
@@ -538,8 +540,11 @@ def _show(value: float) -> str:
 _KO_SUBJECT = re.compile(
     r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?(?:은|는|이|가|께서)(?![가-힣])"
 )
-_UK_NOMINATIVE_ROLE = re.compile(
-    r"(?:журналіст|журналістка|кореспондент|кореспондентка|репортер|репортерка|ведучий|ведуча|редактор|редакторка)$",
+# A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
+_KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
+_UK_HEADLINE = re.compile(r"\s?:\s*[\"“«„]")
+_UK_NOMINATIVE = re.compile(
+    r"^(?:він|вона|воно|вони|журналіст(?:ка)?|кореспондент(?:ка)?|репортер(?:ка)?|ведуч(?:ий|а)|редактор(?:ка)?)$",
     re.IGNORECASE,
 )
 
@@ -565,22 +570,39 @@ def _find_person(ctx: _Context, name: str, pieces: Sequence[Span]) -> Span | Non
 
 
 def _speaks(ctx: _Context, span: Span) -> bool:
-    """Return True when a mention stands where the speaker of a sentence stands."""
+    """Return True when a mention stands where the speaker of a sentence stands: in Korean with a
+    subject or topic particle, or right before the quotation in a headline (잭 로스, '…');
+    in Ukrainian in the nominative (a capitalised name, журналіст not журналіста, він not його)
+    next to a speech verb."""
     if ctx.lang == "ko":
-        return bool(_KO_SUBJECT.match(ctx.text, span.end))
-    return bool(_UK_NOMINATIVE_ROLE.search(span.of(ctx.text))) or span.of(ctx.text)[:1].isupper()
+        return bool(_KO_SUBJECT.match(ctx.text, span.end) or _KO_HEADLINE.match(ctx.text, span.end))
+    word = span.of(ctx.text)
+    if _UK_NOMINATIVE.search(word) or _UK_HEADLINE.match(ctx.text, span.end):
+        return True
+    if not word[:1].isupper():
+        return False
+    near = Span(max(0, span.start - SUBJECT_DISTANCE), min(len(ctx.text), span.end + SUBJECT_DISTANCE))
+    return bool(find_speech_verbs(ctx.text, ctx.lang, near))
+
+
+def _subject_pronoun(ctx: _Context, pieces: Sequence[Span]) -> Span | None:
+    return next(
+        (p for piece in pieces for p in find_pronouns(ctx.text, ctx.lang, piece) if _speaks(ctx, p)), None
+    )
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]{2,}")
 
 
-def _speaker(ctx: _Context, quote: Quote, pieces: Sequence[Span]) -> tuple[list[Finding], Span | None]:
+def _speaker(
+    ctx: _Context, quote: Quote, pieces: Sequence[Span], parts: Sequence[Span] = ()
+) -> tuple[list[Finding], Span | None]:
     """Check that the translation credits the quotation to the same person, near it.
 
-    The speaker's name (any case ending, particle or honorific) or a pronoun is accepted. When
-    neither is there, a person or role noun ("the journalist") standing as the subject is an
-    error, unless the source sentences name that person or role too (the translation may just
-    say who else was there)."""
+    The speaker's name (any case ending, particle or honorific) is accepted. Otherwise another
+    person or a role noun ("the journalist") standing as the subject is an error, unless the
+    source sentences name that person as often (the translation may just say who else was
+    there); then a pronoun standing as the subject is accepted; else a warning."""
     speaker = quote.speaker
     if speaker is None:
         return [], None
@@ -589,27 +611,56 @@ def _speaker(ctx: _Context, quote: Quote, pieces: Sequence[Span]) -> tuple[list[
     found = _first([_find_person(ctx, name, pieces) for name in dict.fromkeys((who, mention)) if name])
     if found is not None:
         return [], found
-    pronoun = _first([next(iter(find_pronouns(ctx.text, ctx.lang, p)), None) for p in pieces])
+    if not speaker.person:  # an unresolved pronoun or a description ("the investment banker")
+        return [], _subject_pronoun(ctx, pieces)
+    wrong = _other_speaker(ctx, quote, speaker.person, pieces)
+    pronoun = _subject_pronoun(ctx, pieces)
+    if wrong is not None and (pronoun is None or _distance(wrong, parts) < _distance(pronoun, parts)):
+        return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
         return [], pronoun
-    if not speaker.person:  # an unresolved pronoun or a description ("the investment banker")
-        return [], None
-    source = _source_window(ctx, quote)
-    own = set(_NAME_TOKEN.findall(speaker.person.lower()))
-    for person in ctx.article.people:
-        if person.name == speaker.person or any(s.contains(m) for s in source for m in person.mentions):
-            continue
-        if own & set(_NAME_TOKEN.findall(person.name.lower())):
-            continue  # Joel Plasco and Lynsey Plasco-Flaxman: one name cannot tell them apart
-        other = _find_person(ctx, person.name, pieces)
-        if other is not None and _speaks(ctx, other):
-            return [_wrong_speaker(ctx, who, other)], other
-    role = next((r for p in pieces for r in find_role_nouns(ctx.text, ctx.lang, p) if _speaks(ctx, r)), None)
-    if role is not None:
-        return [_wrong_speaker(ctx, who, role)], role
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
     return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None
+
+
+def _distance(mention: Span, parts: Sequence[Span]) -> int:
+    """Return how far a mention stands from the nearest quotation part (0 without parts)."""
+    return min((_gap(mention, p) for p in parts), default=0)
+
+
+def _other_speaker(ctx: _Context, quote: Quote, person_name: str, pieces: Sequence[Span]) -> Span | None:
+    """Return another person or a role noun standing as the subject near the quotation."""
+    source = _source_window(ctx, quote)
+    own = set(_NAME_TOKEN.findall(person_name.lower()))
+    for person in ctx.article.people:
+        if person.name == person_name or own & set(_NAME_TOKEN.findall(person.name.lower())):
+            continue  # Joel Plasco and Lynsey Plasco-Flaxman: one name cannot tell them apart
+        mentions = _find_all(ctx, person.name, pieces)
+        expected = sum(1 for s in source for m in person.mentions if s.contains(m))
+        speaking = [m for m in mentions if _speaks(ctx, m)]
+        if speaking and len(mentions) > expected:
+            return speaking[0]
+    roles = [r for p in pieces for r in find_role_nouns(ctx.text, ctx.lang, p)]
+    expected_roles = sum(len(find_role_nouns(ctx.article.text, "en", s)) for s in source)
+    speaking_roles = [r for r in roles if _speaks(ctx, r)]
+    if speaking_roles and (len(roles) > expected_roles or not expected_roles):
+        return speaking_roles[0]
+    return None
+
+
+def _find_all(ctx: _Context, name: str, pieces: Sequence[Span]) -> list[Span]:
+    """Return every mention of ``name`` in the pieces."""
+    found: list[Span] = []
+    for piece in pieces:
+        start = piece.start
+        while start < piece.end:
+            hit = _find_person(ctx, name, [Span(start, piece.end)])
+            if hit is None:
+                break
+            found.append(hit)
+            start = max(hit.end, start + 1)
+    return found
 
 
 def _source_window(ctx: _Context, quote: Quote) -> list[Span]:
@@ -697,7 +748,7 @@ def _check_quote(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult
     else:
         sharing = _sharing(ctx, qa)
         pieces = _window(ctx, quote, qa.target_parts, _inserts(ctx, qa))
-        speaker_findings, target_speaker = _speaker(ctx, quote, pieces)
+        speaker_findings, target_speaker = _speaker(ctx, quote, pieces, qa.target_parts)
         verb_findings, target_verb = _verb(ctx, quote, qa.target_parts, pieces)
         findings = [
             *_boundary(ctx, sharing, qa, _Found(target_speaker, target_verb)),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aligner.check import CheckReport, QuoteResult, Severity, Status
-from aligner.names import is_pronoun
+from aligner.names import find_name, is_pronoun
 from aligner.numbers import find_numbers
 from aligner.spans import Span
 
@@ -112,7 +112,9 @@ def _particle(word: str, particle: str) -> str:
 
 # Role nouns that a careless translation puts where the speaker was ("the journalist").
 _ROLE = {"ko": "기자", "uk": "журналіст"}
-_HONORIFIC_AFTER = re.compile(r"\s?(씨|님|대통령|위원장|장관|총리|대변인)")
+_HONORIFIC_AFTER = re.compile(
+    r"\s?(씨|님|대통령|위원장|장관|총리|대변인|감독|의원|회장|대표|국무위원장|외무상|여사)"
+)
 
 
 def _renderings(report: CheckReport) -> dict[str, str]:
@@ -130,30 +132,65 @@ def _renderings(report: CheckReport) -> dict[str, str]:
         source = sources[result.id]
         if result.target_span and source.person and not source.pronoun:
             found.setdefault(source.person, result.target_span.of(text))
-    return {person: name for person, name in found.items() if not is_pronoun(name.lower(), report.lang)}
+    return {
+        person: name.strip("()[] ")
+        for person, name in found.items()
+        if not is_pronoun(name.lower(), report.lang) and name.strip("()[] ")
+    }
 
 
 def _swap_speaker(report: CheckReport, quote: QuoteResult, rng: random.Random) -> Iterator[Perturbation]:
     """Put another person of the article, or the role noun "journalist", where the speaker is."""
     text, span = report.target_text, quote.target_speaker
     speaker = next(q.speaker for q in report.article.quotes if q.id == quote.id)
-    if span is None or speaker is None:
+    if span is None or speaker is None or not speaker.person:
         return
     own = span.of(text)
+    own_tokens = set(speaker.person.lower().replace("-", " ").split())
     others = sorted(
         name
         for person, name in _renderings(report).items()
-        if person != speaker.person and not _same_name(name, own)
+        if person != speaker.person
+        and not _same_name(name, own)
+        and not own_tokens & set(person.lower().replace("-", " ").split())
     )
     choices = [("another person", rng.choice(others))] if others else []
     choices.append(("the journalist", _ROLE[report.lang]))
+    whole = _name_extent(report, span, speaker.person)
     for label, name in choices:
         yield Perturbation(
             Kind.SPEAKER_SWAPPED,
             quote.id,
-            _replace_name(text, span, name, report.lang),
-            f"speaker {own!r} -> {name!r} ({label})",
+            _replace_name(text, whole, name, report.lang),
+            f"speaker {whole.of(text)!r} -> {name!r} ({label})",
         )
+
+
+_PREVIOUS_WORD = re.compile(r"(\S+)\s$")
+
+
+def _name_extent(report: CheckReport, span: Span, person: str) -> Span:
+    """Widen a found name to the whole mention: the given names before it, the name before a
+    bracketed gloss, and a gloss after it (피터 마틴, 칼자딜라(Roberto Calzadilla))."""
+    text = report.target_text
+    tokens = [t for t in person.replace("-", " ").split() if len(t) > 1 and not t.endswith(".")]
+    start, end = span.start, span.end
+    if start > 0 and text[start - 1] == "(" and text[end : end + 1] == ")":
+        word = _PREVIOUS_WORD.search(text, max(0, start - 40), start - 1) or re.search(
+            r"(\S+)$", text[: start - 1]
+        )
+        start, end = (word.start(1) if word else start - 1), end + 1
+    for _ in range(3):
+        word = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+        if word is None or not any(
+            find_name(t, text, report.lang, None, Span(word.start(1), word.end(1))) for t in tokens
+        ):
+            break
+        start = word.start(1)
+    gloss = re.match(r"\s?\([^)]{1,60}\)", text[end:])
+    if gloss:
+        end += gloss.end()
+    return Span(start, end)
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -173,7 +173,7 @@ def _direct(article: Article, variant: Perturbation) -> bool:
 
 
 def evaluate_perturbations(
-    corpus: list[tuple[str, str, str]], lang: str, misses: list[dict[str, object]]
+    corpus: list[tuple[str, str, str]], lang: str, misses: list[dict[str, object]], kinds: set[str] | None = None
 ) -> dict[str, dict[str, float]]:
     """Return per kind: variants, flagged, and the rate (catch rate or false-alarm rate)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -182,7 +182,7 @@ def evaluate_perturbations(
         base = check_translation(article, tgt, lang)
         base_errors = _errors(base)
         for variant in perturbations(base):
-            if not _direct(article, variant):
+            if not _direct(article, variant) or (kinds and variant.kind.value not in kinds):
                 continue
             after = check_translation(article, variant.text, lang)
             after_errors = _errors(after)
@@ -243,10 +243,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", type=Path, help="write missed alterations and false alarms (JSONL)")
     parser.add_argument("--json", type=Path, help="write every figure as JSON")
     parser.add_argument("--skip-perturbations", action="store_true")
+    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--kinds", help="comma-separated perturbation kinds to run (default: all)")
+    parser.add_argument("--langs", default=",".join(LANGS), help="comma-separated target languages")
     args = parser.parse_args(argv)
     flags: list[dict[str, object]] = []
     misses: list[dict[str, object]] = []
-    figures: dict[str, object] = {"real": evaluate_real(args.data, flags)}
+    kinds = set(args.kinds.split(",")) if args.kinds else None
+    langs = args.langs.split(",")
+    figures: dict[str, object] = {"real": {} if args.skip_real else evaluate_real(args.data, flags)}
     for lang, row in figures["real"].items():  # type: ignore[attr-defined]
         print(
             f"{lang}: alignment {row['aligned']}/{row['kept_quotes']} = {row['alignment_accuracy']:.1%}; "
@@ -254,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(with a warning {row['warning_rate']:.1%})"
         )
     if not args.skip_perturbations:
-        for lang in LANGS:
+        for lang in langs:
             seed = [
                 (
                     "nk-soldier",
@@ -263,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             ]
             for name, corpus in (("seed", seed), ("ntrex", _corpus(args.data, lang))):
-                table = evaluate_perturbations(corpus, lang, misses)
+                table = evaluate_perturbations(corpus, lang, misses, kinds)
                 figures[f"perturb-{name}-{lang}"] = table
                 _print_perturbations(f"perturbations {name} {lang}", table)
     for path, rows in ((args.flags, flags), (args.misses, misses)):
