@@ -24,6 +24,7 @@ from aligner.article_names import (
     NOT_PERSON_WORDS,
     ORG_WORDS,
     PLACE_WORDS,
+    PREPOSITIONS,
     PRONOUN,
     TITLES,
     Mention,
@@ -40,6 +41,12 @@ MAX_PRONOUN_DISTANCE = 8
 MAX_WEAK_DISTANCE = 3
 # A title that marks a person's name anywhere in the text: 'Ms Davis', 'Dr. Ford'.
 NOT_PERSON = NOT_PERSON_WORDS | ORG_WORDS | PLACE_WORDS
+# Where a clause starts inside a sentence: ', ', ' and ', '; ', ' but '.
+_CLAUSE_START = re.compile(r", |; | and | but ")
+# A list of names around a name: 'Moyes, ' or 'Keane and ' before it, ', David' after it.
+_LIST_BEFORE = re.compile(r"[A-Z][\w'’-]*(?:, | and )$")
+_LIST_AFTER = re.compile(r",? (?:and )?([A-Z][\w'’-]*)")
+_NAME_AT = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*")
 # The capitalised word just before a name: 'Sharon ' in 'Sharon Davis'.
 _WORD_BEFORE = re.compile(r"\b([A-Z][\w'’-]*) $")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\b(?=\.?\s+[A-Z])")
@@ -66,6 +73,7 @@ class People:
     by_word: dict[str, list[int]] = field(default_factory=dict)
     antecedents: list[tuple[int, int, bool]] = field(default_factory=list)  # offset, entity, possessive
     resolved: dict[Span, int | None] = field(default_factory=dict)  # pronoun -> entity
+    known_words: set[str] = field(default_factory=set)  # every word of every registered name
 
     @classmethod
     def build(cls, ctx: Context, speakers: Iterable[Mention]) -> People:
@@ -77,6 +85,7 @@ class People:
             people.add(mention)
         for mention in _narration_names(ctx):
             people.add(mention, strong=False)
+        people.known_words = {w for e in people.entities for w in e.words}
         people._scan()
         # In text order, so that a 'he' resolved early tells a later 'she' whom to skip.
         for span in sorted({m.span for m in speakers if m.kind == PRONOUN}):
@@ -177,9 +186,7 @@ class People:
         if word not in ("he", "she", "it"):
             return None
         wanted = {"he": "m", "she": "f"}.get(word, "")
-        found = self._nearest(span, word == "it", wanted, strong=True)
-        if found is None:
-            found = self._nearest(span, word == "it", wanted, strong=False)
+        found = self._nearest(span, word == "it", wanted)
         if found is not None:
             entity = self.entities[found]
             entity.gender = entity.gender or wanted
@@ -187,23 +194,45 @@ class People:
             bisect.insort(self.antecedents, (span.start, found, False))
         return found
 
-    def _nearest(self, span: Span, org: bool, gender: str, strong: bool) -> int | None:
-        """The entity named nearest before ``span`` that fits (only strong ones if ``strong``)."""
+    def _nearest(self, span: Span, org: bool, gender: str) -> int | None:
+        """The entity named nearest before ``span`` that fits: a speaker, introduced or titled
+        name up to ``MAX_PRONOUN_DISTANCE`` paragraphs back, a name only mentioned in passing
+        up to ``MAX_WEAK_DISTANCE`` and only as the subject of a clause (see ``_subject``)."""
         paragraph = self.ctx.paragraph_at(span.start)
         sentence = self.ctx.sentence(paragraph, span.start)
         k = bisect.bisect_left(self.antecedents, (span.start, -1, False)) - 1
-        reach = MAX_PRONOUN_DISTANCE if strong else MAX_WEAK_DISTANCE
         while k >= 0:
             offset, index, possessive = self.antecedents[k]
             k -= 1
-            if self.ctx.paragraph_at(offset) < paragraph - reach:
+            back = paragraph - self.ctx.paragraph_at(offset)
+            if back > MAX_PRONOUN_DISTANCE:
                 return None
             entity = self.entities[index]
             if possessive and offset < sentence.start:
                 continue  # 'Theresa May's plan' is no antecedent beyond its sentence
-            if (entity.strong or not strong) and entity.org == org and entity.gender in ("", gender):
+            if not entity.strong and (back > MAX_WEAK_DISTANCE or not self._subject(offset)):
+                continue
+            if entity.org == org and entity.gender in ("", gender):
                 return index
         return None
+
+    def _subject(self, offset: int) -> bool:
+        """True for a name that opens its clause, after at most two words ('Furyk himself has',
+        'Former president Eduardo Rodríguez Veltzé', '… and coach Peter Murchie had'), and is
+        not an item of a list ('include Dick Advocaat, David Moyes, …')."""
+        sentence = self.ctx.sentence(self.ctx.paragraph_at(offset), offset)
+        lead = _CLAUSE_START.split(self.ctx.text[sentence.start : offset])[-1].split()
+        if len(lead) > 2 or any(w.lower() in PREPOSITIONS for w in lead):
+            return False
+        return not self._listed(offset)
+
+    def _listed(self, offset: int) -> bool:
+        """True for a name in a list of names: after 'X, ' or 'X and ', or before ', Y'."""
+        text = self.ctx.text
+        before = _LIST_BEFORE.search(text, max(0, offset - 40), offset)
+        name = _NAME_AT.match(text, offset)
+        after = _LIST_AFTER.match(text, name.end() if name is not None else offset)
+        return before is not None or (after is not None and after.group(1) in self.known_words)
 
     def persons(self) -> tuple[Person, ...]:
         """Return each person with its mentions, in order of first mention."""
@@ -250,7 +279,9 @@ def _narration_names(ctx: Context) -> list[Mention]:
             drop += 1  # 'Eventually Mrs Ednan-Laperouse' -> 'Ednan-Laperouse'
         start += sum(len(w) + 1 for w in words[:drop])
         words = words[drop:]
-        if len(words) < 2 or any(w.lower() in NOT_PERSON for w in words) or ctx.inside_quote(start):
+        if len(words) < 2 or any(w.lower() in NOT_PERSON or w in CAP_FUNCTION for w in words):
+            continue
+        if ctx.inside_quote(start):
             continue
         found.append(Mention(Span(start, match.end()), NAME, tuple(words)))
     return found
