@@ -373,6 +373,28 @@ PERSON_CASES: list[tuple[str, str, int, str | None, bool]] = [
         False,
     ),
     (
+        "names-in-a-list-skipped",
+        '"I wanted to play," Jack Ross told the BBC.\nHis predecessors include Dick Advocaat, David Moyes '
+        'and Paulo Di Canio.\n"It is not easy," he said.',
+        1,
+        "Jack Ross",
+        True,
+    ),
+    (
+        "passing-name-as-subject",
+        '"We won," Thomas Bjorn said.\nOpposite number Jim Furyk was calm.\n"I remember it," he said.',
+        1,
+        "Jim Furyk",
+        True,
+    ),
+    (
+        "passing-name-as-object-skipped",
+        '"We won," Tom Daley said.\nHe spoke on a show presented by Lauren Laverne.\n"It was hope," he said.',
+        1,
+        "Tom Daley",
+        True,
+    ),
+    (
         "organisation-it",
         '"It is a tragedy," the Red Cross said.\n"It could get worse," it said.',
         1,
