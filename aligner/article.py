@@ -80,6 +80,7 @@ SPEECH_VERBS: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "tweet": (VerbClass.NEUTRAL, ("tweet", "tweets", "tweeted", "tweeting")),
     "post": (VerbClass.NEUTRAL, ("posted",)),
     "suggest": (VerbClass.NEUTRAL, ("suggest", "suggests", "suggested", "suggesting")),
+    "point out": (VerbClass.NEUTRAL, ("pointed",)),
     "reiterate": (VerbClass.NEUTRAL, ("reiterate", "reiterates", "reiterated", "reiterating")),
     "ask": (VerbClass.QUESTION, ("ask", "asks", "asked", "asking")),
     "wonder": (VerbClass.QUESTION, ("wonder", "wonders", "wondered", "wondering")),

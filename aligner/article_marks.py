@@ -157,10 +157,12 @@ def _role(text: str, i: int, paragraph: Span) -> int:
 def _continue_carried(
     scan: _Scan, index: int, paragraph: Span, marks: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
-    """Carry a double quotation left open by an earlier paragraph into this one, or end it."""
+    """Carry a quotation left open by an earlier paragraph into this one, or end it."""
     carried, scan.carried = scan.carried, []
     if not carried:
         return marks
+    if carried[0].single:
+        return _continue_single(scan, carried[0], paragraph, marks)
     doubles = [(pos, role) for pos, role in marks if scan.text[pos] in _DOUBLE]
     if not doubles and scan.bare < MAX_BARE_PARAGRAPHS:
         scan.bare += 1  # tentative: confirmed only if a closing mark comes first later on
@@ -184,6 +186,20 @@ def _continue_carried(
     scan.bare = 0
     scan.stack.extend(carried)
     return marks
+
+
+def _continue_single(
+    scan: _Scan, quote: _Open, paragraph: Span, marks: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """British style: a single-quoted quotation goes on only where the next paragraph opens
+    with a single mark again; otherwise its mark was an apostrophe and is dropped silently."""
+    first = marks[0] if marks else None
+    if first is None or first[0] != paragraph.start or scan.text[first[0]] in _DOUBLE or first[1] != OPEN:
+        return marks
+    quote.part_start = first[0] + 1
+    quote.confirmed = len(quote.parts)
+    scan.stack.append(quote)
+    return marks[1:]
 
 
 def _surplus(text: str, marks: list[tuple[int, int]]) -> list[int]:
@@ -253,8 +269,11 @@ def _stray_close(scan: _Scan, index: int, paragraph: Span, position: int) -> Non
 
 
 def _end_paragraph(scan: _Scan, paragraph: Span) -> None:
-    """Drop unclosed single marks (apostrophes after all) and carry open double quotations."""
+    """Carry open double quotations (and a single-quoted one that opened the paragraph's
+    stack: British style); drop other unclosed single marks (apostrophes after all)."""
     doubles = [q for q in scan.stack if not q.single]
+    if not doubles and scan.stack and scan.stack[0].mark is not None:
+        doubles = [scan.stack[0]]  # a single quotation, carried only on a repeated mark
     scan.stack.clear()
     if not doubles:
         return  # nothing opened here (a quotation crossing a bare paragraph stays carried)

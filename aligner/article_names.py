@@ -353,10 +353,17 @@ def subject_before(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int,
     e = k
     while e > a and _is_aux_or_adverb(tokens[e - 1]):
         e -= 1
-    for idx in range(e - 1, a - 1, -1):
-        if tokens[idx].low in CLAUSE_BOUNDARIES:
-            a = idx + 1
-            break
+    cut = next((i + 1 for i in range(e - 1, a - 1, -1) if tokens[i].low in CLAUSE_BOUNDARIES), a)
+    found = _subject_in(tokens, cut, e, intros)
+    if cut > a and (found is None or found.kind == DESCRIPTIVE):
+        # The boundary may open a relative clause inside an apposition: 'Guy Cecil, director
+        # of Priorities USA, a group that helps to elect Democrats, pointed out'.
+        whole = _subject_in(tokens, a, e, intros)
+        found = whole if whole is not None and whole.kind == NAME else found
+    return found
+
+
+def _subject_in(tokens: Sequence[Token], a: int, e: int, intros: Mapping[int, str]) -> Mention | None:
     segments = _segments(tokens, a, e)
     if not segments:
         return None
@@ -408,17 +415,19 @@ def phrase_before(tokens: Sequence[Token], a: int, k: int) -> Mention | None:
 
 
 def clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int, str]) -> Mention | None:
-    """Return the subject at the head of a clause: 'Warren weighed in on …, saying' -> Warren."""
+    """Return the subject at the head of a clause: 'Warren weighed in on …, saying' -> Warren,
+    'her former foreign minister Boris Johnson pressed …, saying' -> Boris Johnson."""
     for s, t in _segments(tokens, a, k):
         first = next((i for i in range(s, t) if is_word(tokens[i])), None)
         if first is None or tokens[first].low in _SEGMENT_SKIP:
             continue
-        token = tokens[first]
-        if token.low in PRONOUNS:
-            return Mention(Span(token.start, token.end), PRONOUN)
-        end = name_run(tokens, first, t)
-        if end > first:
-            return name_mention(tokens, first, end)
+        if tokens[first].low in PRONOUNS:
+            return Mention(Span(tokens[first].start, tokens[first].end), PRONOUN)
+        for i in range(first, t):
+            if _is_name_word(tokens[i]):
+                return name_mention(tokens, i, name_run(tokens, i, t))
+            if not is_word(tokens[i]) or _stops_phrase(tokens[i]) or _is_past(tokens[i]):
+                break
         return _descriptive(tokens, first, t)
     return None
 

@@ -49,7 +49,8 @@ _NOT_NOUNS = (
     | AUX
     | CLAUSE_BOUNDARIES
     | frozenset(
-        "and or but than everyone anyone someone everything anything all him her them it us me you".split()
+        "and or but than everyone anyone someone everything anything all him her them it us me you "
+        "the a an this that his their its our my your".split()
     )
 )
 # Words of a quotation: "I'm 80% sure" -> I'm, 80, sure.

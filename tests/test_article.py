@@ -272,6 +272,27 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
         [("term", "Moliwood", None, None)],
     ),
     (
+        "relative-clause-in-apposition",
+        '"It is about how they treated her," Guy Cecil, director of Priorities USA, a group that helps '
+        "to elect Democrats, pointed out to the news channel.",
+        [("direct", "It is about how they treated her,", "Guy Cecil", "point out")],
+    ),
+    (
+        "single-quotes-over-paragraphs",
+        "A senior Labour source told The Sunday Times: 'A review is expected.\n'It won't happen overnight.'",
+        [("direct", "A review is expected. | It won't happen overnight.", "senior Labour source", "tell")],
+    ),
+    (
+        "tail-after-label-determiner",
+        'He replaces a singer who cancelled for "emotional reasons," the show\'s creator said.',
+        [("partial", "emotional reasons,", "show's creator", "say")],
+    ),
+    (
+        "participle-subject-after-role-words",
+        'Her former foreign minister Boris Johnson pressed his attack, saying the plan was "entirely preposterous."',
+        [("partial", "entirely preposterous.", "Boris Johnson", "say")],
+    ),
+    (
         "participles-take-the-phrase-before",
         'Over several hours pro-independence groups chanting "No forgetting, no forgiveness" faced off '
         'with unionist protesters shouting, "Long live Spain."',
