@@ -19,7 +19,8 @@ from aligner.sentences import split_paragraphs, split_sentences
 from aligner.spans import Span, hull
 
 if TYPE_CHECKING:
-    from aligner.article_speech import FramedAttribution
+    from aligner.article_people import People
+    from aligner.article_speech import FramedAttribution, FramedQuote
 
 __all__ = [
     "SPEECH_VERBS",
@@ -246,11 +247,12 @@ def parse_article(text: str) -> Article:
         unbalanced quotation mark) yields ``warnings``, never an exception.
     """
     # The stages import the records above, so they are imported here, not at the top.
+    from aligner.article_kinds import frame_quotes
     from aligner.article_marks import find_quotes
     from aligner.article_names import find_intros
     from aligner.article_people import People
     from aligner.article_reported import find_attributions
-    from aligner.article_speech import Context, frame_quotes
+    from aligner.article_speech import Context
 
     paragraphs = tuple(
         Paragraph(span, split_sentences(text, span), line) for span, line in split_paragraphs(text)
@@ -261,23 +263,25 @@ def parse_article(text: str) -> Article:
     reported = find_attributions(ctx)
     speakers = [q.frame.speaker for q in framed if q.frame is not None and q.frame.speaker is not None]
     people = People.build(ctx, [*speakers, *(a.source for a in reported)])
-    quotes = tuple(
-        Quote(
-            id=f"q{number}",
-            span=hull(q.parts),
-            parts=q.parts,
-            kind=q.kind,
-            speaker=people.speaker(q.frame.speaker if q.frame else None, q.inherited),
-            verb=q.frame.verb if q.frame else None,
-            numbers=_numbers(text, q.parts),
-            paragraph=q.paragraph,
-            nested=q.nested,
-        )
-        for number, q in enumerate(framed, 1)
-    )
+    quotes = tuple(_quote(text, number, q, people) for number, q in enumerate(framed, 1))
     attributions = _attributions(text, paragraphs, [(a, people.speaker(a.source)) for a in reported])
     return Article(
         text, paragraphs, quotes, attributions, people.persons(), tuple(ParseWarning(*w) for w in warnings)
+    )
+
+
+def _quote(text: str, number: int, framed: FramedQuote, people: People) -> Quote:
+    frame = framed.frame
+    return Quote(
+        id=f"q{number}",
+        span=hull(framed.parts),
+        parts=framed.parts,
+        kind=framed.kind,
+        speaker=people.speaker(frame.speaker if frame else None, framed.inherited),
+        verb=frame.verb if frame else None,
+        numbers=_numbers(text, framed.parts),
+        paragraph=framed.paragraph,
+        nested=framed.nested,
     )
 
 

@@ -17,6 +17,28 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import NamedTuple
 
+from aligner.article_words import (
+    ABBREVIATED,
+    ADVERBS,
+    AUX,
+    CAP_FUNCTION,
+    CLAUSE_BOUNDARIES,
+    COLLECTIVE,
+    COMMON_CAPS,
+    CONJUNCTIONS,
+    DETERMINERS,
+    FEMALE,
+    MALE,
+    NP_STOPS,
+    ORG_WORDS,
+    PARTICLES,
+    PLACE_WORDS,
+    PREPOSITIONS,
+    PRONOUNS,
+    SEGMENT_SKIP,
+    TIME_WORDS,
+    TITLES,
+)
 from aligner.spans import Span
 
 # A word (with inner apostrophes, hyphens, dots) or one punctuation character:
@@ -33,119 +55,7 @@ _DOMAIN = re.compile(r"\w[\w-]*\.(?:com|org|net|gov|edu|co\.uk|io)")
 _PARTICLE_NAME = re.compile(r"(?:al|el|bin|ibn|abu|de|di|da|du|van|von|le|la)-[A-Z][\w'’-]*")
 
 
-def word_pattern(words: Sequence[str]) -> str:
-    """Return a regex matching any of ``words``, factored by prefix so that it scans fast
-    (Python's ``re`` tries each branch of a flat alternation at every offset):
-    ['said', 'says', 'say'] -> 'sa(?:id|y(?:s)?)'. A longer word is tried first."""
-    if "" in words and len(words) == 1:
-        return ""
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        if word:
-            heads.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(head) + word_pattern(tails) for head, tails in sorted(heads.items())]
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in words else body
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 NAME, PRONOUN, DESCRIPTIVE = "name", "pronoun", "descriptive"
-PRONOUNS = _words("he she they it we i you")
-# Titles and roles stripped from the front of a name ("Russian Energy Minister Aleksandr Novak").
-TITLES = _words(
-    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father fr sister brother "
-    "president vice prime minister secretary senator sen rep representative congressman congresswoman "
-    "gov governor mayor judge justice chancellor general gen colonel col lieutenant lt sergeant sgt "
-    "captain capt commander cmdr admiral adm major maj marshal officer chief director manager chairman "
-    "chairwoman chair commissioner ambassador spokesman spokeswoman spokesperson king queen prince "
-    "princess pope leader coach deputy attorney foreign defence defense interior finance energy health "
-    "business home trade labor labour education transport state dean pastor bishop archbishop cardinal "
-    "rabbi imam sheikh detective inspector superintendent constable sheriff lawyer ceo chancellor pm"
-)
-_MALE, _FEMALE = (
-    _words("mr sir lord father brother king prince"),
-    _words("mrs ms miss dame lady sister queen princess"),
-)
-# Words that mark a name as an organisation rather than a person.
-ORG_WORDS = _words(
-    "service center centre ministry department agency office committee council party union association "
-    "institute institution university college school bank company corporation corp inc ltd group news "
-    "times post journal herald tribune telegraph press police army navy forces force cross house "
-    "government commission board court network organization organisation foundation federation fund "
-    "authority administration bureau club team league command monitor reuters bloomberg hospital "
-    "church parliament congress senate assembly republic kingdom media tv radio"
-)
-# Countries and capitals: entities that speak ('North Korea says') but are never 'he' or 'she'.
-PLACE_WORDS = _words(
-    "korea china russia japan ukraine america britain england scotland wales ireland france germany "
-    "iran iraq syria israel india pakistan afghanistan europe spain italy mexico canada australia "
-    "turkey egypt taiwan kiev kyiv moscow beijing seoul pyongyang tokyo london paris berlin brussels "
-    "washington states nations us uk eu un u.s u.k nato"
-)
-# Capitalised words that never start a name, mostly because a sentence starts with them.
-CAP_FUNCTION = _words(
-    "The A An This That These Those He She It They We I You His Her Its Their Our My Your In On At For "
-    "From By With To Of And But Or So If When While As After Before Since Meanwhile However Also Then "
-    "Last Next Earlier Later According Despite Although Though Yet Still Now Today Yesterday Tomorrow "
-    "Tonight There Here What Who Why How Where Which Another One Some Many Most All Both Each Every No "
-    "Not Such Other Asked Speaking Like During Under Over Against Among Between Through Instead Even "
-    "Just Only Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "June July August September October November December Twenty Thirty Forty Fifty Hundreds Thousands "
-    "Dozens Several Few Additionally Moreover Furthermore Separately Similarly Previously Finally "
-    "Eventually Initially Currently Recently Ultimately Notably Overall Already"
-)
-# Common nouns that open a sentence as a subject ('Sources said'), but may sit inside a name
-# ('the Metropolitan Police', 'the Political Research Center').
-COMMON_CAPS = _words(
-    "Sources Officials Police Experts Analysts Critics Others Witnesses Residents Survey Study Research "
-    "Reports Data Figures Scientists Researchers Authorities Doctors Fans Users Investigators "
-    "Prosecutors Lawyers Parents Students Voters Protesters Protestors Observers Officers Campaigners "
-    "Activists Members Staff Workers People Someone Somebody Everyone Nobody Locals Diplomats Advocates "
-    "Supporters Opponents Leaders Lawmakers Organisers Organizers Rescuers Volunteers Families Victims"
-)
-CAP_FUNCTION = CAP_FUNCTION | COMMON_CAPS
-PREPOSITIONS = _words(
-    "of from by with in on at for to about into onto over under after before during since without "
-    "within between among against through across toward towards upon via like near than as per amid "
-    "despite following including outside inside"
-)
-AUX = _words(
-    "is are was were be been being has have had will would shall should can could may might must do does did"
-)
-_ADVERBS = _words(
-    "also even then later previously reportedly once recently repeatedly earlier further again initially "
-    "finally just only still now already never not too first"
-)
-_SEGMENT_SKIP = PREPOSITIONS | _words(
-    "meanwhile however now nowadays today yesterday tonight later earlier instead therefore moreover "
-    "still yet then again here there overall indeed nevertheless thus who whom whose which where when "
-    "while although though because if whether identified asked speaking"
-)
-_CONJUNCTIONS = _words("and but or so")
-CLAUSE_BOUNDARIES = _words("that because while although though whereas but if when whether where ;")
-_NP_STOPS = PREPOSITIONS | AUX | _words("who whom whose which that and or but said says close")
-_DETERMINERS = _words(
-    "a an the one another some several many his her their its our my your this these those every each "
-    "any no someone somebody everyone nobody two three four five"
-)
-_TIME_WORDS = _words(
-    "week weeks month months year years day days hour hours minute minutes decade decades morning "
-    "afternoon evening night weekend time"
-)
-# Words that make a capitalised run a thing, not a person: 'World Cup', 'Premier League'.
-NOT_PERSON_WORDS = _words(
-    "cup league championship championships games olympics award awards prize war day week festival show "
-    "series election elections summit forum conference street road avenue square park bridge river lake "
-    "mountain island airport station stadium hall hotel region province county city state district "
-    "east west north south central facility jail prison museum town athletic academical premiership "
-    "united rovers fc"
-)
-_COLLECTIVE = _words("police staff media military government management public")
-_PARTICLES = _words("de van von bin al da del la le der den di du ibn of")
-_ABBREVIATED = _words("mr mrs ms dr prof rev sen rep gov gen col lt sgt capt st jr sr")
 
 
 class Token(NamedTuple):
@@ -207,7 +117,7 @@ def _is_name_word(token: Token) -> bool:
 
 def _dot_allowed(token: Token) -> bool:
     """A full stop may stay inside a name after 'Mr', an initial 'J' or an acronym 'U.S'."""
-    return token.low in _ABBREVIATED or (len(token.text) == 1 and token.text.isupper()) or "." in token.text
+    return token.low in ABBREVIATED or (len(token.text) == 1 and token.text.isupper()) or "." in token.text
 
 
 def name_run(tokens: Sequence[Token], i: int, hi: int) -> int:
@@ -218,13 +128,13 @@ def name_run(tokens: Sequence[Token], i: int, hi: int) -> int:
         inner = j > i and token.text in COMMON_CAPS
         if _is_name_word(token) or inner or (token.text == "." and j > i and _dot_allowed(tokens[j - 1])):
             j += 1
-        elif token.low in _PARTICLES and j > i and j + 1 < hi and _is_name_word(tokens[j + 1]):
+        elif token.low in PARTICLES and j > i and j + 1 < hi and _is_name_word(tokens[j + 1]):
             if token.low == "of" and tokens[j - 1].low not in TITLES | ORG_WORDS:
                 break
             j += 1
         else:
             break
-    while j > i and (tokens[j - 1].text == "." or tokens[j - 1].low in _PARTICLES):
+    while j > i and (tokens[j - 1].text == "." or tokens[j - 1].low in PARTICLES):
         j -= 1
     acronym = j + 2 < hi and tokens[j].text == "(" and tokens[j + 2].text == ")"
     if acronym and tokens[j + 1].text.isupper() and j > i:
@@ -252,19 +162,19 @@ def name_mention(tokens: Sequence[Token], i: int, j: int, gender: str = "") -> M
     words = tuple(t.text for t in tokens[start:j] if is_word(t))
     org = org or all(w.isupper() and len(w) > 1 for w in words) or words[-1].lower() in PLACE_WORDS
     if not gender:
-        gender = "m" if titles & _MALE else "f" if titles & _FEMALE else ""
+        gender = "m" if titles & MALE else "f" if titles & FEMALE else ""
     span = Span(tokens[start].start, tokens[j - 1].end)
     return Mention(span, NAME, words, org or bool(_DOMAIN.fullmatch(words[0])), gender)
 
 
 def segment_head(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
     """Return the head of one comma segment of a speaker phrase, or None if it is not one."""
-    while a < b and (not is_word(tokens[a]) or tokens[a].low in _CONJUNCTIONS):
+    while a < b and (not is_word(tokens[a]) or tokens[a].low in CONJUNCTIONS):
         a += 1
     if a >= b:
         return None
     intro = _intro_in(tokens, a, b, intros)
-    if intro is not None or tokens[a].low in _SEGMENT_SKIP:
+    if intro is not None or tokens[a].low in SEGMENT_SKIP:
         return intro
     if b - a == 1 and tokens[a].low in PRONOUNS:
         return Mention(Span(tokens[a].start, tokens[a].end), PRONOUN)
@@ -286,7 +196,7 @@ def segment_head(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, s
 
 def _stops_phrase(token: Token) -> bool:
     """A lower-case preposition, auxiliary, relative or participle ends a noun phrase."""
-    return token.text[0].islower() and (token.low in _NP_STOPS or _is_participle(token))
+    return token.text[0].islower() and (token.low in NP_STOPS or _is_participle(token))
 
 
 def _is_modifier_of(token: Token) -> bool:
@@ -304,13 +214,13 @@ def _descriptive(tokens: Sequence[Token], a: int, i: int) -> Mention | None:
         if not is_word(token):
             continue
         if words and (
-            token.low in _SEGMENT_SKIP or token.low in _ADVERBS or _is_adverb(token) or _is_past(token)
+            token.low in SEGMENT_SKIP or token.low in ADVERBS or _is_adverb(token) or _is_past(token)
         ):
             break  # 'The minister instead highlighted …'
         words.append(token)
-    if not 1 <= len(words) <= 5 or words[-1].low in _TIME_WORDS:
+    if not 1 <= len(words) <= 5 or words[-1].low in TIME_WORDS:
         return None
-    if words[0].low not in _DETERMINERS and not _bare_plural(words):
+    if words[0].low not in DETERMINERS and not _bare_plural(words):
         return None
     if words[0].low in ("a", "an", "the") and len(words) > 1:
         words = words[1:]
@@ -320,7 +230,7 @@ def _descriptive(tokens: Sequence[Token], a: int, i: int) -> Mention | None:
 def _bare_plural(words: list[Token]) -> bool:
     """A description without a determiner: 'officials', 'state media', 'police'."""
     last = words[-1].low
-    plural = (last.endswith("s") and not last.endswith("ss")) or last in _COLLECTIVE
+    plural = (last.endswith("s") and not last.endswith("ss")) or last in COLLECTIVE
     # The first word may open the sentence ('Sources say') or name a nation ('German media').
     head = words[0]
     first = head.text.islower() or head.text in CAP_FUNCTION or head.low.endswith(("an", "ese", "ish", "i"))
@@ -401,7 +311,7 @@ def phrase_before(tokens: Sequence[Token], a: int, k: int) -> Mention | None:
     'unionist protesters shouting', 'Kim adding'."""
     j = k
     while j > max(a, k - 4) and is_word(tokens[j - 1]) and not _stops_phrase(tokens[j - 1]):
-        if tokens[j - 1].low in PREPOSITIONS or tokens[j - 1].low in _TIME_WORDS:
+        if tokens[j - 1].low in PREPOSITIONS or tokens[j - 1].low in TIME_WORDS:
             break  # 'Over several hours pro-independence groups chanting'
         j -= 1
     if j == k:
@@ -419,7 +329,7 @@ def clause_subject(tokens: Sequence[Token], a: int, k: int, intros: Mapping[int,
     'her former foreign minister Boris Johnson pressed …, saying' -> Boris Johnson."""
     for s, t in _segments(tokens, a, k):
         first = next((i for i in range(s, t) if is_word(tokens[i])), None)
-        if first is None or tokens[first].low in _SEGMENT_SKIP:
+        if first is None or tokens[first].low in SEGMENT_SKIP:
             continue
         if tokens[first].low in PRONOUNS:
             return Mention(Span(tokens[first].start, tokens[first].end), PRONOUN)
@@ -447,7 +357,7 @@ def _located_source(tokens: Sequence[Token], segments: list[tuple[int, int]], pr
 
 def _is_aux_or_adverb(token: Token) -> bool:
     """'has', 'also', 'reportedly' (lower case: 'Mrs May said' keeps its May)."""
-    return token.text[0].islower() and (token.low in AUX or token.low in _ADVERBS or _is_adverb(token))
+    return token.text[0].islower() and (token.low in AUX or token.low in ADVERBS or _is_adverb(token))
 
 
 def _is_adverb(token: Token) -> bool:
@@ -472,9 +382,7 @@ def _segments(tokens: Sequence[Token], a: int, b: int) -> list[tuple[int, int]]:
 def np_after(tokens: Sequence[Token], a: int, b: int, intros: Mapping[int, str]) -> Mention | None:
     """Return the speaker phrase that follows an inverted verb: 'said Aulia Arriani, a …'."""
     end = a
-    while (
-        end < b and (is_word(tokens[end]) or tokens[end].text in ".()") and tokens[end].low not in _NP_STOPS
-    ):
+    while end < b and (is_word(tokens[end]) or tokens[end].text in ".()") and tokens[end].low not in NP_STOPS:
         if _is_participle(tokens[end]):
             break
         end += 1

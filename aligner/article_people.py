@@ -19,19 +19,21 @@ from dataclasses import dataclass, field
 
 from aligner.article import Person, Speaker
 from aligner.article_names import (
-    CAP_FUNCTION,
     NAME,
-    NOT_PERSON_WORDS,
-    ORG_WORDS,
-    PLACE_WORDS,
-    PREPOSITIONS,
     PRONOUN,
-    TITLES,
     Mention,
     name_mention,
     name_run,
 )
 from aligner.article_speech import Context
+from aligner.article_words import (
+    CAP_FUNCTION,
+    NOT_PERSON_WORDS,
+    ORG_WORDS,
+    PLACE_WORDS,
+    PREPOSITIONS,
+    TITLES,
+)
 from aligner.spans import Span
 
 # How many paragraphs back a pronoun may find its person.

@@ -16,15 +16,17 @@ from aligner.article import VERB_FORMS, SpeechVerb, VerbClass
 from aligner.article_names import (
     DESCRIPTIVE,
     NAME,
-    PREPOSITIONS,
     Token,
     is_word,
     name_run,
     np_after,
     subject_before,
-    word_pattern,
 )
 from aligner.article_speech import Context, FramedAttribution, verb_at
+from aligner.article_words import (
+    PREPOSITIONS,
+    word_pattern,
+)
 from aligner.spans import Span, strip_span
 
 # How many words may stand between the verb and 'that': 'revealed in an interview with … that'.
