@@ -214,6 +214,40 @@ def models_fetch(
         raise fail(error) from None
 
 
+@app.command()
+def batch(
+    source: Annotated[Path, typer.Argument(help="Folder of .txt/.md articles, or JSONL of {id, text}.")],
+    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (new or empty, or --resume).")],
+    engine: Annotated[str, typer.Option(help="transformers or ct2 (CTranslate2, int8).")] = "transformers",
+    workers: Annotated[int, typer.Option(min=1, help="Processes, each with its own engine.")] = 1,
+    resume: Annotated[bool, typer.Option(help="Finish the batch in --out (retries failed units).")] = False,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR.")] = None,
+    glossary: GlossaryOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.json,
+    fail_on: FailOnOpt = FailOn.error,
+    device: Annotated[Device, typer.Option(help="Where the transformers engine runs.")] = Device.auto,
+    beams: Annotated[int, typer.Option(min=1, help="Beam size.")] = 4,
+    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per engine batch.")] = 16,
+    int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
+    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker [cores/N].")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Translation cache [~/.cache/aligner].")] = None,
+) -> None:
+    """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
+    from aligner.batch import BatchOptions, run_batch
+
+    langs = tuple(dict.fromkeys(lang.value for lang in to))
+    what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
+    how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
+    options = BatchOptions(*what, *how)
+    try:
+        report = run_batch(options)
+    except AlignerError as error:
+        raise fail(error) from None
+    typer.echo(report.line())
+    raise typer.Exit(report.code)
+
+
 def main() -> None:
     """Run the CLI (the console-script entry point)."""
     app()
