@@ -423,9 +423,10 @@ LATIN_BONUS = 0.25
 QUOTE_WEIGHT = 0.45
 PARAGRAPH_COST = 0.35
 _BAND = 8
-# Paragraph length ratios (target over source, scaled by the document's ratio) within which the
-# aligner trusts the translation's paragraphs and aligns sentences inside each pair of them.
-PARAGRAPH_RATIO = (0.4, 2.5)
+# Moves of the paragraph aligner, which runs first: translators seldom merge or split
+# paragraphs, so those moves cost more than for sentences, and a paragraph left out costs less.
+PARAGRAPH_MOVES = {(1, 1): 0.0, (1, 2): 0.8, (2, 1): 0.8, (2, 2): 1.5, (1, 3): 1.6, (3, 1): 1.6}
+PARAGRAPH_SKIP = 1.0
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
 
 
@@ -564,7 +565,13 @@ _Step = tuple[int, int, int, int, float]
 
 
 def _dp(
-    src: Sequence[list[_Unit]], tgt: Sequence[list[_Unit]], ratio: float, rows: range, cols: range
+    src: Sequence[list[_Unit]],
+    tgt: Sequence[list[_Unit]],
+    ratio: float,
+    rows: range,
+    cols: range,
+    moves: dict[tuple[int, int], float] = MOVE_COST,
+    skip: float = SKIP_COST,
 ) -> list[_Step]:
     """Return the cheapest monotonic path over ``src[rows]`` x ``tgt[cols]`` (grouped units) as
     (i0, i1, j0, j1, cost) steps in unit indices."""
@@ -580,16 +587,16 @@ def _dp(
             here = best[i][j]
             if here == inf:
                 continue
-            for (di, dj), penalty in MOVE_COST.items():
+            for (di, dj), penalty in moves.items():
                 if i + di <= n and j + dj <= m:
                     pair = _pair_cost(src[rows[i]][di - 1], tgt[cols[j]][dj - 1], ratio)
                     if here + penalty + pair < best[i + di][j + dj]:
                         best[i + di][j + dj] = here + penalty + pair
                         back[i + di][j + dj] = (i, j, penalty + pair)
             for di, dj in ((1, 0), (0, 1)):
-                if i + di <= n and j + dj <= m and here + SKIP_COST < best[i + di][j + dj]:
-                    best[i + di][j + dj] = here + SKIP_COST
-                    back[i + di][j + dj] = (i, j, SKIP_COST)
+                if i + di <= n and j + dj <= m and here + skip < best[i + di][j + dj]:
+                    best[i + di][j + dj] = here + skip
+                    back[i + di][j + dj] = (i, j, skip)
     path: list[_Step] = []
     i, j = n, m
     while i or j:
@@ -602,18 +609,21 @@ def _dp(
 def _paragraph_runs(
     src: Sequence[_Unit], tgt: Sequence[_Unit], ratio: float
 ) -> list[tuple[range, range]] | None:
-    """Return per-paragraph unit ranges when both sides have the same paragraphs with sane
-    lengths (the usual case: translators keep the lines), else None."""
-    src_paras = _para_ranges(src)
-    tgt_paras = _para_ranges(tgt)
-    if len(src_paras) != len(tgt_paras):
+    """Align the paragraphs first (translators mostly keep, sometimes drop, merge or split them)
+    and return the unit ranges of each paragraph pair; None when the paragraph counts differ too
+    much for paragraphs to guide (a translation re-flowed into other lines)."""
+    src_paras, tgt_paras = _para_ranges(src), _para_ranges(tgt)
+    n, m = len(src_paras), len(tgt_paras)
+    if n < 2 or m < 2 or abs(n - m) > max(2, 0.25 * max(n, m)):
         return None
-    for rows, cols in zip(src_paras, tgt_paras, strict=True):
-        src_len = sum(src[i].length for i in rows) * ratio + 20.0
-        tgt_len = sum(tgt[j].length for j in cols) + 20.0
-        if not PARAGRAPH_RATIO[0] <= tgt_len / src_len <= PARAGRAPH_RATIO[1]:
-            return None
-    return list(zip(src_paras, tgt_paras, strict=True))
+    src_p = _groups([_merge(src[r.start : r.stop]) for r in src_paras])
+    tgt_p = _groups([_merge(tgt[r.start : r.stop]) for r in tgt_paras])
+    runs = []
+    for p0, p1, q0, q1, _ in _dp(src_p, tgt_p, ratio, range(n), range(m), PARAGRAPH_MOVES, PARAGRAPH_SKIP):
+        rows = range(src_paras[p0].start, src_paras[p1 - 1].stop) if p1 > p0 else range(0)
+        cols = range(tgt_paras[q0].start, tgt_paras[q1 - 1].stop) if q1 > q0 else range(0)
+        runs.append((rows, cols))
+    return runs
 
 
 def _para_ranges(units: Sequence[_Unit]) -> list[range]:
@@ -624,6 +634,18 @@ def _para_ranges(units: Sequence[_Unit]) -> list[range]:
             ranges.append(range(start, index + 1))
             start = index + 1
     return ranges
+
+
+def _run_steps(
+    src: Sequence[list[_Unit]], tgt: Sequence[list[_Unit]], ratio: float, rows: range, cols: range
+) -> list[_Step]:
+    """Align the sentences of one paragraph pair; a paragraph with no counterpart gives one
+    unpaired step per sentence unit."""
+    if rows and cols:
+        return _dp(src, tgt, ratio, rows, cols)
+    return [(i, i + 1, cols.start, cols.start, SKIP_COST) for i in rows] + [
+        (rows.start, rows.start, j, j + 1, SKIP_COST) for j in cols
+    ]
 
 
 def align_sentences(article: Article, target: TargetText) -> tuple[tuple[SentencePair, ...], float]:
@@ -641,7 +663,7 @@ def align_sentences(article: Article, target: TargetText) -> tuple[tuple[Sentenc
     ratio = (sum(u.length for u in tgt) + 1.0) / (sum(u.length for u in src) + 1.0)
     src_groups, tgt_groups = _groups(src), _groups(tgt)
     runs = _paragraph_runs(src, tgt, ratio) or [(range(len(src)), range(len(tgt)))]
-    steps = [step for rows, cols in runs for step in _dp(src_groups, tgt_groups, ratio, rows, cols)]
+    steps = [step for rows, cols in runs for step in _run_steps(src_groups, tgt_groups, ratio, rows, cols)]
     pairs = tuple(
         SentencePair(
             source=tuple(s for u in src[i0:i1] for s in u.spans),
@@ -662,7 +684,7 @@ def align_sentences(article: Article, target: TargetText) -> tuple[tuple[Sentenc
 # quotations (Korean “A”며 “B”라고) or of two source quotations sharing one.
 QUOTE_MISS_COST = 1.4
 QUOTE_EXTRA_COST = 0.6
-QUOTE_MOVES = {(1, 1): 0.0, (1, 2): 0.35, (1, 3): 0.6, (2, 1): 0.5}
+QUOTE_MOVES = {(1, 1): 0.0, (1, 2): 0.35, (1, 3): 0.6, (2, 1): 1.2}
 NEIGHBOUR_COST = 0.45  # the target quotation sits in a sentence next to the aligned ones
 SINGLE_MARK_COST = 0.25  # ‘…’ in the translation for a double-quoted source quotation
 _END_PUNCT = re.compile(r"[?!]")
@@ -725,11 +747,8 @@ def _windows(article: Article, target: TargetText, pairs: Sequence[SentencePair]
     windows = []
     for quote in article.quotes:
         found = {k for p in quote.parts if (k := _pair_index(pairs, p.start, source=True)) is not None}
-        core_pairs = set(found)
-        for k in found:  # a source sentence the translator dropped: look in its neighbours
-            if not pairs[k].target:
-                core_pairs |= {k - 1, k + 1}
-        near_pairs = {k + d for k in core_pairs for d in (-1, 1)} - core_pairs
+        core_pairs = {k for k in found if pairs[k].target}
+        near_pairs = {k + d for k in found for d in (-1, 1)} - core_pairs
         region = tuple(s for k in sorted(core_pairs) if 0 <= k < len(pairs) for s in pairs[k].target)
         scores = [pairs[k].score for k in found] or [0.0]
         windows.append(
@@ -809,6 +828,12 @@ def _match_cost(
     return cost
 
 
+def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
+    """Return True when source quotations i and i+1 may share target quotation j: it has a part
+    for each (the Ukrainian «A, — сказав він. — B»), or both stand in one source paragraph."""
+    return len(target.quotes[j].parts) >= 2 or article.quotes[i].paragraph == article.quotes[i + 1].paragraph
+
+
 def _quote_dp(
     article: Article, target: TargetText, windows: Sequence[_Window], ratio: float
 ) -> list[tuple[int, int, int, int, float]]:
@@ -831,7 +856,7 @@ def _quote_dp(
             _relax(best, back, i, j, i + 1, j, here + QUOTE_MISS_COST, QUOTE_MISS_COST)
             _relax(best, back, i, j, i, j + 1, here + QUOTE_EXTRA_COST, QUOTE_EXTRA_COST)
             for (di, dj), penalty in QUOTE_MOVES.items():
-                if i + di > n or j + dj > m:
+                if i + di > n or j + dj > m or (di == 2 and not _mergeable(article, target, i, j)):
                     continue
                 cost = _match_cost(
                     _merged(src_f[i : i + di]),

@@ -895,12 +895,18 @@ def _attributed(ctx: _Context, attribution: Attribution, sentences: Sequence[Spa
 
 
 def _attribution_numbers(ctx: _Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+    """Compare the numbers of the attribution's sentence with those of its translation: a figure
+    missing or changed is an error, one written in words only a warning."""
+    source = list(find_numbers(ctx.article.text, "en", attribution.sentence))
     target = [m for s in sentences for m in find_numbers(ctx.text, ctx.lang, s)]
-    missing = compare_numbers(attribution.numbers, target).missing
-    if not missing:
+    diff = compare_numbers(source, target)
+    if not diff.missing:
         return []
-    message = f"numbers of the attributed claim missing or changed: {', '.join(_show(v) for v in missing)}"
-    return [Finding("numbers", Severity.ERROR, message, "numbers", hull(list(sentences)))]
+    hard = [v for v in diff.missing if not _spelled_only(source, v)]
+    hard += [v for v in diff.extra if not _spelled_only(target, v)]  # a figure put in its place
+    message = f"numbers of the attributed sentence missing or changed: {', '.join(_show(v) for v in diff.missing)}"
+    severity = Severity.ERROR if hard else Severity.WARNING
+    return [Finding("numbers", severity, message, "numbers", hull(list(sentences)))]
 
 
 # --- the report --------------------------------------------------------------------------------
