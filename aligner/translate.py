@@ -271,22 +271,10 @@ class MarianTranslator:
                 tokenizer files, a target token the model does not know, or any other load failure.
         """
         if self._model is None:
-            self._tokenizer, self._model = _load_marian(self.entry)
-            self._model.to(self.device).eval()
-            self._check_target_token()
+            tokenizer, model = _load_marian(self.entry)
+            _check_target_token(self.entry, tokenizer)
+            self._tokenizer, self._model = tokenizer, model.to(self.device).eval()
         return self
-
-    def _check_target_token(self) -> None:
-        token = self.entry.target_token
-        codes = self._tokenizer.supported_language_codes
-        if token and token not in self._tokenizer.get_vocab():
-            raise ModelUnavailableError(
-                self.model_id,
-                f"its vocabulary has no target token {token} (known: {' '.join(codes) or 'none'})",
-                "pick the registry entry that matches this model, or a model that has the token",
-            )
-        if not token and codes:
-            log.warning("model %s has target tokens (%s) but none is set", self.model_id, " ".join(codes[:5]))
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate ``texts`` in batches of similar length; blank texts come back as empty strings."""
@@ -374,6 +362,20 @@ def _version(package: str) -> str:
         return "none"
 
 
+def _check_target_token(entry: ModelEntry, tokenizer: Any) -> None:
+    """Refuse a target token the vocabulary lacks (it would silently become <unk>)."""
+    token = entry.target_token
+    codes = tokenizer.supported_language_codes
+    if token and token not in tokenizer.get_vocab():
+        raise ModelUnavailableError(
+            entry.model_id,
+            f"its vocabulary has no target token {token} (known: {' '.join(codes) or 'none'})",
+            "pick the registry entry that matches this model, or a model that has the token",
+        )
+    if not token and codes:
+        log.warning("model %s has target tokens (%s) but none is set", entry.model_id, " ".join(codes[:5]))
+
+
 def _load_marian(entry: ModelEntry) -> tuple[Any, Any]:
     """Load tokenizer and model for ``entry`` from a local folder or the hub cache (no remote code)."""
     local = Path(entry.model_id).expanduser()
@@ -381,8 +383,22 @@ def _load_marian(entry: ModelEntry) -> tuple[Any, Any]:
         return _load_folder(entry, local, str(local))
     if _looks_like_path(entry.model_id):
         raise ModelUnavailableError(entry.model_id, "no such folder", fetch_hint(entry))
-    folder = _snapshot(entry, hub_cache_dir(), offline=hub_offline())
-    return _load_folder(entry, folder, entry.model_id)
+    return _load_folder(entry, _cached_or_download(entry), entry.model_id)
+
+
+def _cached_or_download(entry: ModelEntry) -> Path:
+    """The snapshot folder: from the cache without touching the network when it is there, else downloaded.
+
+    A pinned revision never changes, so a cached snapshot needs no check against the hub (which, on a
+    machine without network, costs a minute of retries before huggingface_hub falls back to the cache).
+    """
+    cache = hub_cache_dir()
+    try:
+        return _snapshot(entry, cache, offline=True)
+    except ModelUnavailableError:
+        if hub_offline():
+            raise
+    return _snapshot(entry, cache, offline=False)
 
 
 def _looks_like_path(model: str) -> bool:

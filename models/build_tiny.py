@@ -15,11 +15,11 @@ Run from the repository root (about two minutes on two CPU cores; see models/REA
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
 import re
 import shutil
-import tempfile
 import time
 import warnings
 from collections.abc import Iterable, Sequence
@@ -134,17 +134,18 @@ def direction_pairs(segments: Iterable[dict[str, str]], src: str, tgt: str) -> l
     return list(pairs.items())
 
 
-def train_spm(segments: Sequence[dict[str, str]], work: Path, settings: Settings) -> Path:
-    """Train the shared SentencePiece model on all three languages; return the .model path."""
+def train_spm(segments: Sequence[dict[str, str]], settings: Settings) -> bytes:
+    """Train the shared SentencePiece model on all three languages; return the serialized model.
+
+    Trained from an iterator into memory, so no temporary path ends up in the model (byte-identical rebuilds).
+    """
     import sentencepiece as spm
 
-    corpus = work / "corpus.txt"
     texts = sorted({segment[lang] for segment in segments for lang in LANGS})
-    corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
-    prefix = work / "shared"
+    model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        input=str(corpus),
-        model_prefix=str(prefix),
+        sentence_iterator=iter(texts),
+        model_writer=model,
         vocab_size=settings.vocab_size,
         hard_vocab_limit=False,
         character_coverage=1.0,  # every Hangul syllable in the seed gets a piece
@@ -158,10 +159,10 @@ def train_spm(segments: Sequence[dict[str, str]], work: Path, settings: Settings
         seed_sentencepiece_size=100000,
         minloglevel=2,
     )
-    return prefix.with_suffix(".model")
+    return model.getvalue()
 
 
-def write_tokenizer_files(spm_model: Path, out: Path, token: str | None) -> int:
+def write_tokenizer_files(spm_model: bytes, out: Path, token: str | None) -> int:
     """Write source.spm, target.spm, vocab.json and tokenizer_config.json; return the vocabulary size.
 
     Only a direction with a target token gets it in its vocabulary, as only multi-target hub models have
@@ -169,14 +170,14 @@ def write_tokenizer_files(spm_model: Path, out: Path, token: str | None) -> int:
     """
     import sentencepiece as spm
 
-    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
+    processor = spm.SentencePieceProcessor(model_proto=spm_model)
     vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
     if token:
         vocab[token] = len(vocab)
     vocab["<pad>"] = len(vocab)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("source.spm", "target.spm"):
-        shutil.copyfile(spm_model, out / name)
+        (out / name).write_bytes(spm_model)
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     config = {
         "tokenizer_class": "MarianTokenizer",
@@ -313,25 +314,24 @@ def build(out: Path, seeds: Path, settings: Settings) -> list[dict[str, Any]]:
     lines, gold = read_seed(seeds)
     segments = aligned_segments(lines, gold)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        spm_model = train_spm(segments, Path(tmp), settings)
-        for src, tgt in DIRECTIONS:
-            target = out / f"{src}-{tgt}"
-            if target.exists():
-                shutil.rmtree(target)
-            write_tokenizer_files(spm_model, target, TARGET_TOKENS.get((src, tgt)))
-            with warnings.catch_warnings():  # without sacremoses: no Moses normalisation (see tiny/README.md)
-                warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-                tokenizer = MarianTokenizer.from_pretrained(str(target))
-            pairs = direction_pairs(segments, src, tgt)
-            started = time.perf_counter()
-            model, steps, greedy, beam = train_direction(pairs, tokenizer, settings)
-            seconds = time.perf_counter() - started
-            model.save_pretrained(str(target), safe_serialization=True)
-            tokenizer.save_pretrained(str(target))
-            params = sum(p.numel() for p in model.parameters())
-            rows.append(_row(src, tgt, pairs, params, steps, seconds, greedy, beam, dir_size(target)))
-            print(_format(rows[-1]), flush=True)
+    spm_model = train_spm(segments, settings)
+    for src, tgt in DIRECTIONS:
+        target = out / f"{src}-{tgt}"
+        if target.exists():
+            shutil.rmtree(target)
+        write_tokenizer_files(spm_model, target, TARGET_TOKENS.get((src, tgt)))
+        with warnings.catch_warnings():  # without sacremoses: no Moses normalisation (see tiny/README.md)
+            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+            tokenizer = MarianTokenizer.from_pretrained(str(target))
+        pairs = direction_pairs(segments, src, tgt)
+        started = time.perf_counter()
+        model, steps, greedy, beam = train_direction(pairs, tokenizer, settings)
+        seconds = time.perf_counter() - started
+        model.save_pretrained(str(target), safe_serialization=True)
+        tokenizer.save_pretrained(str(target))
+        params = sum(p.numel() for p in model.parameters())
+        rows.append(_row(src, tgt, pairs, params, steps, seconds, greedy, beam, dir_size(target)))
+        print(_format(rows[-1]), flush=True)
     return rows
 
 
