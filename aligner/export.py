@@ -107,6 +107,7 @@ code{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;color:#374151;overf
 border:1px solid var(--line)}
 .index a.sev-error{background:var(--err-bg)}.index a.sev-warning{background:var(--warn-bg)}
 .index a.sev-info{background:var(--info-bg)}
+.index a.st-missing,.index a.st-altered{outline:2px solid var(--err)}
 .row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr) minmax(15rem,.8fr);gap:20px;
 padding:10px 24px;border-bottom:1px solid var(--line);background:#fff}
 .row.head{position:sticky;top:0;z-index:2;font-weight:600;color:var(--muted);font-size:13px;background:#f3f4f6}
@@ -356,7 +357,8 @@ def _header(report: CheckReport, source: str, translation: str, items: Sequence[
         f"{s.errors} errors, {s.warnings} warnings, {s.infos} info",
     ]
     chips = "".join(
-        f'<a class="c{n % COLOURS + 1}" href="#card-{_esc(q.id)}">{_esc(q.id)} {q.status.value}</a>'
+        f'<a class="c{n % COLOURS + 1} st-{q.status.value}" href="#card-{_esc(q.id)}">'
+        f"{_esc(q.id)} {q.status.value}</a>"
         for n, q in enumerate(report.quotes)
     )
     chips += "".join(
@@ -445,7 +447,7 @@ class _Placed:
 def _pieces(text: str, spans: Sequence[Span]) -> tuple[Span, ...]:
     """Merge target sentences that follow each other on one line into one piece."""
     merged: list[Span] = []
-    for span in sorted(spans):
+    for span in sorted(set(spans)):
         if merged and not text[merged[-1].end : span.start].strip(" \t") and merged[-1].end <= span.start:
             merged[-1] = Span(merged[-1].start, span.end)
         else:
