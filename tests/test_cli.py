@@ -93,3 +93,120 @@ def test_quotes_text_on_seed(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "q1" in result.stdout and "q2" in result.stdout
     assert "2 quotations, 5 attributions" in result.stdout
+
+
+SEED = ROOT / "seeds"
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_check_seed_is_clean(runner: CliRunner, lang: str) -> None:
+    result = runner.invoke(
+        app, ["check", str(SEED_EN), str(SEED / f"nk-soldier.{lang}.txt"), "--lang", lang, "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stdout
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "aligner.check/1"
+    assert [q["status"] for q in doc["quotes"]] == ["ok", "ok"]
+    assert [a["status"] for a in doc["attributions"]] == ["ok"] * 5
+    assert doc["extra_quotes"] == []
+
+
+def test_check_finding_exits_1_and_writes_output_atomically(runner: CliRunner, tmp_path: Path) -> None:
+    altered = (SEED / "nk-soldier.ko.txt").read_text(encoding="utf-8").replace("80%", "70%")
+    translation = tmp_path / "ko.txt"
+    translation.write_text(altered, encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = runner.invoke(
+        app, ["check", str(SEED_EN), str(translation), "--lang", "ko", "-f", "json", "-o", str(report)]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    q2 = doc["quotes"][1]
+    assert q2["status"] == "altered" and any(f["check"] == "numbers" for f in q2["findings"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ko.txt", "report.json"]
+    never = runner.invoke(
+        app, ["check", str(SEED_EN), str(translation), "--lang", "ko", "--fail-on", "never"]
+    )
+    assert never.exit_code == 0
+
+
+def test_check_bad_translation_exits_2_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    report = tmp_path / "report.json"
+    result = runner.invoke(app, ["check", str(SEED_EN), str(bad), "--lang", "uk", "-o", str(report)])
+    assert result.exit_code == 2
+    assert str(bad) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not report.exists()
+
+
+def test_check_unknown_language_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", str(SEED_EN), str(SEED / "nk-soldier.ko.txt"), "--lang", "fr"])
+    assert result.exit_code == 2
+
+
+def test_translate_seed_with_tiny_models(
+    runner: CliRunner, tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
+    out = tmp_path / "out"
+    args = ["translate", str(SEED_EN), "--to", "ko", "--to", "uk", "--out", str(out)]
+    args += ["--model", f"ko={tiny_models['en-ko']}", "--model", f"uk={tiny_models['en-uk']}"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        f"nk-soldier.{lang}.{ext}" for lang in ("ko", "uk") for ext in ("check.json", "json", "txt")
+    ]
+    for lang in ("ko", "uk"):
+        record = json.loads((out / f"nk-soldier.{lang}.json").read_text(encoding="utf-8"))
+        assert record["schema"] == "aligner.translation/1"
+        assert str(tiny_models[f"en-{lang}"]) in record["signature"]
+        text = (out / f"nk-soldier.{lang}.txt").read_text(encoding="utf-8")
+        for quote in record["quotes"]:
+            (part,) = quote["target_parts"]
+            assert (
+                text[part[0] : part[1]]
+                == json.loads((SEED / "nk-soldier.gold.json").read_text())["quotes"][
+                    int(quote["id"][1:]) - 1
+                ][lang]
+            )
+        check = json.loads((out / f"nk-soldier.{lang}.check.json").read_text(encoding="utf-8"))
+        assert all(q["status"] == "ok" for q in check["quotes"])
+    assert "nk-soldier.en.txt" in result.stdout and "2/2" in result.stdout
+
+
+def test_translate_default_model_offline_exits_2_with_the_fix(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["translate", str(SEED_EN), "--to", "ko", "--out", str(out)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "Helsinki-NLP/opus-mt-tc-big-en-ko" in line and "aligner models fetch ko" in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["ko", "=path", "ko="], ids=["no-equals", "no-lang", "no-model"])
+def test_translate_bad_model_option_exits_2(runner: CliRunner, tmp_path: Path, value: str) -> None:
+    result = runner.invoke(
+        app, ["translate", str(SEED_EN), "--to", "ko", "--model", value, "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    assert "LANG=HUB_ID_OR_DIR" in result.stderr
+
+
+def test_models_list_names_every_default(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["models", "list"])
+    assert result.exit_code == 0
+    for model_id in (
+        "opus-mt-tc-big-en-ko",
+        "opus-mt-tc-big-en-zle",
+        "opus-mt-tc-big-ko-en",
+        "opus-mt-tc-big-zle-en",
+    ):
+        assert model_id in result.stdout
+    assert ">>ukr<<" in result.stdout
