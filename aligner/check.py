@@ -29,8 +29,8 @@ from aligner.verbs import compatible, find_speech_verbs
 # A target quotation's length over the source quotation's, divided by the document's length
 # ratio: below the first it is cut short (error), below the second doubtful (warning); above
 # the last two narration was probably pulled inside the marks. Short quotations get slack.
-LENGTH_LOW_ERROR = 0.45
-LENGTH_LOW_WARNING = 0.6
+LENGTH_LOW_ERROR = 0.62
+LENGTH_LOW_WARNING = 0.75
 LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
 LENGTH_SLACK_CHARS = 12
@@ -48,8 +48,10 @@ TERM_MAX_WORDS = 4
 # A quotation whose sentence count fell, or that ends in mid-sentence, is cut when it is also
 # shorter than this share of the expected length.
 CUT_RATIO = 0.85
-# How far (characters) from a quotation's edge an attribution inside the marks is looked for.
+# How far (characters) from a quotation's edge an attribution inside the marks is looked for,
+# and how many letters may follow its verb there ("— сказав він журналістам у п'ятницю").
 EDGE_CHARS = 40
+ATTRIBUTION_TAIL_LETTERS = 30
 # Letters that may stand between a quotation and its attribution beyond twice the source's
 # (Korean 라고 and an adverbial, Ukrainian "— сказав у суботу").
 GAP_LETTERS = 14
@@ -216,7 +218,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
         f"cut:{CUT_RATIO}",
-        f"edge:{EDGE_CHARS}",
+        f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}",
         f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
@@ -376,7 +378,9 @@ def _length_findings(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment)
     tgt_narr = _length(ctx.text, _touching(ctx.sentences, qa.target_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
     fewer = _sentence_count(ctx.text, qa.target_parts) < _sentence_count(ctx.article.text, src_parts)
-    cut = quotes[0].kind is QuoteKind.DIRECT and _ends_mid_sentence(ctx, qa.target_parts[-1])
+    cut = quotes[0].kind is QuoteKind.DIRECT and (
+        _ends_mid_sentence(ctx, qa.target_parts[-1]) or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
+    )
     where = qa.target
     if (
         ratio < LENGTH_LOW_ERROR
@@ -408,6 +412,12 @@ _UK_DANGLING = frozenset(
 _TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
 
 
+def _lost_mark(ctx: _Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends on ? or ! and the translation does not."""
+    end = ctx.article.of(source).rstrip(" ,\"'”’")[-1:]
+    return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
+
+
 def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
     """Return True when a target quotation part stops where no sentence can end."""
     match = _TAIL_WORD.search(ctx.text, part.start, part.end)
@@ -420,29 +430,65 @@ def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
 
 
 def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Finding | None:
-    """Return an error when the speaker's name and a speech verb stand inside the marks at the
-    quotation's edge («…, — сказав Рі», “…고 리 씨는 말했다”) while the source quotation does
-    not name the speaker."""
-    speaker = quote.speaker
-    if speaker is None or speaker.pronoun or not speaker.person:
-        return None
-    if any(
-        quote.span.contains(m) for p in ctx.article.people if p.name == speaker.person for m in p.mentions
-    ):
-        return None
+    """Return an error when an attribution stands inside the marks at the quotation's edge: at
+    its end a dash or a Korean quotative ending followed by a speech verb («…, — сказав Рі»,
+    “…고 리 씨는 말했다”), at its start a speech verb and a colon (“Він сказав: …”); or the
+    speaker's name with a speech verb there. The source quotation's own edges are checked alike:
+    what stands in its marks may stand in the translation's."""
     first, last = qa.target_parts[0], qa.target_parts[-1]
-    edges = [
-        Span(max(last.start, last.end - EDGE_CHARS), last.end),
-        Span(first.start, min(first.end, first.start + EDGE_CHARS)),
-    ]
-    for edge in edges:
-        if not find_speech_verbs(ctx.text, ctx.lang, edge):
+    tail = Span(max(last.start, last.end - EDGE_CHARS), last.end)
+    head = Span(first.start, min(first.end, first.start + EDGE_CHARS))
+    src_last, src_first = quote.parts[-1], quote.parts[0]
+    src_tail = Span(max(src_last.start, src_last.end - EDGE_CHARS), src_last.end)
+    src_head = Span(src_first.start, min(src_first.end, src_first.start + EDGE_CHARS))
+    for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
+        verbs = find_speech_verbs(ctx.text, ctx.lang, edge)
+        if not verbs or find_speech_verbs(ctx.article.text, "en", source):
             continue
-        name = _find_person(ctx, speaker.person, [edge])
-        if name is not None:
+        if _frames(ctx, edge, verbs[-1].span if not opening else verbs[0].span, opening) or _names_speaker(
+            ctx, quote, edge
+        ):
             message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
             return Finding("boundary", Severity.ERROR, message, "addition", edge)
     return None
+
+
+# A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
+# a colon or period after one at its start.
+_DASH_BEFORE = re.compile(r"[,.!?]?\s*[—–-]\s")
+_AFTER_VERB = re.compile(r"\S*\s*[:.]")
+
+
+def _frames(ctx: _Context, edge: Span, verb: Span, opening: bool) -> bool:
+    """Return True when a speech verb at an edge is framed as an attribution."""
+    if opening:
+        return bool(_AFTER_VERB.match(ctx.text, verb.end)) and verb.end - edge.start <= EDGE_CHARS
+    before = Span(edge.start, verb.start)
+    if ctx.lang == "ko":  # “…말했다고 그는 말했다”: a quotative, a subject, the verb
+        quotative = _KO_QUOTATIVE.search(ctx.text, before.start, before.end)
+        between = Span(quotative.end(), verb.start) if quotative else None
+        return (
+            between is not None
+            and _subject_pronoun(ctx, [between]) is not None
+            and _tail_only(ctx, verb, edge)
+        )
+    return bool(_DASH_BEFORE.search(ctx.text, before.start, before.end)) and _tail_only(ctx, verb, edge)
+
+
+def _tail_only(ctx: _Context, verb: Span, edge: Span) -> bool:
+    """Return True when little more than the attribution follows the verb up to the edge."""
+    return sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= ATTRIBUTION_TAIL_LETTERS
+
+
+def _names_speaker(ctx: _Context, quote: Quote, edge: Span) -> bool:
+    speaker = quote.speaker
+    if speaker is None or speaker.pronoun or not speaker.person:
+        return False
+    if any(
+        quote.span.contains(m) for p in ctx.article.people if p.name == speaker.person for m in p.mentions
+    ):
+        return False
+    return _find_person(ctx, speaker.person, [edge]) is not None
 
 
 # Where an attribution starts after a quotation: a Ukrainian dash before a speech verb
@@ -454,54 +500,57 @@ _COLON = re.compile(r":\s*$")
 
 
 def _outside(ctx: _Context, quote: Quote, qa: QuoteAlignment, found: _Found) -> Finding | None:
-    """Return an error when more text stands between the quotation's marks and where its
-    attribution starts than in the source: part of the quotation left outside the marks."""
-    tgt_gap = _target_gap(ctx, qa)
-    if tgt_gap is None:
+    """Return an error when more text stands between the closing mark and where the attribution
+    starts (or, with no attribution after the quotation, the sentence end) than in the source:
+    part of the quotation left outside the marks."""
+    measured = _target_gap(ctx, qa)
+    if measured is None:
         return None
-    src_gap = _source_gap(ctx, quote) or 0
+    tgt_gap, anchored = measured
+    src_gap = _source_gap(ctx, quote, anchored)
     if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
         return None
-    message = (
-        f"{tgt_gap} letters stand between the quotation marks and the attribution: part of it is outside"
-    )
+    message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
 
 
-def _target_gap(ctx: _Context, qa: QuoteAlignment) -> int | None:
-    """Return the letters between the closing mark and the start of the attribution after it,
-    or None when no attribution follows in the same sentence."""
+def _target_gap(ctx: _Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
+    """Return the letters between the closing mark and the start of the attribution after it
+    (True), or the sentence end when none follows (False); None when another quotation is in
+    between or the sentence is not found."""
     last = qa.target_parts[-1]
     sentence = next((s for s in ctx.sentences if s.start <= last.start < s.end), None)
-    if sentence is None or last.end + 1 >= sentence.end:
+    if sentence is None:
         return None
-    start = last.end + 1
+    start = min(last.end + 1, sentence.end)
+    end: int | None = None
     if ctx.lang == "ko":
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
         end = anchor.start() if anchor else None
     else:
-        end = None
         for dash in _UK_DASH.finditer(ctx.text, start, sentence.end):
             if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(sentence.end, dash.end() + 30))):
                 end = dash.start()
                 break
-    if end is None or any(start <= m.start < end for m in ctx.marks):
+    anchored = end is not None
+    end = sentence.end if end is None else end
+    if any(start <= m.start < end for m in ctx.marks):
         return None
-    return sum(c.isalnum() for c in ctx.text[start:end])
+    return sum(c.isalnum() for c in ctx.text[start:end]), anchored
 
 
-def _source_gap(ctx: _Context, quote: Quote) -> int | None:
-    """Return the letters between the source quotation and its attribution after it."""
-    attrs = [
-        s
-        for s in (quote.speaker.span if quote.speaker else None, quote.verb.span if quote.verb else None)
-        if s
-    ]
+def _source_gap(ctx: _Context, quote: Quote, anchored: bool) -> int:
+    """Return the letters between the source quotation and its attribution after it (or, to
+    compare with a translation that has none, the end of its sentence)."""
     last = quote.parts[-1]
-    after = [a for a in attrs if a.start >= last.end]
-    if not after:
-        return None
-    return sum(c.isalnum() for c in ctx.article.text[last.end : min(a.start for a in after)])
+    text = ctx.article.text
+    attrs = [s for s in (quote.speaker, quote.verb) if s is not None]
+    after = [a.span.start for a in attrs if a.span.start >= last.end]
+    if anchored:
+        return sum(c.isalnum() for c in text[last.end : min(after)]) if after else 0
+    sentence = next((s for s in ctx.source_sentences if s.start <= last.start < s.end), None)
+    end = sentence.end if sentence is not None else last.end
+    return sum(c.isalnum() for c in text[last.end : max(end, last.end)])
 
 
 def _numbers(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
@@ -904,7 +953,9 @@ def _attribution_numbers(ctx: _Context, attribution: Attribution, sentences: Seq
         return []
     hard = [v for v in diff.missing if not _spelled_only(source, v)]
     hard += [v for v in diff.extra if not _spelled_only(target, v)]  # a figure put in its place
-    message = f"numbers of the attributed sentence missing or changed: {', '.join(_show(v) for v in diff.missing)}"
+    message = (
+        f"numbers of the attributed sentence missing or changed: {', '.join(_show(v) for v in diff.missing)}"
+    )
     severity = Severity.ERROR if hard else Severity.WARNING
     return [Finding("numbers", severity, message, "numbers", hull(list(sentences)))]
 
