@@ -1,0 +1,156 @@
+"""Tests for aligner.align: target quotation spans, target segmentation, sentence and quotation
+alignment, on hand-made lines (in the shapes ntrex-dev's human translations take) and on the seed."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Seed
+
+from aligner.align import align, find_target_quotes, segment_target
+from aligner.article import parse_article
+from aligner.spans import Span
+
+# (language, text, expected inside-the-marks text of each part, per quotation)
+QUOTE_CASES = [
+    ("ko", "“북한군이 왔다”고 리 씨는 말했다.", [["북한군이 왔다"]]),
+    ("ko", '"역사적으로 바와 교회였습니다.” 아담 씨가 말했다.', [["역사적으로 바와 교회였습니다."]]),
+    ("ko", "그는 ‘너무 끔찍하다’는 말을 반복한다.", [["너무 끔찍하다"]]),
+    (
+        "ko",
+        '"정부가 “그렇습니다”라고 말하면, 우리는 개방합니다."',
+        [["정부가 “그렇습니다”라고 말하면, 우리는 개방합니다."]],
+    ),
+    ("ko", '"A입니다."그는 말했다.”B입니다.”', [["A입니다."], ["B입니다."]]),
+    ("uk", "«Ми не відступимо», — сказав Кім.", [["Ми не відступимо"]]),
+    ("uk", "„Ми не відступимо“, — сказав Кім.", [["Ми не відступимо"]]),
+    ("uk", '"Ми не відступимо", — сказав Кім.', [["Ми не відступимо"]]),
+    (
+        "uk",
+        "«Більшість буде білою, — пояснив Адамс, — тому це прискорить день».",
+        [["Більшість буде білою,", "тому це прискорить день"]],
+    ),
+    ("uk", "«Вона сказала: „Так“ — і пішла»", [["Вона сказала: „Так“ — і пішла"]]),
+    ("uk", "Солдат дав інтерв'ю виданню Chosun Ilbo.", []),
+    (
+        "uk",
+        "«Голос за суддю — це голос проти тактики», — заявив Трамп.",
+        [["Голос за суддю — це голос проти тактики"]],
+    ),
+    # a dash parenthesis of the speaker's own words is not an attribution
+    (
+        "uk",
+        '"Якби ми отримали, – обмежене в часі розслідування – ми б погодились".',
+        [["Якби ми отримали, – обмежене в часі розслідування – ми б погодились"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"), QUOTE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(QUOTE_CASES)]
+)
+def test_target_quotes_on_one_line(lang: str, text: str, expected: list[list[str]]) -> None:
+    quotes = find_target_quotes(text, lang)
+    assert [[p.of(text) for p in q.parts] for q in quotes] == expected
+
+
+def test_ukrainian_dash_attribution_is_an_insert() -> None:
+    text = "«Більшість буде білою, — пояснив Адамс, — тому це прискорить день»."
+    (quote,) = find_target_quotes(text, "uk")
+    assert [i.of(text) for i in quote.inserts] == ["пояснив Адамс"]
+    assert quote.span == Span(1, len(text) - 2)
+
+
+def test_korean_tail_particle_is_recorded() -> None:
+    (quote,) = find_target_quotes("“북한군이 왔다”고 리 씨는 말했다.", "ko")
+    assert (quote.opening, quote.closing, quote.tail) == ("“", "”", "고")
+
+
+MULTILINE_CASES = [
+    # English habit: each paragraph reopens, the last one closes
+    ("ko", '"첫째 문단입니다.\n"둘째 문단입니다."\n', ["첫째 문단입니다.", "둘째 문단입니다."]),
+    # marks only at the ends of a quotation over three lines
+    ("ko", '"첫째입니다.\n둘째입니다.\n셋째입니다.”\n', ["첫째입니다.", "둘째입니다.", "셋째입니다."]),
+    # the Ukrainian attribution at a line's end, the quotation going on below without a mark
+    (
+        "uk",
+        "«Старі люди кажуть так», — розповідає пан Адамс. —\nТепер немає ні того, ні іншого».\n",
+        ["Старі люди кажуть так", "Тепер немає ні того, ні іншого"],
+    ),
+    # … and the attribution on a line of its own
+    (
+        "uk",
+        "«Чому він поступився?, —\nсказав Трамп, імітуючи ведучого. —\nЯ не поступався».\n",
+        ["Чому він поступився?", "Я не поступався"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "parts"), MULTILINE_CASES, ids=["reopen", "bare-lines", "uk-dash", "uk-dash-line"]
+)
+def test_quotations_over_several_lines(lang: str, text: str, parts: list[str]) -> None:
+    (quote,) = find_target_quotes(text, lang)
+    assert [p.of(text) for p in quote.parts] == parts
+
+
+def test_sentences_never_cut_a_quotation() -> None:
+    text = "그는 말했다. “제 미래는 밝습니다. 우선 신청할 겁니다. 받아줄까요?”라고 리 씨는 물었다. 끝났다."
+    target = segment_target(text, "ko")
+    sentences = [s.of(text) for s in target.sentences]
+    assert sentences == [
+        "그는 말했다.",
+        "“제 미래는 밝습니다. 우선 신청할 겁니다. 받아줄까요?”라고 리 씨는 물었다.",
+        "끝났다.",
+    ]
+
+
+def test_ukrainian_initials_do_not_end_sentences() -> None:
+    text = "Музикант Діонісіо А. Лінд грав тут 18 років тому. Потім він пішов."
+    assert len(segment_target(text, "uk").sentences) == 2
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_seed_quotations_align_to_gold_spans(seed: Seed, lang: str) -> None:
+    # gold spans from seeds/nk-soldier.gold.json
+    alignment = align(parse_article(seed.en), seed.text(lang), lang)
+    got = {qa.quote_id: qa for qa in alignment.quotes}
+    for gold in seed.gold["quotes"]:
+        qa = got[gold["id"]]
+        assert qa.target is not None and qa.target.to_list() == gold[f"{lang}_span"]
+        assert qa.target.of(seed.text(lang)) == gold[lang]
+        assert qa.method == "marks" and qa.confidence > 0.5
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_seed_sentences_pair_line_by_line(seed: Seed, lang: str) -> None:
+    text = seed.text(lang)
+    alignment = align(parse_article(seed.en), text, lang)
+    for pair in alignment.sentences:
+        assert pair.source and pair.target, "the seed translation keeps every sentence"
+        source_lines = {seed.en.count("\n", 0, s.start) for s in pair.source}
+        target_lines = {text.count("\n", 0, s.start) for s in pair.target}
+        assert source_lines == target_lines
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_alignment_survives_a_reflowed_translation(seed: Seed, lang: str) -> None:
+    """No line structure at all: the whole translation on one line."""
+    flat = " ".join(line for line in seed.lines(lang) if line.strip())
+    alignment = align(parse_article(seed.en), flat, lang)
+    for gold, qa in zip(seed.gold["quotes"], alignment.quotes, strict=True):
+        assert qa.target is not None and qa.target.of(flat) == gold[lang]
+
+
+def test_dropped_quotation_sentence_is_unpaired_and_unaligned(seed: Seed) -> None:
+    lines = seed.lines("uk")
+    index = next(i for i, line in enumerate(lines) if line.startswith("«Представники"))
+    lines[index] = ""
+    text = "\n".join(lines)
+    alignment = align(parse_article(seed.en), text, "uk")
+    unpaired = [p for p in alignment.sentences if not p.target]
+    assert [seed.en[p.source[0].start : p.source[0].start + 20] for p in unpaired] == [
+        '"Officials from North'
+    ]
+    q1, q2 = alignment.quotes
+    assert (q1.target, q1.method, q1.region) == (None, "none", ())
+    assert q2.target is not None and q2.target.of(text).startswith("Я на 80%")
