@@ -148,7 +148,7 @@ def test_dropped_quotation_sentence_is_unpaired_and_unaligned(seed: Seed) -> Non
     text = "\n".join(lines)
     alignment = align(parse_article(seed.en), text, "uk")
     unpaired = [p for p in alignment.sentences if not p.target]
-    assert [seed.en[p.source[0].start : p.source[0].start + 20] for p in unpaired] == [
+    assert [seed.en[p.source[0].start : p.source[0].start + 21] for p in unpaired] == [
         '"Officials from North'
     ]
     q1, q2 = alignment.quotes
