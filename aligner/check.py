@@ -223,8 +223,8 @@ def signature(chrf_signature: str | None = None) -> str:
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
     ]
-    if chrf_signature:
-        fields.append(f"chrf:{chrf_signature}")
+    if chrf_signature:  # sacrebleu's own signature, kept whole but with its separators nested
+        fields.append(f"chrf:sacrebleu({chrf_signature.replace('|', ',')})")
     return "|".join([*fields, f"version:{__version__}"])
 
 

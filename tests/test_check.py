@@ -1,0 +1,266 @@
+"""Tests for aligner.check and the check renderers of aligner.report, on the seed article and on
+hand-made variants of its Korean and Ukrainian translations (each edit as a translator or an MT
+system could make it)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Seed
+
+from aligner import __version__
+from aligner.article import parse_article
+from aligner.check import (
+    CheckReport,
+    Severity,
+    Status,
+    check_translation,
+    exit_status,
+    worst_severity,
+)
+from aligner.names import load_glossary
+from aligner.report import CHECK_SCHEMA, check_dict, check_json, check_text
+
+
+def _check(seed: Seed, lang: str, old: str = "", new: str = "") -> CheckReport:
+    text = seed.text(lang)
+    if old:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return check_translation(parse_article(seed.en), text, lang)
+
+
+def _errors(report: CheckReport, item: str) -> set[str]:
+    results = [*report.quotes, *report.attributions]
+    return {f.check for r in results if r.id == item for f in r.findings if f.severity is Severity.ERROR}
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_seed_is_clean(seed: Seed, lang: str) -> None:
+    report = _check(seed, lang)
+    assert [q.status for q in report.quotes] == [Status.OK, Status.OK]
+    assert [a.status for a in report.attributions] == [Status.OK] * 5
+    assert report.findings() == ()
+    assert report.extra_quotes == ()
+    assert exit_status(report) == 0 and worst_severity(report) is None
+    assert report.summary.score == 1.0
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_seed_speakers_and_verbs_are_found(seed: Seed, lang: str) -> None:
+    report = _check(seed, lang)
+    text = report.target_text
+    for gold, result in zip(seed.gold["quotes"], report.quotes, strict=True):
+        assert result.target_speaker is not None and result.target_speaker.of(text) == gold["speaker"][lang]
+        assert result.target_verb is not None and result.target_verb.of(text) == gold["verb"][lang]
+
+
+# (language, old, new, item, check that must raise an error)
+ALTERATIONS = [
+    ("ko", "”고 리 씨는 말했다", "”고 기자는 말했다", "q1", "speaker"),
+    ("uk", "— сказав Рі.", "— сказав журналіст.", "q1", "speaker"),
+    ("ko", "80% 확신", "70% 확신", "q2", "numbers"),
+    ("uk", "на 80% впевнений", "на 90% впевнений", "q2", "numbers"),
+    ("ko", "라고 리 씨는 인터뷰 중 기자에게 물었다", "라고 리 씨는 인터뷰 중 기자에게 말했다", "q2", "verb"),
+    ("uk", "— запитав Рі журналіста", "— заявив Рі журналіста", "q2", "verb"),
+    (
+        "ko",
+        "“북한 보위성 관리들이 우크라이나군 드론 조종사들은 모두 한국 군인이라고 우리에게 말했다”고 리 씨는 말했다.",
+        "",
+        "q1",
+        "presence",
+    ),
+    (
+        "ko",
+        "“북한 보위성 관리들이 우크라이나군 드론 조종사들은 모두 한국 군인이라고 우리에게 말했다”고",
+        "북한 보위성 관리들이 우크라이나군 드론 조종사들은 모두 한국 군인이라고 우리에게 말했다고",
+        "q1",
+        "presence",
+    ),
+    (
+        "uk",
+        "«Представники Міністерства безпеки Північної Кореї казали нам, що пілоти українських військових дронів — "
+        "це всі південнокорейські солдати», — сказав Рі.",
+        "Рі сказав, що представники Міністерства безпеки Північної Кореї казали їм, що пілоти українських військових "
+        "дронів — це всі південнокорейські солдати.",
+        "q1",
+        "presence",
+    ),
+    (
+        "uk",
+        "Спершу я подам заяву на статус біженця в Південній Кореї. Якщо я подам заяву, мене приймуть?»",
+        "Спершу я подам заяву».",
+        "q2",
+        "boundary",
+    ),
+    (
+        "ko",
+        "우선 한국에 난민 지위를 신청할 겁니다. 신청하면 받아줄까요?”라고",
+        "우선 한국에 난민 지위를”라고",
+        "q2",
+        "boundary",
+    ),
+    ("uk", "солдати», — сказав Рі.", "солдати, — сказав Рі».", "q1", "boundary"),
+    (
+        "ko",
+        "신청할 겁니다. 신청하면 받아줄까요?”라고 리 씨는",
+        "신청할 겁니다.” 신청하면 받아줄까요?라고 리 씨는",
+        "q2",
+        "boundary",
+    ),
+    ("uk", "зазнав численних втрат", "зазнав 5 000 втрат", "a2", None),  # a number in narration only
+    ("uk", "близько 5 000 осіб", "близько 6 000 осіб", "a4", "numbers"),
+    ("ko", "약 5,000명이", "약 6,000명이", "a4", "numbers"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "item", "check"),
+    ALTERATIONS,
+    ids=[f"{a[0]}-{a[3]}-{a[4]}-{i}" for i, a in enumerate(ALTERATIONS)],
+)
+def test_alterations_are_errors(
+    seed: Seed, lang: str, old: str, new: str, item: str, check: str | None
+) -> None:
+    report = _check(seed, lang, old, new)
+    if check is None:
+        assert _errors(report, item) == set()
+        return
+    assert check in _errors(report, item)
+    assert exit_status(report) == 1
+
+
+def test_invented_quotation_is_an_error(seed: Seed) -> None:
+    old = "키이우는 우크라이나 전쟁 포로의 석방과 맞바꾸는 조건으로 북한 병사들의 귀국을 허용할 용의가 있다."
+    new = "“키이우는 우크라이나 전쟁 포로의 석방과 맞바꾸는 조건으로 북한 병사들의 귀국을 허용할 용의가 있다”고 리 씨는 말했다."
+    report = _check(seed, "ko", old, new)
+    (extra,) = report.extra_quotes
+    assert [f.severity for f in extra.findings] == [Severity.ERROR]
+    assert [f.lqi_type for f in extra.findings] == ["addition"]
+
+
+def test_quoted_term_is_not_invented_speech(seed: Seed) -> None:
+    report = _check(seed, "uk", "виданню Chosun Ilbo", "виданню «Chosun Ilbo»")
+    (extra,) = report.extra_quotes
+    assert {f.severity for f in extra.findings} <= {Severity.INFO}
+    assert exit_status(report, "warning") == 0
+
+
+# (language, old, new): variants a translator may choose freely
+BENIGN = [
+    ("ko", "“북한 보위성", '"북한 보위성'),
+    ("ko", "말했다”고 리 씨는", '말했다"고 리 씨는'),
+    ("uk", "«Представники", '"Представники'),
+    ("uk", "солдати», — сказав Рі.", 'солдати", — сказав Рі.'),
+    ("uk", "«Я на 80%", "„Я на 80%"),
+    ("uk", "мене приймуть?» —", "мене приймуть?“ —"),
+    ("ko", "80% 확신", "80퍼센트 확신"),
+    ("uk", "на 80% впевнений", "на 80 % впевнений"),
+    ("ko", "11,000~12,000명", "1만1000~1만2000명"),
+    ("uk", "близько 5 000 осіб", "близько 5 тис. осіб"),
+    ("ko", "약 63~65명", "약 63-65명"),
+    ("ko", "”고 리 씨는 말했다", "”고 이 씨는 말했다"),
+    ("ko", "”고 리 씨는 말했다", "”고 리씨는 말했다"),
+    ("ko", "”고 리 씨는 말했다", "”고 그는 말했다"),
+    ("uk", "— сказав Рі.", "— сказав пан Рі."),
+    (
+        "ko",
+        "“북한 보위성 관리들이 우크라이나군 드론 조종사들은 모두 한국 군인이라고 우리에게 말했다”고 리 씨는 말했다.",
+        "리 씨는 “북한 보위성 관리들이 우크라이나군 드론 조종사들은 모두 한국 군인이라고 우리에게 말했다”고 말했다.",
+    ),
+    (
+        "uk",
+        "«Представники Міністерства безпеки Північної Кореї казали нам, що пілоти українських військових дронів — "
+        "це всі південнокорейські солдати», — сказав Рі.",
+        "Рі сказав: «Представники Міністерства безпеки Північної Кореї казали нам, що пілоти українських військових "
+        "дронів — це всі південнокорейські солдати».",
+    ),
+    ("uk", "Він також висловив бажання", "Він теж висловив бажання"),
+]
+
+
+@pytest.mark.parametrize(("lang", "old", "new"), BENIGN, ids=[f"{b[0]}-{i}" for i, b in enumerate(BENIGN)])
+def test_benign_variants_are_clean(seed: Seed, lang: str, old: str, new: str) -> None:
+    report = _check(seed, lang, old, new)
+    assert [f for f in report.findings() if f.severity is Severity.ERROR] == []
+    assert exit_status(report) == 0
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"), [("error", 0), ("warning", 1), ("never", 0)], ids=["error", "warning", "never"]
+)
+def test_exit_status_follows_fail_on(seed: Seed, fail_on: str, expected: int) -> None:
+    # a speaker the translation names nowhere near the quotation is a warning, not an error
+    report = _check(seed, "ko", "”고 리 씨는 말했다", "”고 말했다")
+    assert worst_severity(report) is Severity.WARNING
+    assert exit_status(report, fail_on) == expected
+
+
+def test_exit_status_rejects_unknown_level(seed: Seed) -> None:
+    with pytest.raises(ValueError, match="fail_on"):
+        exit_status(_check(seed, "ko"), "info")
+
+
+def test_unsupported_language_is_rejected(seed: Seed) -> None:
+    with pytest.raises(ValueError, match="ko or uk"):
+        check_translation(parse_article(seed.en), seed.ko, "ja")
+
+
+def test_glossary_is_used_for_names(seed: Seed, tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "glossary.tsv"  # type: ignore[operator]
+    path.write_text("Ri\t로\tРо\n", encoding="utf-8")
+    text = seed.ko.replace("”고 리 씨는 말했다", "”고 로 씨는 말했다")
+    report = check_translation(parse_article(seed.en), text, "ko", glossary=load_glossary(path))
+    assert report.quotes[0].target_speaker is not None
+    assert report.quotes[0].target_speaker.of(text) == "로"
+
+
+def test_reference_adds_chrf_with_signature(seed: Seed) -> None:
+    article = parse_article(seed.en)
+    altered = seed.uk.replace("на 80% впевнений", "на 80% певен")
+    report = check_translation(article, altered, "uk", reference_text=seed.uk)
+    first, second = report.quotes
+    assert first.chrf == 1.0
+    assert second.chrf is not None and 0.5 < second.chrf < 1.0
+    assert "|chrf:sacrebleu(nrefs:1,case:mixed," in report.signature
+    assert report.signature.endswith(f"|version:{__version__}")
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_json_report_shape(seed: Seed, lang: str) -> None:
+    report = _check(seed, lang)
+    doc = json.loads(check_json(report, "nk-soldier.en.txt", f"nk-soldier.{lang}.txt"))
+    assert doc["schema"] == CHECK_SCHEMA
+    assert set(doc) >= {"quotes", "extra_quotes", "attributions", "summary", "signature", "alignment"}
+    text = report.target_text
+    for gold, quote in zip(seed.gold["quotes"], doc["quotes"], strict=True):
+        assert quote["source_span"] == gold["en_span"] and quote["target_span"] == gold[f"{lang}_span"]
+        assert text[slice(*quote["target_span"])] == quote["target_text"] == gold[lang]
+        assert quote["speaker"] == "Ri" and quote["target_speaker"] == gold["speaker"][lang]
+        assert quote["status"] == "ok" and 0.0 <= quote["confidence"] <= 1.0
+        assert set(quote) >= {"id", "score", "method", "findings"}
+    for attribution in doc["attributions"]:
+        assert set(attribution) >= {"source_span", "sentence_span", "status", "findings"}
+    assert doc["summary"]["quotes"] == 2 and doc["summary"]["signature"] == report.signature
+    pairs = doc["alignment"]["sentence_pairs"]
+    assert all(text[slice(*span)] for pair in pairs for span in pair["target"])
+
+
+def test_json_findings_carry_lqi_types(seed: Seed) -> None:
+    report = _check(seed, "ko", "80% 확신", "70% 확신")
+    doc = check_dict(report)
+    (finding,) = doc["quotes"][1]["findings"]
+    assert (
+        finding["check"] == "numbers" and finding["severity"] == "error" and finding["lqi_type"] == "numbers"
+    )
+    assert finding["target_span"] == doc["quotes"][1]["target_span"]
+
+
+def test_text_report_lists_everything(seed: Seed) -> None:
+    report = _check(seed, "uk", "— сказав Рі.", "— сказав журналіст.")
+    text = check_text(report)
+    assert text.splitlines()[1].startswith("q1   altered")
+    assert "error   speaker: quotation credited to 'журналіст' instead of Ri" in text
+    assert "2 quotations: 1 ok, 1 altered, 0 missing" in text
+    assert text.rstrip().endswith(report.signature)
