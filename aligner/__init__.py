@@ -7,4 +7,38 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+from aligner.article import (
+    Article,
+    Attribution,
+    Quote,
+    QuoteKind,
+    Speaker,
+    SpeechVerb,
+    VerbClass,
+    parse_article,
+)
+from aligner.check import CheckReport, Finding, QuoteResult, Severity, Status, check_translation, exit_status
+from aligner.errors import AlignerError, ExitCode
+from aligner.spans import Span
+
+__all__ = [
+    "AlignerError",
+    "Article",
+    "Attribution",
+    "CheckReport",
+    "ExitCode",
+    "Finding",
+    "Quote",
+    "QuoteKind",
+    "QuoteResult",
+    "Severity",
+    "Span",
+    "Speaker",
+    "SpeechVerb",
+    "Status",
+    "VerbClass",
+    "__version__",
+    "check_translation",
+    "exit_status",
+    "parse_article",
+]
