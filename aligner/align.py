@@ -427,6 +427,9 @@ _BAND = 8
 # paragraphs, so those moves cost more than for sentences, and a paragraph left out costs less.
 PARAGRAPH_MOVES = {(1, 1): 0.0, (1, 2): 0.8, (2, 1): 0.8, (2, 2): 1.5, (1, 3): 1.6, (3, 1): 1.6}
 PARAGRAPH_SKIP = 1.0
+# Length ratios (scaled by the document's) within which paragraph pairs of a translation with as
+# many paragraphs as its source are taken as they stand, without the paragraph aligner.
+PARAGRAPH_RATIO = (0.5, 2.0)
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
 
 
@@ -542,9 +545,21 @@ def _merge(units: Sequence[_Unit]) -> _Unit:
     )
 
 
-def _groups(units: Sequence[_Unit]) -> list[list[_Unit]]:
-    """Return ``groups[i][d - 1]``: the merge of ``units[i:i + d]`` for d = 1, 2, 3."""
-    return [[_merge(units[i : i + d]) for d in (1, 2, 3) if i + d <= len(units)] for i in range(len(units))]
+class _Groups:
+    """Merged units ``units[i:i + d]``, built when the aligner first asks for them."""
+
+    def __init__(self, units: Sequence[_Unit]) -> None:
+        self.units = units
+        self.cache: dict[tuple[int, int], _Unit] = {}
+
+    def get(self, i: int, d: int) -> _Unit:
+        """Return the merge of ``units[i:i + d]``."""
+        if d == 1:
+            return self.units[i]
+        merged = self.cache.get((i, d))
+        if merged is None:
+            merged = self.cache[(i, d)] = _merge(self.units[i : i + d])
+        return merged
 
 
 def _pair_cost(src: _Unit, tgt: _Unit, ratio: float) -> float:
@@ -565,8 +580,8 @@ _Step = tuple[int, int, int, int, float]
 
 
 def _dp(
-    src: Sequence[list[_Unit]],
-    tgt: Sequence[list[_Unit]],
+    src: _Groups,
+    tgt: _Groups,
     ratio: float,
     rows: range,
     cols: range,
@@ -589,7 +604,7 @@ def _dp(
                 continue
             for (di, dj), penalty in moves.items():
                 if i + di <= n and j + dj <= m:
-                    pair = _pair_cost(src[rows[i]][di - 1], tgt[cols[j]][dj - 1], ratio)
+                    pair = _pair_cost(src.get(rows[i], di), tgt.get(cols[j], dj), ratio)
                     if here + penalty + pair < best[i + di][j + dj]:
                         best[i + di][j + dj] = here + penalty + pair
                         back[i + di][j + dj] = (i, j, penalty + pair)
@@ -616,14 +631,22 @@ def _paragraph_runs(
     n, m = len(src_paras), len(tgt_paras)
     if n < 2 or m < 2 or abs(n - m) > max(2, 0.25 * max(n, m)):
         return None
-    src_p = _groups([_merge(src[r.start : r.stop]) for r in src_paras])
-    tgt_p = _groups([_merge(tgt[r.start : r.stop]) for r in tgt_paras])
+    src_p = _Groups([_merge(src[r.start : r.stop]) for r in src_paras])
+    tgt_p = _Groups([_merge(tgt[r.start : r.stop]) for r in tgt_paras])
+    if n == m and all(_sane(src_p.units[k], tgt_p.units[k], ratio) for k in range(n)):
+        return list(zip(src_paras, tgt_paras, strict=True))  # the usual case: the lines were kept
     runs = []
     for p0, p1, q0, q1, _ in _dp(src_p, tgt_p, ratio, range(n), range(m), PARAGRAPH_MOVES, PARAGRAPH_SKIP):
         rows = range(src_paras[p0].start, src_paras[p1 - 1].stop) if p1 > p0 else range(0)
         cols = range(tgt_paras[q0].start, tgt_paras[q1 - 1].stop) if q1 > q0 else range(0)
         runs.append((rows, cols))
     return runs
+
+
+def _sane(src: _Unit, tgt: _Unit, ratio: float) -> bool:
+    """Return True when a paragraph pair's lengths and figures agree well enough to trust."""
+    scaled = (tgt.length + 20.0) / (ratio * src.length + 20.0)
+    return PARAGRAPH_RATIO[0] <= scaled <= PARAGRAPH_RATIO[1] and src.quotes == tgt.quotes
 
 
 def _para_ranges(units: Sequence[_Unit]) -> list[range]:
@@ -636,9 +659,7 @@ def _para_ranges(units: Sequence[_Unit]) -> list[range]:
     return ranges
 
 
-def _run_steps(
-    src: Sequence[list[_Unit]], tgt: Sequence[list[_Unit]], ratio: float, rows: range, cols: range
-) -> list[_Step]:
+def _run_steps(src: _Groups, tgt: _Groups, ratio: float, rows: range, cols: range) -> list[_Step]:
     """Align the sentences of one paragraph pair; a paragraph with no counterpart gives one
     unpaired step per sentence unit."""
     if rows and cols:
@@ -661,7 +682,7 @@ def align_sentences(article: Article, target: TargetText) -> tuple[tuple[Sentenc
     tgt_parts = [p for q in target.quotes for p in q.parts]
     tgt = _units(target.text, latin, [(p.span, p.sentences) for p in target.paragraphs], tgt_parts)
     ratio = (sum(u.length for u in tgt) + 1.0) / (sum(u.length for u in src) + 1.0)
-    src_groups, tgt_groups = _groups(src), _groups(tgt)
+    src_groups, tgt_groups = _Groups(src), _Groups(tgt)
     runs = _paragraph_runs(src, tgt, ratio) or [(range(len(src)), range(len(tgt)))]
     steps = [step for rows, cols in runs for step in _run_steps(src_groups, tgt_groups, ratio, rows, cols)]
     pairs = tuple(
