@@ -10,6 +10,7 @@ second one pairs each source quotation with one or more target quotation parts.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left
@@ -487,7 +488,11 @@ def _latin_words(text: str) -> re.Pattern[str] | None:
     """Return a pattern for the Latin-script words of a translation (names it kept: NIS,
     Chosun Ilbo), to find them in the source; None when there are none."""
     words = {m.group().lower().rstrip(".") for m in _LATIN.finditer(text)}
-    words = {w for w in words if len(w) > 1}
+    return _latin_pattern(frozenset(w for w in words if len(w) > 1))
+
+
+@functools.lru_cache(maxsize=64)
+def _latin_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from aligner import __version__
@@ -246,6 +246,8 @@ class _Context:
     marks: tuple[Span, ...]  # every target quotation part with its marks
     sentences: tuple[Span, ...]
     source_sentences: tuple[Span, ...]
+    # find_name answers by (name, region): the checks ask the same question several times
+    names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
 
 
 def _context(article: Article, alignment: Alignment, glossary: Glossary | None) -> _Context:
@@ -610,13 +612,20 @@ def _first(found: Sequence[Span | None]) -> Span | None:
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
 
 
+def _name_in(ctx: _Context, name: str, region: Span) -> Span | None:
+    key = (name, region)
+    if key not in ctx.names:
+        ctx.names[key] = find_name(name, ctx.text, ctx.lang, ctx.glossary, region=region)
+    return ctx.names[key]
+
+
 def _find_person(ctx: _Context, name: str, pieces: Sequence[Span]) -> Span | None:
     forms = [name]
     bracket = _BRACKET.search(name)
     if bracket:
         forms += [_BRACKET.sub("", name), bracket.group(1)]
     for form in forms:
-        found = _first([find_name(form, ctx.text, ctx.lang, ctx.glossary, region=p) for p in pieces])
+        found = _first([_name_in(ctx, form, p) for p in pieces])
         if found is not None:
             return found
     return None
@@ -761,7 +770,7 @@ def _names(ctx: _Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
             continue
         if _find_person(ctx, person.name, parts) is not None:
             continue
-        elsewhere = find_name(person.name, ctx.text, ctx.lang, ctx.glossary)
+        elsewhere = _name_in(ctx, person.name, Span(0, len(ctx.text)))
         if elsewhere is not None:
             message = (
                 f"{person.name} (rendered {elsewhere.of(ctx.text)!r} elsewhere) is not named in the quotation"

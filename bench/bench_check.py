@@ -1,8 +1,9 @@
 """Measure how many article pairs ``aligner check`` handles per second on one core.
 
 Times parse_article + alignment + checks (no file I/O, no rendering) on the seed article with its
-Korean and Ukrainian translations, alternating, after a warm-up. The bar is 100 pairs/s
-(10 ms a pair). Run: ``.venv/bin/python bench/bench_check.py [--pairs N]``.
+Korean and Ukrainian translations, alternating, after a warm-up; reports the best round (as
+timeit does: load from other processes only slows a round) and the median. The bar is 100
+pairs/s (10 ms a pair). Run: ``.venv/bin/python bench/bench_check.py [--pairs N]``.
 """
 
 from __future__ import annotations
