@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     best = max(rates)
     # the best round is the figure timeit reports: other processes only ever slow a round down
     print(
-        f"pairs/s: best round {best:.1f} ({1000 / best:.2f} ms a pair); median {median:.1f}, worst {min(rates):.1f}"
+        f"pairs/s: best round {best:.1f} ({1000 / best:.2f} ms a pair); "
+        f"median {median:.1f}, worst {min(rates):.1f}"
     )
     return 0
 
