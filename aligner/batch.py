@@ -98,22 +98,27 @@ def validate(options: BatchOptions) -> None:
     """Refuse options that cannot work, before anything is read, loaded or written.
 
     Raises:
-        UsageError: an unknown engine, format or level, no language, a bad count, or --int8 with ct2.
+        UsageError: an unknown engine, format or level, no language, a bad count, or --int8 or
+            --device cuda with ct2.
     """
-    problems = [
-        f"--engine must be one of {', '.join(ENGINES)}" * (options.engine not in ENGINES),
-        f"--format must be one of {', '.join(RENDERERS)}" * (options.fmt not in RENDERERS),
-        f"--fail-on must be one of {', '.join(_FAIL_ON)}" * (options.fail_on not in _FAIL_ON),
-        "give at least one --to language" * (not options.langs),
-        "--workers, --beams, --batch-size and the chunk size must be at least 1"
-        * (min(options.workers, options.beams, options.batch_size, options.chunk) < 1),
-        "--int8 is for --engine transformers (ct2 runs int8 already)"
-        * (options.int8 and options.engine == "ct2"),
+    models = parse_model_options(options.models)
+    unknown = ", ".join(sorted(set(models) - set(options.langs)))
+    checks = [
+        (options.engine not in ENGINES, f"--engine must be one of {', '.join(ENGINES)}"),
+        (options.fmt not in RENDERERS, f"--format must be one of {', '.join(RENDERERS)}"),
+        (options.fail_on not in _FAIL_ON, f"--fail-on must be one of {', '.join(_FAIL_ON)}"),
+        (not options.langs, "give at least one --to language"),
+        (
+            min(options.workers, options.beams, options.batch_size, options.chunk) < 1,
+            "--workers, --beams, --batch-size and the chunk size must be at least 1",
+        ),
+        (options.int8 and options.engine == "ct2", "--int8 is for --engine transformers (ct2 runs int8)"),
+        (options.engine == "ct2" and options.device == "cuda", "--engine ct2 runs on the CPU here"),
+        (bool(unknown), f"--model names {unknown} but --to does not"),
     ]
-    unknown = set(parse_model_options(options.models)) - set(options.langs)
-    problems.append(f"--model names {', '.join(sorted(unknown))} but --to does not" * bool(unknown))
-    if any(problems):
-        raise UsageError("; ".join(p for p in problems if p))
+    problems = [message for failed, message in checks if failed]
+    if problems:
+        raise UsageError("; ".join(problems))
 
 
 def _is_scratch(path: Path) -> bool:
