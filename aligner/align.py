@@ -838,9 +838,9 @@ def _match_cost(
         window = windows[i]
         for t in cols:
             if t not in window.core:
-                if t not in window.near:
+                if t not in window.near or len(cols) > 1:  # a split stays in the aligned sentences
                     return None
-                cost += NEIGHBOUR_COST / len(cols)
+                cost += NEIGHBOUR_COST
     cost += abs(math.log((tgt.length + 6.0) / (ratio * src.length + 6.0)))
     if src.numbers or tgt.numbers:
         # a number the target adds speaks against the pair; one it lacks may be spelled out

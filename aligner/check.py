@@ -33,7 +33,7 @@ LENGTH_LOW_ERROR = 0.62
 LENGTH_LOW_WARNING = 0.75
 LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
-LENGTH_SLACK_CHARS = 12
+LENGTH_SLACK_CHARS = 8
 # The narration of the quotation's sentences, measured the same way: grown when a boundary
 # moved out of the marks, shrunk when narration moved in.
 NARRATION_SLACK_CHARS = 10
@@ -373,6 +373,13 @@ def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment, found:
 
 
 def _length_findings(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    findings = _length_checks(ctx, quotes, qa)
+    if quotes[0].kind is not QuoteKind.DIRECT:  # a fragment's length says little: warn at most
+        return [_soften(f) for f in findings]
+    return findings
+
+
+def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     src_parts = [p for q in quotes for p in q.parts]
     src_len, tgt_len = _length(ctx.article.text, src_parts), _length(ctx.text, qa.target_parts)
     ratio = (tgt_len + LENGTH_SLACK_CHARS) / (ctx.alignment.ratio * src_len + LENGTH_SLACK_CHARS)
@@ -423,8 +430,8 @@ def _lost_mark(ctx: _Context, source: Span, target: Span) -> bool:
 def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
     """Return True when a target quotation part stops where no sentence can end."""
     match = _TAIL_WORD.search(ctx.text, part.start, part.end)
-    if match is None:
-        return False
+    if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
+        return False  # 광고! ends a sentence whatever its last syllable
     word = match.group(1)
     if ctx.lang == "ko":
         return word[-1] in _KO_DANGLING
@@ -469,8 +476,8 @@ def _frames(ctx: _Context, edge: Span, verb: Span, opening: bool) -> bool:
     if ctx.lang == "ko":  # “…말했다고 그는 말했다”, “…입니다.라고 말했다”: a quotative, (a subject,) the verb
         if _KO_CLOSED_QUOTATIVE.search(ctx.text, before.start, before.end) and _tail_only(ctx, verb, edge):
             return True
-        quotative = _KO_QUOTATIVE.search(ctx.text, before.start, before.end)
-        between = Span(quotative.end(), verb.start) if quotative else None
+        quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, before.start, before.end))
+        between = Span(quotatives[-1].end(), verb.start) if quotatives else None
         return (
             between is not None
             and _subject_pronoun(ctx, [between]) is not None
