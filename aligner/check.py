@@ -34,6 +34,9 @@ LENGTH_LOW_WARNING = 0.75
 LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
 LENGTH_SLACK_CHARS = 8
+# Translators render quotations longer or shorter than the rest: each length is judged against
+# the median of the document's quotations, within this range.
+QUOTE_RATIO_RANGE = (1.0, 1.3)
 # The narration of the quotation's sentences, measured the same way: grown when a boundary
 # moved out of the marks, shrunk when narration moved in.
 NARRATION_SLACK_CHARS = 10
@@ -215,6 +218,7 @@ def signature(chrf_signature: str | None = None) -> str:
     fields = [
         f"checks:{','.join(CHECKS)}",
         f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
+        f"qratio:{QUOTE_RATIO_RANGE[0]}-{QUOTE_RATIO_RANGE[1]}",
         f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
         f"cut:{CUT_RATIO}",
@@ -246,6 +250,7 @@ class _Context:
     marks: tuple[Span, ...]  # every target quotation part with its marks
     sentences: tuple[Span, ...]
     source_sentences: tuple[Span, ...]
+    quote_ratio: float
     # find_name answers by (name, region): the checks ask the same question several times
     names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
 
@@ -264,7 +269,24 @@ def _context(article: Article, alignment: Alignment, glossary: Glossary | None) 
         marks=marks,
         sentences=alignment.target.sentences,
         source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
+        quote_ratio=_quote_ratio(article, alignment),
     )
+
+
+def _quote_ratio(article: Article, alignment: Alignment) -> float:
+    """Return how much longer this translator renders quotations than the document's length ratio
+    says: the median over the direct quotations aligned one to one (1 with fewer than three),
+    kept within ``QUOTE_RATIO_RANGE``."""
+    ratios = sorted(
+        (_length(alignment.target.text, qa.target_parts) + LENGTH_SLACK_CHARS)
+        / (alignment.ratio * _length(article.text, q.parts) + LENGTH_SLACK_CHARS)
+        for q, qa in zip(article.quotes, alignment.quotes, strict=True)
+        if q.kind is QuoteKind.DIRECT and qa.method == "marks"
+    )
+    if len(ratios) < 3:
+        return 1.0
+    low, high = QUOTE_RATIO_RANGE
+    return min(high, max(low, ratios[len(ratios) // 2]))
 
 
 def _touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
@@ -382,7 +404,11 @@ def _length_findings(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment)
 def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     src_parts = [p for q in quotes for p in q.parts]
     src_len, tgt_len = _length(ctx.article.text, src_parts), _length(ctx.text, qa.target_parts)
-    ratio = (tgt_len + LENGTH_SLACK_CHARS) / (ctx.alignment.ratio * src_len + LENGTH_SLACK_CHARS)
+    ratio = (
+        (tgt_len + LENGTH_SLACK_CHARS)
+        / (ctx.alignment.ratio * src_len + LENGTH_SLACK_CHARS)
+        / ctx.quote_ratio
+    )
     src_narr = _length(ctx.article.text, _touching(ctx.source_sentences, src_parts)) - src_len
     tgt_narr = _length(ctx.text, _touching(ctx.sentences, qa.target_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
