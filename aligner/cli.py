@@ -232,16 +232,19 @@ def batch(
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker [cores/N].")] = None,
     cache: Annotated[Path | None, typer.Option(help="Translation cache [~/.cache/aligner].")] = None,
+    engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
-    from aligner.batch import BatchOptions, run_batch
+    from aligner.batch import BatchOptions
+    from aligner.batch_ray import run_batch_on
 
     langs = tuple(dict.fromkeys(lang.value for lang in to))
     what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
     how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
     options = BatchOptions(*what, *how)
     try:
-        report = run_batch(options)
+        report = run_batch_on(engine_backend, options, ray_address)
     except AlignerError as error:
         raise fail(error) from None
     typer.echo(report.line())
