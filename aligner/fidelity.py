@@ -36,6 +36,7 @@ from aligner import __version__
 from aligner.article import QuoteKind
 from aligner.check import CheckReport, Finding, QuoteResult, Severity, Status, _summary
 from aligner.errors import DependencyMissingError, UsageError
+from aligner.report import finding_dict
 from aligner.spans import Span
 from aligner.translate import Translator
 
@@ -485,8 +486,6 @@ def _rounded(value: float | None) -> float | None:
 
 def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
     """Return the JSON shape of a fidelity report (numbers rounded to 4 places; findings as in check)."""
-    from aligner.report import finding_dict
-
     t = fidelity.thresholds
     return {
         "signature": fidelity.signature,

@@ -47,6 +47,8 @@ WARNING_FPR = 0.05
 WEIGHTS = tuple(round(0.25 + 0.05 * i, 2) for i in range(11))
 MEANING = ("negation", "entity", "object")
 SIGNALS = ("margin", "back chrF", "fidelity")
+# Below this AUC a signal is reported as not separating faithful from meaning-changed quotations.
+MIN_AUC = 0.7
 
 # --- meaning changes ---------------------------------------------------------------------------
 
@@ -82,9 +84,10 @@ def _ko_subject(noun: str) -> str:
 # Rules tried in order; the first whose pattern occurs in the quotation is applied once.
 # Korean: 했다 -> 하지 않았다, 있다 -> 없다, 군인이라고 -> 군인이 아니라고, and dropping 안/못.
 _KO_NEGATION: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
-    (rf"({_HANGUL}+)이라고", lambda m: f"{m[1]}이 아니라고"),
-    (rf"({_HANGUL}+)입니다", lambda m: f"{_ko_subject(m[1])} 아닙니다"),
-    (rf"({_HANGUL}+)이다(?={_HANGUL}|\W|$)", lambda m: f"{m[1]}이 아니다"),
+    # A noun + copula, not the future "할 것입니다" (할 것이 아닙니다 is not Korean).
+    (rf"({_HANGUL}+)(?<!것)이라고", lambda m: f"{m[1]}이 아니라고"),
+    (rf"({_HANGUL}+)(?<!것)입니다", lambda m: f"{_ko_subject(m[1])} 아닙니다"),
+    (rf"({_HANGUL}+)(?<!것)이다(?={_HANGUL}|\W|$)", lambda m: f"{m[1]}이 아니다"),
     (r"수 있", "수 없"),
     (r"(?<!고 )있(습니다|다|었다|었습니다|을|는)", r"없\1"),
     (rf"({_HANGUL}+)했습니다", r"\1하지 않았습니다"),
@@ -125,14 +128,14 @@ _KO_OBJECTS = (
     "난민_지위:시민권 돈:시간 학교:병원 병원:학교 아이들:노인들 어린이:노인 학생들:교사들 학생:교사 "
     "정부:기업 경찰:군대 집:사무실 음식:물 일자리:집 세금:임금 전쟁:선거 선거:전쟁 의사:변호사 "
     "여성:남성 남성:여성 가족:친구 친구:가족 회사:정부 도시:나라 나라:도시 "
-    "사람들:동물들 게임:시험 선수들:팬들 팬들:선수들 경기:훈련 백신:약"
+    "사람들:관리들 게임:시험 선수들:팬들 팬들:선수들 경기:훈련 백신:약"
 )
 _UK_OBJECTS = (
     "статус_біженця:громадянство гроші:час грошей:часу школа:лікарня школи:лікарні школі:лікарні "
     "школу:лікарню діти:старі дітей:літніх_людей дітям:літнім_людям уряд:бізнес уряду:бізнесу "
     "поліція:армія поліції:армії поліцію:армію будинок:автомобіль вода:їжа воду:їжу води:їжі "
     "податки:зарплати податків:зарплат лікарі:юристи лікарів:юристів жінки:чоловіки жінок:чоловіків "
-    "чоловіки:жінки люди:тварини людей:тварин гра:іспит гри:іспиту команда:компанія команди:компанії "
+    "чоловіки:жінки люди:чиновники людей:чиновників гра:іспит гри:іспиту команда:компанія команди:компанії "
     "гравці:вболівальники гравців:вболівальників студенти:викладачі студентів:викладачів роботу:житло "
     "роботи:житла місто:село міста:села місті:селі країна:місто країни:міста"
 )
@@ -440,7 +443,8 @@ def _model_key(model_id: str) -> str:
 
 
 def _translator(direction: str, model: str, args: argparse.Namespace) -> MarianTranslator:
-    entry = load_registry().resolve(direction, model)
+    """Load ``model`` for ``direction`` once (``default``: the registry's pinned default)."""
+    entry = load_registry().resolve(direction, None if model == "default" else model)
     return MarianTranslator(entry, device=args.device, beams=args.beams, batch_size=args.batch_size).load()
 
 
@@ -449,10 +453,8 @@ def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--model", action="append", default=[], help="LANG=ID_OR_DIR of the en->LANG model")
-    parser.add_argument(
-        "--back-model", action="append", default=[], help="LANG=ID_OR_DIR of the LANG->en model"
-    )
+    parser.add_argument("--model", action="append", default=[], help="LANG=ID_OR_DIR|default, en->LANG")
+    parser.add_argument("--back-model", action="append", default=[], help="LANG=ID_OR_DIR|default, LANG->en")
     parser.add_argument("--data", type=Path, help="folder of DOC.en.txt + DOC.LANG.txt (default: the seed)")
     parser.add_argument("--limit", type=int, help="first N documents of --data only")
     parser.add_argument("--device", default="auto")
@@ -482,13 +484,30 @@ def run_lang(lang: str, args: argparse.Namespace) -> tuple[Thresholds, list[Scor
     return t, scored, notes
 
 
+def weak_signals(lang: str, t: Thresholds, scored: Sequence[Scored]) -> list[str]:
+    """A warning for each signal whose AUC on faithful vs meaning-changed pairs is below ``MIN_AUC``."""
+    faithful, altered, _ = split(scored)
+    lines = []
+    for name in SIGNALS:
+        value = auc(signal(faithful, name, t.weight), signal(altered, name, t.weight))
+        if value < MIN_AUC:
+            lines.append(
+                f"WARNING: {lang} {name}: AUC {value:.3f} < {MIN_AUC}: with these models and data this "
+                "signal does not reliably tell faithful from meaning-changed quotations"
+            )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Calibrate each language, print the tables and the TOML, write ``--out`` and ``--json``."""
     args = arguments(argv)
     langs = sorted(_pairs(args.model, "--model")) or list(LANGS)
     results = {lang: run_lang(lang, args) for lang in langs}
     print(report(results))
-    notes = [note for _, _, n in results.values() for note in n]
+    weak = [line for lang, (t, scored, _) in results.items() for line in weak_signals(lang, t, scored)]
+    for line in weak:
+        print(line, file=sys.stderr)
+    notes = [note for _, _, n in results.values() for note in n] + weak
     toml = thresholds_toml(
         {lang: t for lang, (t, _, _) in results.items()},
         "\n".join(["written by bench/calibrate_fidelity.py", *notes]),
