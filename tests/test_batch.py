@@ -396,6 +396,31 @@ def _units(out: Path) -> list[Unit]:
         manifest.close()
 
 
+def test_a_unit_whose_row_was_never_committed_is_redone(
+    tmp_path: Path, engines: dict[str, Translator], warm_cache: Path
+) -> None:
+    source = write_inputs(tmp_path / "in", {"a.txt": variant(0), "b.txt": variant(5)})
+    out = tmp_path / "out"
+    run_batch(options(source, out, warm_cache), engines=engines, stderr=io.StringIO())
+    written = (out / "b.uk.txt").read_text(encoding="utf-8")
+    # As if killed after b/uk's files were replaced but before its row was committed.
+    db = sqlite3.connect(out / MANIFEST_NAME)
+    db.execute("DELETE FROM units WHERE article_id = 'b.txt' AND lang = 'uk'")
+    db.commit()
+    db.close()
+    (out / "b.uk.txt").write_text("a stale file of a killed attempt", encoding="utf-8")
+    report = run_batch(options(source, out, warm_cache, resume=True), engines=engines, stderr=io.StringIO())
+    assert report.done_now == 1 and sum(report.counts.values()) == 4
+    assert (out / "b.uk.txt").read_text(encoding="utf-8") == written
+    assert sorted((u.article_id, u.lang, u.run) for u in _units(out)) == [
+        ("a.txt", "ko", 1),
+        ("a.txt", "uk", 1),
+        ("b.txt", "ko", 1),
+        ("b.txt", "uk", 2),
+    ]
+    assert len(rows(out)) == 4
+
+
 def test_jsonl_batch_carries_fields_and_keeps_every_file_inside_out(
     tmp_path: Path, engines: dict[str, Translator], warm_cache: Path
 ) -> None:
@@ -465,6 +490,20 @@ def test_an_engine_error_fails_only_its_article(
 
 
 # ---------------------------------------------------------------- CTranslate2 and workers
+
+
+def test_int8_transformers_engine_has_its_own_signature(tiny_models: dict[str, Path]) -> None:
+    from aligner.batch_work import build_engine
+
+    plain = build_engine("ko", str(tiny_models["en-ko"]), options(Path("."), Path("o"), Path("c")), threads=1)
+    int8 = build_engine(
+        "ko", str(tiny_models["en-ko"]), options(Path("."), Path("o"), Path("c"), int8=True), threads=1
+    )
+    assert int8.signature() == plain.signature() + "|int8:dynamic"  # never shares cache entries
+    title = seed_lines()[1]
+    (output,) = int8.translate([title])
+    assert output and any("\uac00" <= ch <= "\ud7a3" for ch in output)  # Hangul
+    assert int8.sentences == 1 and int8.seconds > 0
 
 
 def test_ct2_with_two_workers_matches_transformers_quote_handling(
