@@ -44,10 +44,16 @@ class DecodeOptions:
     batch_size: int = 16
     max_new_tokens: int = 512  # the eos included, as in generate()
     min_new_tokens: int = 0  # benchmarks set min = max to make every engine decode the same number of steps
+    # CTranslate2 ends a beam search once beams * patience hypotheses have finished; transformers goes on
+    # while a running beam could still beat the finished ones. With 1, the tiny en-ko seed model dropped
+    # the second sentence of two-sentence seed lines, which transformers kept; 2 matched every seed input.
+    patience: float = 2.0
 
     def __post_init__(self) -> None:
-        if self.beams < 1 or self.batch_size < 1 or self.max_new_tokens < 1:
-            raise ValueError(f"beams, batch_size and max_new_tokens must each be at least 1: {self}")
+        if self.beams < 1 or self.batch_size < 1 or self.max_new_tokens < 1 or self.patience < 1:
+            raise ValueError(
+                f"beams, batch_size, max_new_tokens and patience must each be at least 1: {self}"
+            )
         if not 0 <= self.min_new_tokens <= self.max_new_tokens:
             raise ValueError(f"min_new_tokens must lie in [0, max_new_tokens]: {self}")
 
@@ -66,6 +72,9 @@ class DecodeOptions:
             "max_decoding_length": longest,
             "min_decoding_length": min(self.min_new_tokens, longest),
             "max_input_length": 0,  # cut in MarianPieces.encode, which keeps the eos as MarianTokenizer does
+            "patience": self.patience,
+            # Normalise scores by the length with the eos, as transformers' beam search does; decode drops it.
+            "return_end_token": True,
         }
 
 
@@ -160,11 +169,12 @@ def convert_marian(
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=cache))
     try:
-        _run_converter(ctranslate2, model_dir, work / "model", quantization)
+        start = _run_converter(ctranslate2, model_dir, work / "model", quantization)
         marker = {
             "model_id": model_id,
             "revision": revision,
             "quantization": quantization,
+            "decoder_start": start,
             "source": str(model_dir.resolve()),
             "ctranslate2": ctranslate2.__version__,
         }
@@ -175,13 +185,61 @@ def convert_marian(
     return target
 
 
-def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: str) -> None:
+def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: str) -> str:
+    """Convert with ``_marian_loader`` in place of CTranslate2's own; return the decoder start (see there)."""
+    from ctranslate2.converters import transformers as loaders
+
     copy = [name for name in COPIED_FILES if (model_dir / name).is_file()]
-    with warnings.catch_warnings():
-        # MarianTokenizer asks for sacremoses, which only its unused punctuation normaliser needs.
-        warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-        converter = ctranslate2.converters.TransformersConverter(str(model_dir), copy_files=copy)
-        converter.convert(str(out), quantization=None if quantization == "float32" else quantization)
+    loader = _marian_loader(loaders)
+    registered = loaders._MODEL_LOADERS["MarianConfig"]
+    loaders._MODEL_LOADERS["MarianConfig"] = loader
+    try:
+        with warnings.catch_warnings():
+            # MarianTokenizer asks for sacremoses, which only its unused punctuation normaliser needs.
+            warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+            converter = ctranslate2.converters.TransformersConverter(str(model_dir), copy_files=copy)
+            converter.convert(str(out), quantization=None if quantization == "float32" else quantization)
+    finally:
+        loaders._MODEL_LOADERS["MarianConfig"] = registered
+    return "<pad>" if loader.pad_start else "zero"
+
+
+def _marian_loader(loaders: Any) -> Any:
+    """Return CTranslate2's Marian loader, made exact for checkpoints trained or fine-tuned in transformers.
+
+    CTranslate2 starts Marian's decoder from a zero embedding and drops the ``<pad>`` row, which is
+    right for OPUS-MT releases (converted from Marian with a zero ``<pad>`` row). transformers starts
+    from ``<pad>``'s embedding, and with tied embeddings training moves that row off zero (the tiny
+    seed models: norm 0.69). For such a checkpoint keep ``<pad>`` and start from it, as transformers does.
+    """
+
+    class Loader(loaders.MarianMTLoader):  # type: ignore[misc]
+        pad_start = False
+
+        def get_model_spec(self, model: Any) -> Any:
+            start = model.config.decoder_start_token_id
+            self.pad_start = bool(model.get_decoder().embed_tokens.weight[start].abs().sum() > 0)
+            if not self.pad_start:
+                return super().get_model_spec(model)
+            model.config.normalize_before = False
+            model.config.normalize_embedding = False
+            return loaders.BartLoader.get_model_spec(self, model)
+
+        def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
+            super().set_config(config, model, tokenizer)
+            if self.pad_start:
+                config.decoder_start_token = tokenizer.pad_token
+
+        def set_decoder(self, spec: Any, decoder: Any) -> None:
+            super().set_decoder(spec, decoder)
+            spec.start_from_zero_embedding = not self.pad_start
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> Any:
+            if self.pad_start:
+                return loaders.BartLoader.get_vocabulary(self, model, tokenizer)
+            return super().get_vocabulary(model, tokenizer)
+
+    return Loader()
 
 
 def _publish(built: Path, target: Path) -> None:
@@ -263,6 +321,14 @@ def _forced_eos(folder: Path) -> bool:
     return False
 
 
+def _decode_kwargs(folder: Path, options: DecodeOptions) -> dict[str, Any]:
+    kwargs = options.ct2_kwargs(_forced_eos(folder))
+    marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    if marker.get("decoder_start") == "<pad>":  # this vocabulary keeps <pad>: ban it, as bad_words_ids does
+        kwargs["suppress_sequences"] = [[str(_tokenizer_config(folder).get("pad_token", "<pad>"))]]
+    return kwargs
+
+
 def marian_folder(entry: ModelEntry) -> Path:
     """Return the local folder of a registry entry: the path itself, or its snapshot in the hub cache.
 
@@ -334,10 +400,10 @@ class CT2Translator:
         self.compute_type = compute_type
         self.threads = threads or _default_threads()
         self.path = convert_marian(
-            model_dir, cache_dir, model_id=self.model_id, revision=revision, quantization=compute_type
+            model_dir, cache_dir, model_id=model_id, revision=revision, quantization=compute_type
         )
         self._pieces = MarianPieces.load(self.path)
-        self._decode_kwargs = self.options.ct2_kwargs(_forced_eos(self.path))
+        self._decode_kwargs = _decode_kwargs(self.path, self.options)
         self._translator = self._load()
 
     @classmethod
