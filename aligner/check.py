@@ -29,8 +29,8 @@ from aligner.verbs import compatible, find_speech_verbs
 # A target quotation's length over the source quotation's, divided by the document's length
 # ratio: below the first it is cut short (error), below the second doubtful (warning); above
 # the last two narration was probably pulled inside the marks. Short quotations get slack.
-LENGTH_LOW_ERROR = 0.62
-LENGTH_LOW_WARNING = 0.75
+LENGTH_LOW_ERROR = 0.7
+LENGTH_LOW_WARNING = 0.8
 LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
 LENGTH_SLACK_CHARS = 8
@@ -48,6 +48,8 @@ DROPPED_RATIO = 0.5
 # A quoted span of the translation with at most this many words and no speech verb next to it
 # is a term or title (Ukrainian quotes team names), not invented speech.
 TERM_MAX_WORDS = 4
+# A paragraph of a quotation over several, shorter than this share of its source paragraph.
+PART_LOW_ERROR = 0.5
 # A quotation whose sentence count fell, or that ends in mid-sentence, is cut when it is also
 # shorter than this share of the expected length.
 CUT_RATIO = 0.85
@@ -57,7 +59,7 @@ EDGE_CHARS = 40
 ATTRIBUTION_TAIL_LETTERS = 30
 # Letters that may stand between a closing mark and the attribution (or the sentence end)
 # beyond twice the source's; on faithful ntrex-dev quotations the excess is 0 but for 1%.
-GAP_LETTERS = 6
+GAP_LETTERS = 3
 # Words of a stray target quotation from which, with a speech verb, it is invented speech.
 INVENTED_MIN_WORDS = 5
 # How far (in characters) a speech verb may stand from a quotation to attribute it, and from
@@ -222,6 +224,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
         f"cut:{CUT_RATIO}",
+        f"part:{PART_LOW_ERROR}",
         f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}",
         f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",
@@ -417,11 +420,14 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
         _ends_mid_sentence(ctx, qa.target_parts[-1]) or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
     )
     where = qa.target
+    part = _shortest_part(ctx, src_parts, qa.target_parts)
     if (
         ratio < LENGTH_LOW_ERROR
         or (ratio < LENGTH_LOW_WARNING and narr_ratio > NARRATION_GROWN)
         or ((fewer or cut) and ratio < CUT_RATIO)
+        or part < PART_LOW_ERROR
     ):
+        ratio = min(ratio, part)
         what = "it ends in mid-sentence" if cut else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
@@ -445,6 +451,19 @@ _UK_DANGLING = frozenset(
     "коли".split()
 )
 _TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
+
+
+def _shortest_part(ctx: _Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> float:
+    """Return the smallest length ratio of a quotation's paragraphs, paired in order when source
+    and translation have as many (1.0 otherwise): a paragraph cut short inside a long quotation."""
+    if len(src_parts) < 2 or len(src_parts) != len(tgt_parts):
+        return 1.0
+    return min(
+        (_length(ctx.text, [t]) + LENGTH_SLACK_CHARS)
+        / (ctx.alignment.ratio * _length(ctx.article.text, [s]) + LENGTH_SLACK_CHARS)
+        / ctx.quote_ratio
+        for s, t in zip(src_parts, tgt_parts, strict=True)
+    )
 
 
 def _lost_mark(ctx: _Context, source: Span, target: Span) -> bool:
@@ -477,15 +496,43 @@ def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Find
     src_tail = Span(max(src_last.start, src_last.end - EDGE_CHARS), src_last.end)
     src_head = Span(src_first.start, min(src_first.end, src_first.start + EDGE_CHARS))
     for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
+        if _names_speaker(ctx, quote, edge) or (not opening and _closed_quotative(ctx, edge)):
+            return _inside(ctx, edge)
         verbs = find_speech_verbs(ctx.text, ctx.lang, edge)
         if not verbs or find_speech_verbs(ctx.article.text, "en", source):
             continue
-        if _frames(ctx, edge, verbs[-1].span if not opening else verbs[0].span, opening) or _names_speaker(
-            ctx, quote, edge
+        verb = verbs[0].span if opening else verbs[-1].span
+        if _frames(ctx, edge, verb, opening) or (
+            ctx.lang == "ko" and not opening and _ko_bare_frame(ctx, quote, edge, verb)
         ):
-            message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
-            return Finding("boundary", Severity.ERROR, message, "addition", edge)
+            return _inside(ctx, edge)
     return None
+
+
+def _inside(ctx: _Context, edge: Span) -> Finding:
+    message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
+    return Finding("boundary", Severity.ERROR, message, "addition", edge)
+
+
+def _closed_quotative(ctx: _Context, edge: Span) -> bool:
+    """Return True for a Korean quotative glued to a sentence end inside the marks near their end
+    (“…입니다.라고 말했습니다”, “…걸까?라는 내용이 담겨있다”): only a closing mark stands there."""
+    if ctx.lang != "ko":
+        return False
+    match = _KO_CLOSED_QUOTATIVE.search(ctx.text, edge.start, edge.end)
+    return (
+        match is not None
+        and sum(c.isalnum() for c in ctx.text[match.end() : edge.end]) <= ATTRIBUTION_TAIL_LETTERS
+    )
+
+
+def _ko_bare_frame(ctx: _Context, quote: Quote, edge: Span, verb: Span) -> bool:
+    """Return True for “…안전하다고 말했다” ending a quotation whose source has no speech verb at
+    all: the Korean attribution verb went inside the marks."""
+    if any(find_speech_verbs(ctx.article.text, "en", p) for p in quote.parts):
+        return False
+    quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, edge.start, verb.start))
+    return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and _tail_only(ctx, verb, edge)
 
 
 # A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
@@ -533,7 +580,7 @@ def _names_speaker(ctx: _Context, quote: Quote, edge: Span) -> bool:
 _UK_DASH = re.compile(r"\s[—–-]\s")
 _KO_QUOTATIVE = re.compile(r"(?:이?라고|다고|냐고|자고|라며|다며|라면서|다면서|라는|다는)(?![가-힣])")
 # A quotative glued to a sentence end, which only stands after a closing mark: "…입니다.라고".
-_KO_CLOSED_QUOTATIVE = re.compile(r"[.?!…]\s*(?:이)?라(?:고|며|면서)(?![가-힣])")
+_KO_CLOSED_QUOTATIVE = re.compile(r"[.?!…,]\s*(?:이)?라(?:고|며|면서|는)(?![가-힣])")
 # … and where one ends before it: "Рі сказав: «…»", "He said: “…”".
 _COLON = re.compile(r":\s*$")
 
