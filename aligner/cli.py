@@ -230,7 +230,7 @@ def batch(
     beams: Annotated[int, typer.Option(min=1, help="Beam size.")] = 4,
     batch_size: Annotated[int, typer.Option(min=1, help="Sentences per engine batch.")] = 16,
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
-    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker [cores/N].")] = None,
+    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker (cores/N).")] = None,
     cache: Annotated[Path | None, typer.Option(help="Translation cache [~/.cache/aligner].")] = None,
     engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
