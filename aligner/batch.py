@@ -57,7 +57,7 @@ _FAIL_ON = ("error", "warning", "never")
 
 @dataclass(frozen=True, slots=True)
 class BatchReport:
-    """What a batch run did: unit counts over the whole folder, files, exit code, and timings."""
+    """What a batch run did: unit counts over every unit of the input, files, exit code, timings."""
 
     counts: Mapping[str, int]
     done_now: int
