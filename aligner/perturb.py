@@ -333,8 +333,7 @@ def _truncate(report: CheckReport, quote: QuoteResult) -> Iterator[Perturbation]
     last words; the marks stay."""
     text = report.target_text
     parts = quote.target_parts
-    total = sum(len(p) for p in parts)
-    if len(parts) >= 2 and len(parts[-1]) >= 0.3 * total:
+    if len(parts) >= 2:
         yield from _drop_last_part(report, quote)
         return
     part = parts[-1]
