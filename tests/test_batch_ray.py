@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from aligner.batch import BatchIncompleteError, BatchOptions, run_batch
 from aligner.batch_ray import KILL_ONCE_ENV, RayOptions, TranslateWorker, WorkerSpec, run_batch_ray
-from aligner.cache import TranslationCache
+from aligner.cli import app
 from aligner.errors import DependencyMissingError, ExitCode
 from aligner.manifest import MANIFEST_NAME
 
@@ -55,7 +56,11 @@ ARTICLES: dict[str, str | bytes] = {
     "bad.txt": b"caf\xe9 \x93x\x94\n",
     "empty.txt": "\n \n",
 }
-UNITS = {(name, lang) for name in ("a.txt", "b.txt", "c/d.md", "e.txt", "bad.txt", "empty.txt") for lang in ("ko", "uk")}
+UNITS = {
+    (name, lang)
+    for name in ("a.txt", "b.txt", "c/d.md", "e.txt", "bad.txt", "empty.txt")
+    for lang in ("ko", "uk")
+}
 
 
 def write_inputs(folder: Path, articles: dict[str, str | bytes]) -> Path:
@@ -97,7 +102,9 @@ def normalised(out: Path) -> dict[str, Any]:
         elif path.name.endswith(".json"):
             found[path.name] = json.loads(text) | {"timings": None}
         elif path.name == "summary.jsonl":
-            found[path.name] = sorted(json.dumps(json.loads(line) | {"timings": None}) for line in text.splitlines())
+            found[path.name] = sorted(
+                json.dumps(json.loads(line) | {"timings": None}) for line in text.splitlines()
+            )
     return found
 
 
@@ -150,6 +157,21 @@ def test_without_ray_the_backend_names_the_install_command(
     assert not (tmp_path / "out").exists()
 
 
+def test_cli_without_ray_exits_2_with_the_install_command(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ray", "ray.data"):
+        monkeypatch.setitem(sys.modules, name, None)
+    args = ["batch", str(source), "--to", "ko", "--out", str(tmp_path / "out"), "--engine-backend", "ray"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "aligner: error: --engine-backend ray needs an optional dependency; "
+        "install it with: pip install 'aligner[ray]'\n"
+    )
+
+
 def test_a_local_batch_never_imports_ray(tmp_path: Path) -> None:
     article = write_inputs(tmp_path / "in", {"a.txt": "\n".join(variant(0).splitlines()[:3]) + "\n"})
     code = (
@@ -169,8 +191,18 @@ def test_a_local_batch_never_imports_ray(tmp_path: Path) -> None:
 
 def test_worker_reads_the_snapshot_and_returns_only_what_it_translated(tmp_path: Path, local: Path) -> None:
     """The worker without Ray: a snapshot of the local run's cache answers every unit of an article."""
-    spec = WorkerSpec(options(tmp_path, tmp_path / "out", tmp_path / "unused.sqlite"), str(tmp_path / "out"), 1, None)
-    item = {"id": "x", "seq": 0, "stem": "x", "origin": "x.txt", "fields": {"desk": "world"}, "text": variant(12), "langs": ["ko", "uk"]}
+    spec = WorkerSpec(
+        options(tmp_path, tmp_path / "out", tmp_path / "unused.sqlite"), str(tmp_path / "out"), 1, None
+    )
+    item = {
+        "id": "x",
+        "seq": 0,
+        "stem": "x",
+        "origin": "x.txt",
+        "fields": {"desk": "world"},
+        "text": variant(12),
+        "langs": ["ko", "uk"],
+    }
     cold = TranslateWorker(spec).process([item])
     warm = TranslateWorker(WorkerSpec(spec.options, spec.out, 1, str(local / "cache.sqlite"))).process([item])
     assert [u["unit"]["status"] for u in cold] == [u["unit"]["status"] for u in warm] == ["ok", "ok"]
@@ -183,7 +215,12 @@ def test_worker_reads_the_snapshot_and_returns_only_what_it_translated(tmp_path:
 
 
 def _untimed(files: dict[str, str]) -> dict[str, Any]:
-    return {name: json.loads(text) | {"timings": None} if name.endswith(".ko.json") or name.endswith(".uk.json") else text for name, text in files.items()}
+    return {
+        name: json.loads(text) | {"timings": None}
+        if name.endswith(".ko.json") or name.endswith(".uk.json")
+        else text
+        for name, text in files.items()
+    }
 
 
 # ---------------------------------------------------------------- on a local Ray cluster
@@ -218,10 +255,14 @@ def test_ray_giving_up_keeps_what_was_recorded_and_resume_finishes(
     assert set(first) < UNITS  # the dead worker's chunk is missing
     assert (out / "summary.jsonl").read_text(encoding="utf-8").count("\n") == len(first)
 
-    again = run_batch_ray(options(source, out, cache, resume=True), RayOptions(retries=0), stderr=io.StringIO())
+    again = run_batch_ray(
+        options(source, out, cache, resume=True), RayOptions(retries=0), stderr=io.StringIO()
+    )
     final = manifest_rows(out)
     assert set(final) == UNITS and again.counts["failed"] == 4
-    assert {k: final[k] for k in first if first[k][1] != "failed"} == {k: v for k, v in first.items() if v[1] != "failed"}
+    assert {k: final[k] for k in first if first[k][1] != "failed"} == {
+        k: v for k, v in first.items() if v[1] != "failed"
+    }
     assert normalised(out) == normalised(local / "out")
 
 
@@ -229,7 +270,7 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     tmp_path: Path, cluster: str, source: Path, local: Path
 ) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite"
-    code = (
+    code = (  # the library call, for chunk=1 (one article per task): the kill lands between units
         "from pathlib import Path\n"
         "from aligner.batch import BatchOptions\n"
         "from aligner.batch_ray import RayOptions, run_batch_ray\n"
@@ -251,11 +292,15 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     killed = manifest_rows(out)
     assert 1 <= sum(status != "failed" for _, status, _ in killed.values()) < 8
 
-    again = run_batch_ray(options(source, out, cache, resume=True), RayOptions(), stderr=io.StringIO())
+    # Resumed through the CLI, on the cluster this process already joined.
+    args = ["batch", str(source), "--to", "ko", "--to", "uk", "--out", str(out), "--resume", "--beams", "1"]
+    args += ["--model", MODELS[0], "--model", MODELS[1], "--threads", "1", "--cache", str(cache)]
+    result = CliRunner().invoke(app, [*args, "--engine-backend", "ray"])
+    assert result.exit_code == 1, result.stderr  # the two unreadable articles
     final = manifest_rows(out)
     assert set(final) == UNITS
     kept = {k: v for k, v in killed.items() if v[1] != "failed"}
     assert {k: final[k] for k in kept} == kept  # recorded units were not redone
-    assert again.done_now == len(UNITS) - len(kept)
+    assert f"; {len(UNITS) - len(kept)} done in this run;" in result.stdout
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert normalised(out) == normalised(local / "out")
