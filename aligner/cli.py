@@ -118,28 +118,46 @@ GlossaryOpt = Annotated[
 ]
 
 
+ModelOpt = Annotated[
+    list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR of the en→LANG MarianMT model.")
+]
+BackModelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--back-model", help="LANG=HUB_ID_OR_DIR of the LANG→en model, for back-translation."),
+]
+ThresholdsOpt = Annotated[
+    Path | None,
+    typer.Option("--fidelity-thresholds", help="TOML from bench/calibrate_fidelity.py (else built in)."),
+]
+DeviceOpt = Annotated[Device, typer.Option("--device", help="Where the model runs.")]
+
+
 @app.command()
 def check(
     source: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
-    translation: Annotated[
-        Path, typer.Argument(help="Its Korean or Ukrainian translation, from any system.")
-    ],
+    translation: Annotated[Path, typer.Argument(help="Its Korean or Ukrainian translation, any system.")],
     lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the translation.")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     glossary: GlossaryOpt = None,
-    ref: Annotated[
-        Path | None, typer.Option("--ref", help="Reference translation: adds chrF per quote.")
-    ] = None,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
-    ] = FailOn.error,
+    ref: Annotated[Path | None, typer.Option("--ref", help="Reference translation: chrF per quote.")] = None,
+    fail_on: FailOnOpt = FailOn.error,
+    model: ModelOpt = None,
+    back_model: BackModelOpt = None,
+    thresholds: ThresholdsOpt = None,
+    device: DeviceOpt = Device.auto,
 ) -> None:
-    """Find every source quotation in a translation; report what was altered, dropped or invented."""
-    from aligner.commands import run_check
+    """Find every source quotation in a translation; report what was altered, dropped or invented.
+
+    With --model (and --back-model) MarianMT also scores the meaning of every quotation.
+    """
+    from aligner.commands import CheckOptions, ModelOptions, parse_model_options, run_check
 
     try:
-        code = run_check(source, translation, lang.value, fmt.value, output, glossary, ref, fail_on.value)
+        forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
+        models = ModelOptions(forward.get(lang.value), back.get(lang.value), thresholds, device.value)
+        options = CheckOptions(lang.value, fmt.value, output, glossary, ref, fail_on.value, models)
+        code = run_check(source, translation, options)
     except AlignerError as error:
         raise fail(error) from None
     raise typer.Exit(code)
@@ -156,8 +174,10 @@ def translate(
     model: Annotated[
         list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR, e.g. ko=models/tiny/en-ko.")
     ] = None,
+    back_model: BackModelOpt = None,
+    thresholds: ThresholdsOpt = None,
     glossary: GlossaryOpt = None,
-    device: Annotated[Device, typer.Option("--device", help="Where the model runs.")] = Device.auto,
+    device: DeviceOpt = Device.auto,
     beams: Annotated[int, typer.Option("--beams", min=1, help="Beam size.")] = 4,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")] = 16,
     fail_on: Annotated[
@@ -177,6 +197,8 @@ def translate(
         beams=beams,
         batch_size=batch_size,
         fail_on=fail_on.value,
+        back_models=tuple(back_model or ()),
+        thresholds=thresholds,
     )
     try:
         code = run_translate(articles, options)

@@ -17,7 +17,7 @@ from aligner.article import Article, parse_article
 from aligner.check import CheckReport, check_translation, exit_status
 from aligner.errors import UsageError
 from aligner.names import Glossary, default_glossary, load_glossary
-from aligner.outputs import RENDERERS, Written, write_outputs
+from aligner.outputs import Written, render_check, write_outputs
 from aligner.registry import load_registry
 from aligner.textio import read_text, safe_name, write_atomic
 from aligner.translate import MarianTranslator, Translator
@@ -34,30 +34,69 @@ def glossary_from(path: Path | None) -> Glossary:
     return builtin if path is None else builtin.merged(load_glossary(path))
 
 
-def run_check(
-    source: Path,
-    translation: Path,
-    lang: str,
-    fmt: str,
-    output: Path | None,
-    glossary: Path | None,
-    ref: Path | None,
-    fail_on: str,
-) -> int:
+@dataclass(frozen=True, slots=True)
+class ModelOptions:
+    """Which MarianMT models score meaning (``--model``/``--back-model``) and how they run."""
+
+    forward: str | None = None  # hub id or folder of the en→xx model
+    back: str | None = None  # hub id or folder of the xx→en model
+    thresholds: Path | None = None
+    device: str = "auto"
+    beams: int = 4
+    batch_size: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """Everything ``aligner check`` was asked to do besides the two files."""
+
+    lang: str
+    fmt: str
+    output: Path | None
+    glossary: Path | None
+    ref: Path | None
+    fail_on: str
+    models: ModelOptions
+
+
+def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple[CheckReport, object]:
+    """Add the model-based fidelity findings to ``report`` when a model was named."""
+    from aligner.fidelity import score_fidelity, thresholds_for, with_fidelity
+
+    if models.forward is None:
+        if models.back is not None:
+            raise UsageError("--back-model needs --model for the same language (the forward model)")
+        return report, None
+    registry = load_registry()
+    forward = MarianTranslator(
+        registry.resolve(f"en-{lang}", models.forward),
+        device=models.device,
+        beams=models.beams,
+        batch_size=models.batch_size,
+    ).load()
+    back = None
+    if models.back is not None:
+        back = MarianTranslator(
+            registry.resolve(f"{lang}-en", models.back), device=models.device, batch_size=models.batch_size
+        ).load()
+    fidelity = score_fidelity(report, forward, back, thresholds=thresholds_for(lang, models.thresholds))
+    return with_fidelity(report, fidelity), fidelity
+
+
+def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
     article = parse_article(read_text(source))
     target = read_text(translation)
-    reference = read_text(ref) if ref else None
-    report = check_translation(
-        article, target, lang, glossary=glossary_from(glossary), reference_text=reference
-    )
-    _, render = RENDERERS[fmt]
-    rendered = render(report, str(source), str(translation))
-    if output is None:
+    reference = read_text(options.ref) if options.ref else None
+    names = glossary_from(options.glossary)
+    report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
+    report, fidelity = score_meaning(report, options.lang, options.models)
+    rendered = render_check(report, options.fmt, str(source), str(translation), fidelity)
+    if options.output is None:
         sys.stdout.write(rendered)
     else:
-        write_atomic(output, rendered)
-    return exit_status(report, fail_on)
+        write_atomic(options.output, rendered)
+    return exit_status(report, options.fail_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +112,8 @@ class TranslateOptions:
     beams: int
     batch_size: int
     fail_on: str
+    back_models: tuple[str, ...] = ()  # LANG=HUB_ID_OR_DIR of xx→en models: fidelity of the output
+    thresholds: Path | None = None
 
 
 def parse_model_options(values: Sequence[str]) -> dict[str, str]:
@@ -99,6 +140,31 @@ def load_translator(lang: str, model: str | None, options: TranslateOptions) -> 
         entry, device=options.device, beams=options.beams, batch_size=options.batch_size
     )
     return translator.load()
+
+
+def load_back_translator(lang: str, model: str | None, options: TranslateOptions) -> Translator | None:
+    """Load the ``lang``→en model named by ``--back-model``, or return None."""
+    if model is None:
+        return None
+    entry = load_registry().resolve(f"{lang}-en", model)
+    return MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
+
+
+def back_translation_fidelity(
+    report: CheckReport, forward: Translator, back: Translator | None, options: TranslateOptions
+) -> tuple[CheckReport, object]:
+    """Score the meaning of the output's quotations when a back-translation model was given.
+
+    The forward margin is 0 on the model's own output, so here the back-translation chrF decides.
+    """
+    from aligner.fidelity import Scorer, score_fidelity, thresholds_for, with_fidelity
+
+    if back is None or not isinstance(forward, Scorer):
+        return report, None
+    fidelity = score_fidelity(
+        report, forward, back, thresholds=thresholds_for(report.lang, options.thresholds)
+    )
+    return with_fidelity(report, fidelity), fidelity
 
 
 def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
@@ -147,17 +213,22 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     unknown = set(models) - set(options.langs)
     if unknown:
         raise UsageError(f"--model names {', '.join(sorted(unknown))} but --to does not")
+    backs = parse_model_options(options.back_models)
     names = stems(paths)
     rows: list[tuple[str, str, CheckReport, tuple[str, ...], Written]] = []
     for lang in options.langs:
         translator = load_translator(lang, models.get(lang), options)
+        back = load_back_translator(lang, backs.get(lang), options)
         with progress(len(articles), f"translating into {lang}") as advance:
             for start in range(0, len(articles), STEP):
                 chunk = articles[start : start + STEP]
                 results = translate_articles([a for _, a in chunk], lang, translator, glossary=glossary)
                 for (path, article), stem, result in zip(chunk, names[start:], results, strict=False):
                     report = check_translation(article, result.text, lang, glossary=glossary)
-                    written = write_outputs(options.out, stem, result, report, options.fmt, str(path))
+                    report, fidelity = back_translation_fidelity(report, translator, back, options)
+                    written = write_outputs(
+                        options.out, stem, result, report, options.fmt, str(path), fidelity
+                    )
                     rows.append((str(path), lang, report, result.problems, written))
                 advance(len(chunk))
     sys.stdout.write(summary_table(rows))

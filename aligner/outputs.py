@@ -14,7 +14,7 @@ from aligner import __version__
 from aligner.check import CheckReport
 from aligner.export import check_html, check_xliff
 from aligner.pipeline import ArticleTranslation
-from aligner.report import check_json, check_text
+from aligner.report import check_dict, check_json, check_text
 from aligner.textio import inside, write_atomic
 
 TRANSLATION_SCHEMA = "aligner.translation/1"
@@ -71,6 +71,17 @@ RENDERERS: dict[str, tuple[str, Callable[[CheckReport, str, str], str]]] = {
 }
 
 
+def render_check(report: CheckReport, fmt: str, source: str, target: str, fidelity: object = None) -> str:
+    """Render a check report; JSON gains a ``fidelity`` object when models scored the quotations."""
+    from aligner.fidelity import FidelityReport, fidelity_dict
+
+    if fmt == "json" and isinstance(fidelity, FidelityReport):
+        doc = check_dict(report, source, target)
+        doc["fidelity"] = fidelity_dict(fidelity)
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return RENDERERS[fmt][1](report, source, target)
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """The files written for one article and language."""
@@ -87,6 +98,7 @@ def write_outputs(
     check: CheckReport | None,
     fmt: str,
     source: str,
+    fidelity: object = None,
 ) -> Written:
     """Write ``STEM.LANG.txt``, ``STEM.LANG.json`` and ``STEM.LANG.check.EXT`` under ``out_dir``.
 
@@ -98,9 +110,8 @@ def write_outputs(
     record_path = inside(out_dir, f"{stem}.{lang}.json")
     check_path = None
     if check is not None:
-        ext, render = RENDERERS[fmt]
-        check_path = inside(out_dir, f"{stem}.{lang}.check.{ext}")
-        write_atomic(check_path, render(check, source, str(text_path)))
+        check_path = inside(out_dir, f"{stem}.{lang}.check.{RENDERERS[fmt][0]}")
+        write_atomic(check_path, render_check(check, fmt, source, str(text_path), fidelity))
     record = json.dumps(translation_dict(result, source, check), ensure_ascii=False, indent=2) + "\n"
     write_atomic(record_path, record)
     write_atomic(text_path, result.text)

@@ -210,3 +210,27 @@ def test_models_list_names_every_default(runner: CliRunner) -> None:
     ):
         assert model_id in result.stdout
     assert ">>ukr<<" in result.stdout
+
+
+def test_check_with_models_flags_a_negated_quote_only(runner: CliRunner, tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    # The seed's q1 with its meaning reversed (모두 … 군인이라고 → … 군인이 아니라고): names, numbers and marks
+    # are unchanged, so only the model-based fidelity check can see it.
+    negated = (SEED / "nk-soldier.ko.txt").read_text(encoding="utf-8").replace("모두 한국 군인이라고", "한국 군인이 아니라고")
+    translation = tmp_path / "ko.txt"
+    translation.write_text(negated, encoding="utf-8")
+    base = ["check", str(SEED_EN), str(translation), "--lang", "ko", "-f", "json"]
+    assert runner.invoke(app, base).exit_code == 0
+    models = ["--model", f"ko={tiny_models['en-ko']}", "--back-model", f"ko={tiny_models['ko-en']}"]
+    result = runner.invoke(app, [*base, *models])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert [q["status"] for q in doc["quotes"]] == ["altered", "ok"]
+    assert [f["check"] for f in doc["quotes"][0]["findings"]] == ["fidelity"]
+    assert doc["fidelity"]["thresholds"] and "fidelity:" in doc["signature"]
+    assert str(tiny_models["en-ko"]) in json.dumps(doc["fidelity"])
+
+
+def test_back_model_without_model_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check", str(SEED_EN), str(SEED / "nk-soldier.ko.txt"), "--lang", "ko", "--back-model", "ko=x"])
+    assert result.exit_code == 2
+    assert "--back-model needs --model" in result.stderr
