@@ -173,7 +173,10 @@ def _direct(article: Article, variant: Perturbation) -> bool:
 
 
 def evaluate_perturbations(
-    corpus: list[tuple[str, str, str]], lang: str, misses: list[dict[str, object]], kinds: set[str] | None = None
+    corpus: list[tuple[str, str, str]],
+    lang: str,
+    misses: list[dict[str, object]],
+    kinds: set[str] | None = None,
 ) -> dict[str, dict[str, float]]:
     """Return per kind: variants, flagged, and the rate (catch rate or false-alarm rate)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
