@@ -108,15 +108,20 @@ def _import_ctranslate2() -> Any:
 
 
 def _check_vocab(model_dir: Path, model_id: str) -> None:
-    """Refuse layouts CTranslate2's Marian converter mishandles (it drops the last vocab row as <pad>)."""
+    """Refuse vocabularies with gaps in their ids or ``<pad>`` anywhere but last (the converter drops it)."""
     config = _tokenizer_config(model_dir)
-    if config.get("separate_vocabs"):
-        raise ModelUnavailableError(model_id, "separate source and target vocabularies", _USE_TORCH)
-    vocab: dict[str, int] = json.loads((model_dir / "vocab.json").read_text(encoding="utf-8"))
-    ids = sorted(vocab.values())
     pad = str(config.get("pad_token", "<pad>"))
-    if ids != list(range(len(ids))) or vocab.get(pad) != len(ids) - 1:
-        raise ModelUnavailableError(model_id, f"vocab.json ids are not 0..n-1 with {pad} last", _USE_TORCH)
+    names = ["vocab.json"]
+    if config.get("separate_vocabs"):
+        names.append(str(config.get("target_vocab_file") or "target_vocab.json"))
+    for name in names:
+        path = model_dir / name
+        if not path.is_file():
+            raise ModelUnavailableError(model_id, f"{model_dir} lacks {name}", "check the model path")
+        vocab: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
+        ids = sorted(vocab.values())
+        if ids != list(range(len(ids))) or vocab.get(pad) != len(ids) - 1:
+            raise ModelUnavailableError(model_id, f"{name} ids are not 0..n-1 with {pad} last", _USE_TORCH)
 
 
 def _tokenizer_config(model_dir: Path) -> dict[str, Any]:
@@ -205,12 +210,14 @@ def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: s
 
 
 def _marian_loader(loaders: Any) -> Any:
-    """Return CTranslate2's Marian loader, made exact for checkpoints trained or fine-tuned in transformers.
+    """Return CTranslate2's Marian loader, made exact for more checkpoints than OPUS-MT's releases.
 
-    CTranslate2 starts Marian's decoder from a zero embedding and drops the ``<pad>`` row, which is
-    right for OPUS-MT releases (converted from Marian with a zero ``<pad>`` row). transformers starts
+    CTranslate2 starts Marian's decoder from a zero embedding and drops the last (``<pad>``) row, which
+    is right for OPUS-MT releases (converted from Marian with a zero ``<pad>`` row). transformers starts
     from ``<pad>``'s embedding, and with tied embeddings training moves that row off zero (the tiny
-    seed models: norm 0.69). For such a checkpoint keep ``<pad>`` and start from it, as transformers does.
+    seed models: norm 0.69); such a checkpoint keeps ``<pad>`` and starts from it, as transformers does.
+    CTranslate2 also gives both sides the source vocabulary; separate vocabularies (OPUS-MT tc-big
+    ``sepvoc`` models, ``target_vocab.json``) get their own target side here.
     """
 
     class Loader(loaders.MarianMTLoader):  # type: ignore[misc]
@@ -219,11 +226,16 @@ def _marian_loader(loaders: Any) -> Any:
         def get_model_spec(self, model: Any) -> Any:
             start = model.config.decoder_start_token_id
             self.pad_start = bool(model.get_decoder().embed_tokens.weight[start].abs().sum() > 0)
-            if not self.pad_start:
-                return super().get_model_spec(model)
             model.config.normalize_before = False
             model.config.normalize_embedding = False
-            return loaders.BartLoader.get_model_spec(self, model)
+            spec = loaders.BartLoader.get_model_spec(self, model)
+            if not self.pad_start:
+                sides = ((spec.encoder.embeddings[0], model.config.vocab_size),
+                         (spec.decoder.embeddings, model.config.decoder_vocab_size),
+                         (spec.decoder.projection, model.config.decoder_vocab_size))  # fmt: skip
+                for weights, rows in sides:
+                    _drop_last_row(weights, rows)
+            return spec
 
         def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
             super().set_config(config, model, tokenizer)
@@ -235,11 +247,24 @@ def _marian_loader(loaders: Any) -> Any:
             spec.start_from_zero_embedding = not self.pad_start
 
         def get_vocabulary(self, model: Any, tokenizer: Any) -> Any:
-            if self.pad_start:
-                return loaders.BartLoader.get_vocabulary(self, model, tokenizer)
-            return super().get_vocabulary(model, tokenizer)
+            target = tokenizer.target_encoder if tokenizer.separate_vocabs else tokenizer.encoder
+            sides = ((tokenizer.encoder, model.config.vocab_size), (target, model.config.decoder_vocab_size))
+            cut = 0 if self.pad_start else 1
+            return [sorted(vocab, key=vocab.__getitem__)[: rows - cut] for vocab, rows in sides]
+
+        def set_vocabulary(self, spec: Any, tokens: Any) -> None:
+            spec.register_source_vocabulary(tokens[0])
+            spec.register_target_vocabulary(tokens[1])
 
     return Loader()
+
+
+def _drop_last_row(weights: Any, rows: int) -> None:
+    """Drop the ``<pad>`` row of an embedding or projection (tied weights are visited twice: cut once)."""
+    if weights.weight.shape[0] == rows:
+        weights.weight = weights.weight[:-1]
+    if getattr(weights, "has_bias", lambda: False)() and weights.bias.shape[0] == rows:
+        weights.bias = weights.bias[:-1]
 
 
 def _publish(built: Path, target: Path) -> None:

@@ -183,10 +183,10 @@ def test_missing_ctranslate2_names_the_install_command(tiny_models: dict[str, Pa
     ("change", "reason"),
     [
         ("pad-first", "vocab.json ids are not 0..n-1 with <pad> last"),
-        ("separate", "separate source and target vocabularies"),
+        ("separate", "lacks target_vocab.json"),
         ("no-config", "no Marian checkpoint"),
     ],
-    ids=["pad-not-last", "separate-vocabs", "not-a-checkpoint"],
+    ids=["pad-not-last", "separate-without-target-vocab", "not-a-checkpoint"],
 )
 def test_unconvertible_folders_are_refused(
     change: str, reason: str, tiny_models: dict[str, Path], tmp_path: Path
@@ -295,3 +295,57 @@ def test_quantisation_refuses_a_model_off_the_cpu() -> None:
     model = torch.nn.Linear(2, 2, device="meta")
     with pytest.raises(UsageError, match="CPU only"):
         quantize_dynamic_int8(model)
+
+
+def build_separate_vocab_marian(folder: Path, seed: Seed) -> Path:
+    """Save a random-weight Marian with separate source/target vocabularies, as OPUS-MT tc-big sepvoc models."""
+    import sentencepiece as spm
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    folder.mkdir()
+    pieces = {}
+    for side, lang in (("source", "en"), ("target", "ko")):
+        model = folder / f"{side}.spm"
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(seed.lines(lang)), model_prefix=str(folder / side), vocab_size=300,
+            hard_vocab_limit=False, character_coverage=1.0, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1,
+            minloglevel=2,
+        )  # fmt: skip
+        (folder / f"{side}.model").rename(model)
+        processor = spm.SentencePieceProcessor(model_file=str(model))
+        pieces[side] = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    size = max(len(side) for side in pieces.values()) + 1  # one id space per side, <pad> last in both
+    for side, name in (("source", "vocab.json"), ("target", "target_vocab.json")):
+        tokens = pieces[side] + [f"\u2581unused{i}" for i in range(size - 1 - len(pieces[side]))] + ["<pad>"]
+        (folder / name).write_text(json.dumps({token: i for i, token in enumerate(tokens)}), "utf-8")
+    tokenizer = {"separate_vocabs": True, "target_vocab_file": "target_vocab.json", "model_max_length": 512}
+    (folder / "tokenizer_config.json").write_text(json.dumps(tokenizer), "utf-8")
+    torch.manual_seed(0)
+    config = MarianConfig(
+        vocab_size=size, decoder_vocab_size=size, share_encoder_decoder_embeddings=False, d_model=32,
+        encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+        encoder_ffn_dim=64, decoder_ffn_dim=64, pad_token_id=size - 1, eos_token_id=0,
+        decoder_start_token_id=size - 1, forced_eos_token_id=0,
+    )  # fmt: skip
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=size - 1, eos_token_id=0, pad_token_id=size - 1, forced_eos_token_id=0,
+        bad_words_ids=[[size - 1]], num_beams=4, max_length=512,
+    )  # fmt: skip
+    model.save_pretrained(str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("beams", [1, 4], ids=["greedy", "beam4"])
+def test_separate_vocabularies_match_the_transformers_engine(beams: int, seed: Seed, tmp_path: Path) -> None:
+    folder = build_separate_vocab_marian(tmp_path / "sepvoc", seed)
+    entry = load_registry().resolve("en-ko", str(folder))
+    inputs = [line for line in seed.lines("en") if line.strip()][:4]
+    expected = MarianTranslator(entry, device="cpu", beams=beams, max_new_tokens=12, threads=1).translate(
+        inputs
+    )
+    options = DecodeOptions(beams=beams, max_new_tokens=12)
+    translator = CT2Translator(folder, options=options, compute_type="float32", threads=1, cache_dir=tmp_path)
+    assert translator.translate(inputs) == expected
+    assert any("\uac00" <= char <= "\ud7a3" for char in "".join(expected))  # target pieces are Korean
