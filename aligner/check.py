@@ -38,10 +38,9 @@ LENGTH_SLACK_CHARS = 8
 # Translators render quotations longer or shorter than the rest: each length is judged against
 # the median of the document's quotations, within this range.
 QUOTE_RATIO_RANGE = (1.0, 1.3)
-# The narration of the quotation's sentences, measured the same way: grown when a boundary
-# moved out of the marks, shrunk when narration moved in.
+# The narration of the quotation's sentences, measured the same way: shrunk when narration
+# moved inside the marks.
 NARRATION_SLACK_CHARS = 10
-NARRATION_GROWN = 1.8
 NARRATION_SHRUNK = 0.5
 # Aligned target sentences shorter than this share of the expected length: the quotation was
 # dropped, not turned into narration.
@@ -224,7 +223,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"checks:{','.join(CHECKS)}",
         f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
         f"qratio:{QUOTE_RATIO_RANGE[0]}-{QUOTE_RATIO_RANGE[1]}",
-        f"narr:{NARRATION_GROWN}/{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
+        f"narr:{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
         f"cut:{CUT_RATIO}",
         f"part:{PART_LOW_ERROR}",
@@ -430,12 +429,7 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
     if quotes[0].kind is QuoteKind.DIRECT and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    if (
-        ratio < LENGTH_LOW_ERROR
-        or (ratio < LENGTH_LOW_WARNING and narr_ratio > NARRATION_GROWN)
-        or ((fewer or cut) and ratio < CUT_RATIO)
-        or part < PART_LOW_ERROR
-    ):
+    if ratio < LENGTH_LOW_ERROR or ((fewer or cut) and ratio < CUT_RATIO) or part < PART_LOW_ERROR:
         ratio = min(ratio, part)
         what = "it ends in mid-sentence" if cut else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
@@ -536,7 +530,12 @@ def _colon_frame(ctx: _Context, quote: Quote, first: Span) -> Span | None:
     """Return the stretch up to a colon at the start of the quotation that holds a speech verb
     («Джерело сказало минулого вечора: Ми не будемо…»), when the source quotation has no colon."""
     colon = ctx.text.find(":", first.start, min(first.end, first.start + FRAME_CHARS))
-    if colon < 0 or ":" in ctx.article.of(quote.parts[0]):
+    source = quote.parts[0]
+    if colon < 0 or ":" in ctx.article.of(source):
+        return None
+    if find_speech_verbs(
+        ctx.article.text, "en", Span(source.start, min(source.end, source.start + FRAME_CHARS))
+    ):
         return None
     head = Span(first.start, colon)
     return head if find_speech_verbs(ctx.text, ctx.lang, head) else None
@@ -577,13 +576,14 @@ def _ko_bare_frame(ctx: _Context, quote: Quote, edge: Span, verb: Span) -> bool:
     if any(find_speech_verbs(ctx.article.text, "en", p) for p in quote.parts):
         return False
     quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, edge.start, verb.start))
-    return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and _tail_only(ctx, verb, edge)
+    final = sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= 2  # the verb ends the quotation
+    return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and final
 
 
 # A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
 # a colon or period after one at its start.
 _DASH_BEFORE = re.compile(r"[,.!?]?\s*[—–-]\s")
-_AFTER_VERB = re.compile(r"\S*\s*[:.]")
+_AFTER_VERB = re.compile(r"\S*\s*:")
 
 
 def _frames(ctx: _Context, edge: Span, verb: Span, opening: bool) -> bool:
