@@ -1071,9 +1071,10 @@ def _check_attribution(ctx: _Context, attribution: Attribution) -> AttributionRe
 
 def _attributed(ctx: _Context, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
     source = attribution.source
-    for name in (source.person, None if source.pronoun else ctx.article.of(source.span)):
+    whole = [hull(list(sentences))]  # one look-up over the aligned sentences
+    for name in dict.fromkeys((source.person, None if source.pronoun else ctx.article.of(source.span))):
         if name:
-            found = _find_person(ctx, name, sentences)
+            found = _find_person(ctx, name, whole)
             if found is not None:
                 return found
     if source.pronoun or source.person:
