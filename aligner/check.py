@@ -67,7 +67,7 @@ INVENTED_MIN_WORDS = 5
 # How far (in characters) a speech verb may stand from a quotation to attribute it, and from
 # a Ukrainian name to make it the subject ("— заявив під час інтерв'ю виданню The Hill, Ротенберг").
 VERB_DISTANCE = 40
-SUBJECT_DISTANCE = 70
+SUBJECT_DISTANCE = 120
 CHECKS = ("presence", "boundary", "speaker", "verb", "numbers", "names", "extra", "attribution")
 
 
@@ -772,9 +772,19 @@ def _speaks(ctx: _Context, span: Span) -> bool:
     return bool(find_speech_verbs(ctx.text, ctx.lang, near))
 
 
-def _subject_pronoun(ctx: _Context, pieces: Sequence[Span]) -> Span | None:
+# Plural pronouns (그들, вони): they stand for one speaker only when the source says "they".
+_PLURAL = re.compile(r"^(?:그들|вони|їх|них|їм|ними)", re.IGNORECASE)
+
+
+def _subject_pronoun(ctx: _Context, pieces: Sequence[Span], plural: bool = False) -> Span | None:
     return next(
-        (p for piece in pieces for p in find_pronouns(ctx.text, ctx.lang, piece) if _speaks(ctx, p)), None
+        (
+            p
+            for piece in pieces
+            for p in find_pronouns(ctx.text, ctx.lang, piece)
+            if _speaks(ctx, p) and (plural or not _PLURAL.match(p.of(ctx.text)))
+        ),
+        None,
     )
 
 
@@ -801,7 +811,8 @@ def _speaker(
     if not speaker.person:  # an unresolved pronoun or a description ("the investment banker")
         return [], _subject_pronoun(ctx, pieces)
     wrong = _other_speaker(ctx, quote, speaker.person, pieces)
-    pronoun = _subject_pronoun(ctx, pieces)
+    plural = ctx.article.of(speaker.span).lower() in ("they", "them")
+    pronoun = _subject_pronoun(ctx, pieces, plural)
     if wrong is not None and (pronoun is None or _distance(wrong, parts) < _distance(pronoun, parts)):
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
