@@ -699,24 +699,31 @@ def _ko_moved(text: str, sentence: Span, quoted: Span, speaker: Span) -> str | N
 
 
 def _uk_moved(text: str, sentence: Span, quoted: Span, speaker: Span) -> str | None:
+    """«…», — сказав Рі. <-> Рі сказав: «…». (only for short attributions, which move whole)."""
     if quoted.start == sentence.start and speaker.start > quoted.end:
         joint = _UK_AFTER.match(text, quoted.end)
         if joint is None:
             return None
-        attribution = text[joint.end() : sentence.end].rstrip(" .")
+        if text[joint.end() : sentence.end].rstrip().endswith(("—", "–")):
+            return None  # the quotation goes on below: «…», — сказав він. —
+        attribution = text[joint.end() : sentence.end].rstrip(" .,—–-")
         local = Span(speaker.start - joint.end(), speaker.end - joint.end())
-        if local.start < 0:
+        if local.start < 0 or local.end > len(attribution):
             return None
-        rest = " ".join((attribution[: local.start] + attribution[local.end :]).split())
+        rest = " ".join((attribution[: local.start] + attribution[local.end :]).split()).strip(" ,")
+        if not rest or len(rest.split()) > 6:
+            return None
         return f"{speaker.of(text)} {rest}: {quoted.of(text)}."
     colon = text.rfind(":", sentence.start, quoted.start)
     if speaker.end <= quoted.start and colon > speaker.end:
         verb = " ".join(text[speaker.end : colon].split())
         head = " ".join(text[sentence.start : speaker.start].split())
+        if not verb or len(verb.split()) > 3 or "," in verb or len(head.split()) > 2:
+            return None
         inner = quoted.of(text)
         punct = "" if inner[-2:-1] in "?!" else ","
-        lead = f"{head} " if head else ""
-        return f"{lead}{inner}{punct} — {verb} {speaker.of(text)}.".strip()
+        subject = f"{head} {speaker.of(text)}".strip()
+        return f"{inner}{punct} — {verb} {subject}."
     return None
 
 
