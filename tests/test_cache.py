@@ -40,7 +40,9 @@ KEYS = [
 
 
 @pytest.mark.parametrize(("stored", "asked", "found"), KEYS, ids=["same", "beams", "revision", "model"])
-def test_entries_are_keyed_by_signature_and_text(tmp_path: Path, stored: str, asked: str, found: bool) -> None:
+def test_entries_are_keyed_by_signature_and_text(
+    tmp_path: Path, stored: str, asked: str, found: bool
+) -> None:
     cache = TranslationCache(tmp_path / "c.sqlite")
     cache.put(stored, [("Hello.", "Привіт.")])
     assert cache.get(asked, ["Hello.", "Other."]) == ({"Hello.": "Привіт."} if found else {})
