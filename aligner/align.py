@@ -284,44 +284,81 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
     Ukrainian attribution between dashes inside one pair of marks splits a quotation in two
     parts.
     """
-    groups: list[tuple[list[Span], list[Span], _Piece, _Piece, int]] = []
+    groups: list[_Group] = []
     open_group = False
-    bare: list[Span] = []  # lines without marks since an unclosed quotation
+    pending: list[tuple[_Line, list[_Piece]]] = []  # lines inside an unclosed quotation, so far
     for line in _lines(text):
         lo, hi = line.span.start, line.span.end
         doubles = _scan_doubles(text, lo, hi)
         pieces = sorted([*doubles, *_scan_singles(text, lo, hi, doubles)], key=lambda p: p.start)
-        if not pieces and open_group and len(bare) < MAX_BARE_LINES:
-            bare.append(line.span)
+        if open_group and len(pending) < MAX_BARE_LINES and _nested_only(pieces, groups[-1][2].opening):
+            pending.append((line, pieces))
             continue
+        first = pieces[0] if pieces else None
+        continues = (
+            first is not None
+            and open_group
+            and not first.single
+            and first.start - lo <= 1
+            and not (pending and first.opening)  # a new quotation opens after lines without marks
+        )
+        if continues:
+            for pending_line, _ in pending:  # their own marks were quotations inside this one
+                more, added = _bare_line(text, pending_line.span, groups[-1][0], lang)
+                groups[-1][0].extend(more)
+                groups[-1][1].extend(added)
+        else:
+            groups += [_new_group(text, piece, lang, pl.number) for pl, nested in pending for piece in nested]
         for index, piece in enumerate(pieces):
             parts, inserts = _split_embedded(text, piece, lang)
-            continues = index == 0 and open_group and not piece.single and piece.start - lo <= 1
-            if continues and bare and piece.opening:
-                continues = False  # a new quotation opens after lines without marks
-            if continues:
-                for line_span in bare:
-                    more, added = _bare_line(text, line_span, groups[-1][0], lang)
-                    groups[-1][0].extend(more)
-                    groups[-1][1].extend(added)
+            if index == 0 and continues:
                 groups[-1][0].extend(parts)
                 groups[-1][1].extend(inserts)
                 groups[-1] = (groups[-1][0], groups[-1][1], groups[-1][2], piece, groups[-1][4])
             else:
                 groups.append((parts, inserts, piece, piece, line.number))
-        bare = []
+        pending = []
         last = pieces[-1] if pieces else None
         open_group = (
             last is not None
             and not last.single
             and (last.closing == "" or bool(_TRAILING_DASH.search(text, last.end, hi)))
         )
+    groups += [_new_group(text, piece, lang, pl.number) for pl, nested in pending for piece in nested]
     return tuple(_make_quote(text, i, g) for i, g in enumerate(groups, start=1))
 
 
-def _make_quote(
-    text: str, index: int, group: tuple[list[Span], list[Span], _Piece, _Piece, int]
-) -> TargetQuote:
+_Group = tuple[list[Span], list[Span], _Piece, _Piece, int]
+# Families of double marks: a quotation opened with one may hold closed quotations of another.
+_FAMILY = {
+    "«": "«",
+    "»": "«",
+    "“": "“",
+    "”": "“",
+    "„": "“",
+    '"': '"',
+    "「": "「",
+    "」": "「",
+    "『": "「",
+    "』": "「",
+}
+
+
+def _nested_only(pieces: Sequence[_Piece], opening: str) -> bool:
+    """Return True when a line inside an unclosed quotation holds only closed quotations of
+    another mark family («Кубок Райдера» inside "…"), or none."""
+    family = _FAMILY.get(opening, opening)
+    return all(
+        p.opening and p.closing and (p.single or _FAMILY.get(p.opening, p.opening) != family) for p in pieces
+    )
+
+
+def _new_group(text: str, piece: _Piece, lang: str, line: int) -> _Group:
+    parts, inserts = _split_embedded(text, piece, lang)
+    return (parts, inserts, piece, piece, line)
+
+
+def _make_quote(text: str, index: int, group: _Group) -> TargetQuote:
     parts, inserts, first, last, line = group
     kept = [p for p in parts if p.end > p.start] or parts[:1]
     tail = ""
