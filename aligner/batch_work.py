@@ -73,15 +73,10 @@ class BatchOptions:
 
 
 class MeteredTranslator:
-    """Wraps an engine: times its calls and counts sentences (decoding time, apart from the rest).
+    """Wraps an engine: times its calls and counts sentences (decoding time, apart from the rest)."""
 
-    ``extra`` adds settings the engine's own signature lacks (``int8:dynamic``), so that the
-    translation cache never mixes outputs of different settings.
-    """
-
-    def __init__(self, inner: Translator, extra: str = "") -> None:
+    def __init__(self, inner: Translator) -> None:
         self.inner = inner
-        self.extra = extra
         self.seconds = 0.0
         self.sentences = 0
 
@@ -96,8 +91,8 @@ class MeteredTranslator:
         return self.inner.revision
 
     def signature(self) -> str:
-        """The inner signature plus ``extra``."""
-        return self.inner.signature() + self.extra
+        """The inner signature (it names every setting, int8 included)."""
+        return self.inner.signature()
 
     def __getattr__(self, name: str) -> Any:
         # The pipeline's optional engine hooks (count_tokens, entry) behave as on the bare engine.
@@ -132,15 +127,14 @@ def build_engine(lang: str, model: str | None, options: BatchOptions, threads: i
     from aligner.translate import MarianTranslator
 
     marian = MarianTranslator(
-        entry, device=options.device, beams=options.beams, batch_size=options.batch_size, threads=threads
-    ).load()
-    if not options.int8:
-        return MeteredTranslator(marian)
-    from aligner.quantize import quantize_dynamic_int8
-
-    # MarianTranslator has no quantisation switch yet; its loaded model is quantised in place.
-    marian._model = quantize_dynamic_int8(marian._model)
-    return MeteredTranslator(marian, extra="|int8:dynamic")
+        entry,
+        device=options.device,
+        beams=options.beams,
+        batch_size=options.batch_size,
+        threads=threads,
+        int8=options.int8,
+    )
+    return MeteredTranslator(marian.load())
 
 
 # ---------------------------------------------------------------- one worker's loop

@@ -188,9 +188,10 @@ def stems(paths: Sequence[Path]) -> list[str]:
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal, log lines otherwise."""
     if sys.stderr.isatty():
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
+        with Progress(console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(label, total=total)
             yield lambda n: bar.advance(task, n)
         return

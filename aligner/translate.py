@@ -217,6 +217,7 @@ class MarianTranslator:
         batch_size: int = 16,
         max_new_tokens: int = 512,
         threads: int | None = None,
+        int8: bool = False,
     ) -> None:
         if beams < 1 or batch_size < 1 or max_new_tokens < 1:
             raise UsageError("beams, batch size and max new tokens must each be at least 1")
@@ -226,6 +227,9 @@ class MarianTranslator:
         self.batch_size = batch_size
         self.max_new_tokens = max_new_tokens
         self.threads = threads or min(len(os.sched_getaffinity(0)), 4)
+        self.int8 = int8
+        if int8 and self.device != "cpu":
+            raise UsageError("int8 (dynamic quantisation) runs on the CPU only; use --device cpu")
         self._model: Any = None
         self._tokenizer: Any = None
 
@@ -248,6 +252,7 @@ class MarianTranslator:
             f"beams:{self.beams}",
             f"max_new:{self.max_new_tokens}",
             f"device:{self.device}",
+            *(["int8:dynamic"] if self.int8 else []),
             f"transformers:{_version('transformers')}",
             f"torch:{_version('torch')}",
         ]
@@ -273,7 +278,12 @@ class MarianTranslator:
         if self._model is None:
             tokenizer, model = _load_marian(self.entry)
             _check_target_token(self.entry, tokenizer)
-            self._tokenizer, self._model = tokenizer, model.to(self.device).eval()
+            model = model.to(self.device).eval()
+            if self.int8:
+                from aligner.quantize import quantize_dynamic_int8
+
+                model = quantize_dynamic_int8(model)
+            self._tokenizer, self._model = tokenizer, model
         return self
 
     def translate(self, texts: Sequence[str]) -> list[str]:
