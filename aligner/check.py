@@ -67,7 +67,7 @@ INVENTED_MIN_WORDS = 5
 # How far (in characters) a speech verb may stand from a quotation to attribute it, and from
 # a Ukrainian name to make it the subject ("— заявив під час інтерв'ю виданню The Hill, Ротенберг").
 VERB_DISTANCE = 40
-SUBJECT_DISTANCE = 120
+SUBJECT_DISTANCE = 90
 CHECKS = ("presence", "boundary", "speaker", "verb", "numbers", "names", "extra", "attribution")
 
 
@@ -722,6 +722,9 @@ _KO_SUBJECT = re.compile(
 )
 # A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
 _KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
+_UK_PREPOSITION = re.compile(
+    r"(?<![\w'’])(?:із|зі|з|до|в|у|на|про|від|для|через|за|по|при|над|під|між)\s+$", re.IGNORECASE
+)
 _UK_HEADLINE = re.compile(r"\s?:\s*[\"“«„]")
 _UK_NOMINATIVE = re.compile(
     r"^(?:він|вона|воно|вони|журналіст(?:ка)?|кореспондент(?:ка)?|репортер(?:ка)?|ведуч(?:ий|а)|редактор(?:ка)?)$",
@@ -766,8 +769,8 @@ def _speaks(ctx: _Context, span: Span) -> bool:
     word = span.of(ctx.text)
     if _UK_NOMINATIVE.search(word) or _UK_HEADLINE.match(ctx.text, span.end):
         return True
-    if not word[:1].isupper():
-        return False
+    if not word[:1].isupper() or _UK_PREPOSITION.search(ctx.text, max(0, span.start - 6), span.start):
+        return False  # "із Сальвадору", "до Джонса": a name after a preposition is no subject
     near = Span(max(0, span.start - SUBJECT_DISTANCE), min(len(ctx.text), span.end + SUBJECT_DISTANCE))
     return bool(find_speech_verbs(ctx.text, ctx.lang, near))
 
@@ -810,7 +813,7 @@ def _speaker(
         return [], found
     if not speaker.person:  # an unresolved pronoun or a description ("the investment banker")
         return [], _subject_pronoun(ctx, pieces)
-    wrong = _other_speaker(ctx, quote, speaker.person, pieces)
+    wrong = _other_speaker(ctx, quote, speaker.person, pieces, parts[-1].end if parts else 0)
     plural = ctx.article.of(speaker.span).lower() in ("they", "them")
     pronoun = _subject_pronoun(ctx, pieces, plural)
     if wrong is not None and (pronoun is None or _distance(wrong, parts) < _distance(pronoun, parts)):
@@ -827,14 +830,17 @@ def _distance(mention: Span, parts: Sequence[Span]) -> int:
     return min((_gap(mention, p) for p in parts), default=0)
 
 
-def _other_speaker(ctx: _Context, quote: Quote, person_name: str, pieces: Sequence[Span]) -> Span | None:
-    """Return another person or a role noun standing as the subject near the quotation."""
+def _other_speaker(
+    ctx: _Context, quote: Quote, person_name: str, pieces: Sequence[Span], quote_end: int
+) -> Span | None:
+    """Return another person or a role noun standing as the subject near the quotation (a person
+    in a sentence after one that holds only the quotation speaks there, not here)."""
     source = _source_window(ctx, quote)
     own = set(_NAME_TOKEN.findall(person_name.lower()))
     for person in ctx.article.people:
         if person.name == person_name or own & set(_NAME_TOKEN.findall(person.name.lower())):
             continue  # Joel Plasco and Lynsey Plasco-Flaxman: one name cannot tell them apart
-        mentions = _find_all(ctx, person.name, pieces)
+        mentions = [m for m in _find_all(ctx, person.name, pieces) if not _after_alone(ctx, m, quote_end)]
         expected = sum(1 for s in source for m in person.mentions if s.contains(m))
         speaking = [m for m in mentions if _speaks(ctx, m)]
         if speaking and len(mentions) > expected:
@@ -845,6 +851,12 @@ def _other_speaker(ctx: _Context, quote: Quote, person_name: str, pieces: Sequen
     if speaking_roles and (len(roles) > expected_roles or not expected_roles):
         return speaking_roles[0]
     return None
+
+
+def _after_alone(ctx: _Context, mention: Span, quote_end: int) -> bool:
+    """Return True for a mention in a later sentence than the quotation's last one."""
+    sentence = next((s for s in ctx.sentences if s.start <= quote_end - 1 < s.end), None)
+    return sentence is not None and mention.start >= sentence.end
 
 
 def _find_all(ctx: _Context, name: str, pieces: Sequence[Span]) -> list[Span]:
