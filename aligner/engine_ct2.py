@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 INSTALL_CT2 = "pip install 'aligner[ct2]'"
 MARKER = "aligner-ct2.json"  # written last into a finished conversion; its presence means "complete"
+FORMAT = 2  # of our conversions (2: own Marian loader); a cached one of another format is converted again
 COPIED_FILES = ("source.spm", "target.spm", "tokenizer_config.json", "generation_config.json")
 QUANTIZATIONS = ("int8", "int8_float32", "float32")
 # A leading target-language token, as MarianTokenizer.remove_language_code finds it: ">>ukr<< Hi" -> ">>ukr<<"
@@ -167,7 +168,7 @@ def convert_marian(
         raise ModelUnavailableError(model_id, f"no Marian checkpoint in {model_dir}", "check the model path")
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache / cache_key(model_id, revision or fingerprint(model_dir), quantization)
-    if (target / MARKER).is_file():
+    if _is_current(target):
         return target
     _check_vocab(model_dir, model_id)
     ctranslate2 = _import_ctranslate2()
@@ -176,6 +177,7 @@ def convert_marian(
     try:
         start = _run_converter(ctranslate2, model_dir, work / "model", quantization)
         marker = {
+            "format": FORMAT,
             "model_id": model_id,
             "revision": revision,
             "quantization": quantization,
@@ -267,14 +269,23 @@ def _drop_last_row(weights: Any, rows: int) -> None:
         weights.bias = weights.bias[:-1]
 
 
+def _is_current(folder: Path) -> bool:
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(marker, dict) and marker.get("format") == FORMAT
+
+
 def _publish(built: Path, target: Path) -> None:
-    """Move a finished conversion into place; a concurrent winner's copy is kept."""
+    """Move a finished conversion into place; a concurrent winner's copy is kept, an outdated one replaced."""
     try:
         built.rename(target)
     except OSError:
-        if not (target / MARKER).is_file():
-            shutil.rmtree(target, ignore_errors=True)  # a stale half-copy from a crash: replace it
-            built.rename(target)
+        if _is_current(target):
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        built.rename(target)
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,12 +233,14 @@ def _ours_torch(model_dir: Path, beams: int, tokens: int, threads: int, int8: bo
     return translator.translate, lengths
 
 
-def _ours_ct2(model_dir: Path, beams: int, tokens: int, threads: int, work: Path) -> tuple[Any, Any]:
+def _ours_ct2(
+    model_dir: Path, beams: int, tokens: int, threads: int, work: Path, batch: int
+) -> tuple[Any, Any]:
     from aligner.engine_ct2 import CT2Translator, DecodeOptions
 
     options = DecodeOptions(
         beams=beams,
-        batch_size=int(os.environ.get("BENCH_CT2_BATCH", "16")),
+        batch_size=batch,
         max_new_tokens=tokens,
         min_new_tokens=tokens,
     )
@@ -282,12 +284,14 @@ def peak_rss_mb() -> float:
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     """Load one engine, translate one sentence (load time), then all of them (throughput)."""
-    started = time.perf_counter()
     sentences = news_sentences(args.sentences)
+    started = time.perf_counter()
     if args.engine == "naive":
         translate, lengths = _naive(args.model_dir, args.beams, args.tokens, args.threads)
     elif args.engine == "ct2":
-        translate, lengths = _ours_ct2(args.model_dir, args.beams, args.tokens, args.threads, args.work)
+        translate, lengths = _ours_ct2(
+            args.model_dir, args.beams, args.tokens, args.threads, args.work, args.ct2_batch
+        )
     else:
         int8 = args.engine == "torch-int8"
         translate, lengths = _ours_torch(args.model_dir, args.beams, args.tokens, args.threads, int8)
@@ -335,24 +339,13 @@ def int8_peak_gops(threads: int) -> float:
 
 def run_worker(config: Config, model_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Run one configuration in a fresh interpreter and return its measurements."""
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        config.engine,
-        "--beams",
-        str(config.beams),
-        "--model-dir",
-        str(model_dir),
-        "--tokens",
-        str(args.tokens),
-        "--sentences",
-        str(args.sentences),
-        "--threads",
-        str(args.threads),
-        "--work",
-        str(args.work),
-    ]
+    options = {
+        "--worker": config.engine, "--beams": config.beams, "--model-dir": model_dir, "--tokens": args.tokens,
+        "--sentences": args.sentences, "--threads": args.threads, "--work": args.work,
+        "--ct2-batch": args.ct2_batch,
+    }  # fmt: skip
+    command = [sys.executable, str(Path(__file__).resolve())]
+    command += [item for option, value in options.items() for item in (option, str(value))]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), PYTHONPATH=str(REPO))
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
@@ -443,6 +436,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tokens", type=int, default=32, help="target tokens decoded per sentence")
     parser.add_argument("--runs", type=int, default=3, help="interleaved runs per configuration (median)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--ct2-batch", type=int, default=16, help="sentences per batch of the ct2 engine")
     parser.add_argument("--peak", type=float, default=0.0, help="int8 GOP/s limit; measured when 0")
     default_work = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aligner" / "bench"
     parser.add_argument("--work", type=Path, default=default_work, help="cache of models and conversions")

@@ -18,6 +18,7 @@ import pytest
 from conftest import REPO, Seed
 
 from aligner.engine_ct2 import (
+    FORMAT,
     MARKER,
     CT2Translator,
     DecodeOptions,
@@ -130,6 +131,14 @@ def test_second_conversion_is_a_cache_hit(entries: dict[str, ModelEntry], ct2_ca
     assert ((path / MARKER).stat().st_mtime_ns, (path / "model.bin").stat().st_mtime_ns) == before
     assert path.name == cache_key(model_id, fingerprint(Path(model_id)), "int8")
     assert not [p.name for p in ct2_cache.iterdir() if p.name.startswith(".")]  # no leftover temp folders
+
+
+def test_an_outdated_conversion_is_converted_again(tiny_models: dict[str, Path], tmp_path: Path) -> None:
+    path = convert_marian(tiny_models["en-ko"], tmp_path, quantization="float32")
+    marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    (path / MARKER).write_text(json.dumps({**marker, "format": FORMAT - 1}), encoding="utf-8")
+    assert convert_marian(tiny_models["en-ko"], tmp_path, quantization="float32") == path
+    assert json.loads((path / MARKER).read_text(encoding="utf-8"))["format"] == FORMAT
 
 
 def test_cache_key_separates_models_revisions_and_types() -> None:
