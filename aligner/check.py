@@ -68,7 +68,21 @@ INVENTED_MIN_WORDS = 5
 # a Ukrainian name to make it the subject ("— заявив під час інтерв'ю виданню The Hill, Ротенберг").
 VERB_DISTANCE = 40
 SUBJECT_DISTANCE = 90
-CHECKS = ("presence", "boundary", "speaker", "verb", "numbers", "names", "extra", "attribution")
+# A quotation (or an attributed sentence) of at least this many source words rendered without a
+# letter of the target script (Hangul, Cyrillic) was left untranslated. Shorter ones, and titles
+# whose every content word is capitalised, may stay in Latin script ("MAGA", "Top Gun").
+UNTRANSLATED_MIN_WORDS = 3
+CHECKS = (
+    "presence",
+    "boundary",
+    "speaker",
+    "verb",
+    "numbers",
+    "names",
+    "extra",
+    "attribution",
+    "untranslated",
+)
 
 
 class Severity(StrEnum):
@@ -231,6 +245,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
+        f"untranslated:{UNTRANSLATED_MIN_WORDS}",
     ]
     if chrf_signature:  # sacrebleu's own signature, kept whole but with its separators nested
         fields.append(f"chrf:sacrebleu({chrf_signature.replace('|', ',')})")
@@ -929,6 +944,33 @@ def _names(ctx: _Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
     return findings
 
 
+_SCRIPT = {
+    "ko": re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"),
+    "uk": re.compile(r"[\u0400-\u04ff]"),
+}
+_LETTERS = re.compile(r"[^\W\d_]")
+_ENGLISH_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Words a capitalised title leaves in lower case ("Lord of the Rings").
+_TITLE_SMALL = frozenset("a an and as at by for from in into of on or the to vs with".split())
+
+
+def _untranslated(ctx: _Context, source: Sequence[Span], target: Sequence[Span], what: str) -> list[Finding]:
+    """Flag a stretch the translation left in English: letters, none of the target script, while
+    the source has ``UNTRANSLATED_MIN_WORDS`` words or more and is not a capitalised title."""
+    if not target or any(_SCRIPT[ctx.lang].search(ctx.text, p.start, p.end) for p in target):
+        return []
+    if not any(_LETTERS.search(ctx.text, p.start, p.end) for p in target):
+        return []
+    words = [w for p in source for w in _ENGLISH_WORDS.findall(p.of(ctx.article.text))]
+    content = [w for w in words if w.lower() not in _TITLE_SMALL]
+    if len(words) < UNTRANSLATED_MIN_WORDS or all(w[0].isupper() for w in content):
+        return []
+    shown = _clip(" … ".join(p.of(ctx.text) for p in target))
+    script = "Hangul" if ctx.lang == "ko" else "Cyrillic"
+    message = f"{what} “{shown}” is not translated (no {script} letters)"
+    return [Finding("untranslated", Severity.ERROR, message, "untranslated", hull(list(target)))]
+
+
 # --- one quotation -----------------------------------------------------------------------------
 
 
@@ -966,6 +1008,7 @@ def _check_quote(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult
             *verb_findings,
             *_numbers(ctx, sharing, qa),
             *_names(ctx, quote, qa.target_parts),
+            *_untranslated(ctx, quote.parts, qa.target_parts, "quotation"),
         ]
         if quote.kind is QuoteKind.TERM:
             findings = [_soften(f) for f in findings]
@@ -1079,6 +1122,7 @@ def _check_attribution(ctx: _Context, attribution: Attribution) -> AttributionRe
                 Finding("attribution", Severity.WARNING, message, "inconsistent-entities", hull(sentences))
             )
         findings += _attribution_numbers(ctx, attribution, sentences)
+        findings += _untranslated(ctx, [attribution.sentence], sentences, "the attributed sentence")
         status = Status.ALTERED if any(f.severity is Severity.ERROR for f in findings) else Status.OK
     return AttributionResult(
         id=attribution.id,

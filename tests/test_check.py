@@ -264,3 +264,47 @@ def test_text_report_lists_everything(seed: Seed) -> None:
     assert "error   speaker: quotation credited to 'журналіст' instead of Ri" in text
     assert "2 quotations: 1 ok, 1 altered, 0 missing" in text
     assert text.rstrip().endswith(report.signature)
+
+
+# (language, source quotation, its rendering, whether it is left untranslated)
+UNTRANSLATED = [
+    ("ko", "We will not give up the fight.", "We will not give up the fight.", True),
+    ("uk", "We will not give up the fight.", "We will not give up the fight.", True),
+    ("ko", "We will not give up the fight.", "우리는 싸움을 포기하지 않을 것입니다.", False),
+    ("uk", "We will not give up the fight.", "Ми не здамося.", False),
+    ("ko", "Our talks with NATO went well.", "NATO와의 회담은 잘 진행됐습니다.", False),
+    ("ko", "NATO", "NATO", False),  # an acronym
+    ("uk", "Top Gun", "Top Gun", False),  # two words
+    ("ko", "Make America Great Again", "Make America Great Again", False),  # a capitalised title
+    ("uk", "Lord of the Rings", "Lord of the Rings", False),  # small words stay lower case
+    ("uk", "Make America great again", "Make America great again", True),  # not a title
+]
+
+
+def _short_article(lang: str, quote: str) -> str:
+    if lang == "ko":
+        return f"김영철은 월요일 서울에서 기자들에게 말했다.\n김 씨는 “{quote}”라고 말했다.\n"
+    return f"Кім Йон Чхоль говорив з журналістами в понеділок у Сеулі.\nКім сказав: «{quote}».\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "source", "target", "untranslated"),
+    UNTRANSLATED,
+    ids=[f"{u[0]}-{u[2][:12]}-{u[3]}" for u in UNTRANSLATED],
+)
+def test_untranslated_quotation_is_an_error(lang: str, source: str, target: str, untranslated: bool) -> None:
+    en = f'Kim Yong-chol spoke to reporters on Monday in Seoul.\nKim said, "{source}"\n'
+    report = check_translation(parse_article(en), _short_article(lang, target), lang)
+    (quote,) = report.quotes
+    found = [f for f in quote.findings if f.check == "untranslated"]
+    assert [(f.severity, f.lqi_type) for f in found] == (
+        [(Severity.ERROR, "untranslated")] if untranslated else []
+    )
+
+
+@pytest.mark.parametrize("lang", ["ko", "uk"])
+def test_untranslated_copy_of_the_article_fails(seed: Seed, lang: str) -> None:
+    report = check_translation(parse_article(seed.en), seed.en, lang)
+    assert all("untranslated" in _errors(report, q.id) for q in report.quotes)
+    assert all("untranslated" in _errors(report, a.id) for a in report.attributions)
+    assert exit_status(report) == 1
