@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,8 +303,15 @@ def exit_code(units: Sequence[Unit], fail_on: str) -> int:
     return 0
 
 
+# Does the pending units somewhere else (``aligner.batch_ray``); returns why it stopped early, if it did.
+Runner = Callable[[Context, Sequence[tuple[Source, tuple[str, ...]]]], tuple[str, ...]]
+
+
 def run_batch(
-    options: BatchOptions, engines: Mapping[str, Translator] | None = None, stderr: IO[str] | None = None
+    options: BatchOptions,
+    engines: Mapping[str, Translator] | None = None,
+    stderr: IO[str] | None = None,
+    runner: Runner | None = None,
 ) -> BatchReport:
     """Translate, check and record every pending unit; rewrite ``summary.jsonl`` and ``index.html``.
 
@@ -313,13 +320,14 @@ def run_batch(
         engines: Loaded translators by language, used instead of loading ``options``' models
             (one process only).
         stderr: Where progress goes (``sys.stderr`` when None).
+        runner: Does the pending units instead of this machine's processes.
 
     Returns:
         The counts over every unit of the input, the exit code and timings.
 
     Raises:
         UsageError: bad options, input or output folder (before anything is loaded or written).
-        BatchIncompleteError: a worker process died before finishing its share.
+        BatchIncompleteError: a worker process died before finishing its share, or the runner stopped.
         ModelUnavailableError: a model cannot be loaded.
     """
     validate(options)
@@ -332,19 +340,26 @@ def run_batch(
         try:
             check_settings(manifest, options)
             ctx = Context(options, manifest, manifest.begin_run(options.settings()), glossary, {})
-            return _run(ctx, sources, engines or {}, lock, stderr or sys.stderr)
+            return _run(ctx, sources, engines or {}, lock, stderr or sys.stderr, runner)
         finally:
             manifest.close()
 
 
 def _run(
-    ctx: Context, sources: Sequence[Source], engines: Mapping[str, Translator], lock: int, stderr: IO[str]
+    ctx: Context,
+    sources: Sequence[Source],
+    engines: Mapping[str, Translator],
+    lock: int,
+    stderr: IO[str],
+    runner: Runner | None = None,
 ) -> BatchReport:
     options, started = ctx.options, time.perf_counter()
     todo = _pending(sources, options.langs, ctx.manifest.finished())
     with Progress(sum(len(langs) for _, langs in todo), stderr) as progress:
         ctx.on_unit = progress.update
-        if options.workers > 1 and len(todo) > 1 and not engines:
+        if runner is not None and todo:
+            timing = _Timing(None, None, runner(ctx, todo))
+        elif options.workers > 1 and len(todo) > 1 and not engines:
             timing = _run_workers(ctx, todo, lock, progress)
         elif todo:
             timing = _run_here(ctx, todo, engines, options.threads or _cores())
