@@ -32,11 +32,11 @@ import json
 import logging
 import os
 import sqlite3
-import sys
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -44,24 +44,12 @@ from urllib.parse import quote
 
 from aligner import __version__
 from aligner.article import Article, parse_article
-from aligner.batch import (
-    BatchIncompleteError,
-    BatchReport,
-    _locked,
-    _pending,
-    _remove_scratch,
-    check_folder,
-    check_settings,
-    exit_code,
-    run_batch,
-    validate,
-)
-from aligner.batch_input import Source, load_text, read_sources
+from aligner.batch import BatchReport, run_batch
+from aligner.batch_input import Source, load_text
 from aligner.batch_work import (
     BatchOptions,
     Context,
     MeteredTranslator,
-    Progress,
     _finished_row,
     _reason,
     _record,
@@ -71,8 +59,8 @@ from aligner.batch_work import (
 from aligner.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
 from aligner.check import CheckReport, check_translation
 from aligner.commands import glossary_from, parse_model_options
-from aligner.errors import DependencyMissingError, UsageError
-from aligner.manifest import MANIFEST_NAME, Manifest, Unit, write_views
+from aligner.errors import AlignerError, DependencyMissingError, UsageError
+from aligner.manifest import Unit
 from aligner.outputs import RENDERERS, translation_dict
 from aligner.pipeline import ArticleTranslation, translate_articles
 from aligner.textio import inside, write_atomic
@@ -128,7 +116,7 @@ def require_ray() -> ModuleType:
 class WorkerSpec:
     """What every worker needs: plain data, so that Ray can ship it to any node."""
 
-    options: BatchOptions  # model and glossary paths made absolute by the driver
+    options: BatchOptions  # the pending languages only; model and glossary paths made absolute
     out: str  # the driver's output folder, resolved: named inside check reports, never written here
     threads: int
     snapshot: str | None  # the cache snapshot, when the driver made one
@@ -313,16 +301,24 @@ def _connect(ray: ModuleType, address: str | None) -> bool:
     if ray.is_initialized():
         return False
     ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=True)
-    ray.data.DataContext.get_current().enable_progress_bars = False  # our own progress goes to stderr
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False  # our own progress goes to stderr
+    context.print_on_execution_start = False
     return True
 
 
 def _snapshot(cache: Path) -> Path | None:
-    """Copy the cache (a consistent copy, through SQLite's backup API) for the workers to read."""
+    """Copy the cache (a consistent copy, through SQLite's backup API) for the workers to read.
+
+    Snapshots that killed drivers of this host left behind are deleted first.
+    """
+    host = os.uname().nodename
+    for stale in cache.parent.glob(f".{cache.name}.ray-{host}-*.snapshot"):
+        if not _alive(int(stale.name.rsplit("-", 1)[1].split(".")[0])):
+            stale.unlink(missing_ok=True)
     if not cache.is_file():
         return None
-    copy = cache.with_name(f".{cache.name}.ray-{os.getpid()}.snapshot")
-    copy.unlink(missing_ok=True)
+    copy = cache.with_name(f".{cache.name}.ray-{host}-{os.getpid()}.snapshot")
     source, target = sqlite3.connect(cache), sqlite3.connect(copy)
     try:
         source.backup(target)
@@ -333,14 +329,25 @@ def _snapshot(cache: Path) -> Path | None:
     return copy
 
 
-def _absolute(options: BatchOptions) -> BatchOptions:
-    """Make paths that the driver sees absolute, so that a worker in another directory finds them."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _for_workers(options: BatchOptions, langs: tuple[str, ...]) -> BatchOptions:
+    """Keep the pending languages, and make the paths that the driver sees absolute (so that a worker
+    in another directory finds them)."""
     models = tuple(
         f"{lang}={Path(model).resolve()}" if Path(model).exists() else f"{lang}={model}"
         for lang, model in parse_model_options(options.models).items()
     )
     glossary = options.glossary.resolve() if options.glossary else None
-    return replace(options, models=models, glossary=glossary)
+    return replace(options, langs=langs, models=models, glossary=glossary)
 
 
 def _chunks(ctx: Context, todo: Todo) -> Iterator[str]:
@@ -405,11 +412,14 @@ def _stream(
         yield json.loads(row["unit"])
 
 
-def _spec(ray: ModuleType, options: BatchOptions, snapshot: Path | None) -> WorkerSpec:
-    """The workers' settings; each takes --threads CPUs, else the cluster's CPUs shared out among them."""
-    threads = options.threads or max(1, int(ray.cluster_resources().get("CPU", 1)) // options.workers)
+def _spec(ray: ModuleType, options: BatchOptions, todo: Todo, snapshot: Path | None) -> WorkerSpec:
+    """The workers' settings; each takes --threads CPUs, else the cluster's CPUs shared out among them
+    (at most a node's worth: a worker runs on one node)."""
+    nodes = [int(node["Resources"].get("CPU", 0)) for node in ray.nodes() if node.get("Alive")]
+    threads = options.threads or max(1, min(max(nodes, default=1), sum(nodes) // options.workers))
+    langs = tuple(lang for lang in options.langs if any(lang in pending for _, pending in todo))
     return WorkerSpec(
-        options=_absolute(options),
+        options=_for_workers(options, langs),
         out=str(options.out.resolve()),
         threads=threads,
         snapshot=str(snapshot) if snapshot else None,
@@ -430,6 +440,7 @@ def run_units(ctx: Context, todo: Todo, ray_options: RayOptions) -> tuple[str, .
 
     Raises:
         DependencyMissingError: Ray is not installed.
+        AlignerError: what a worker raised at start, e.g. ModelUnavailableError (as a local batch).
     """
     ray = require_ray()
     started_ray = _connect(ray, ray_options.address)
@@ -440,7 +451,7 @@ def run_units(ctx: Context, todo: Todo, ray_options: RayOptions) -> tuple[str, .
         chunks = list(_chunks(ctx, todo))
         if not chunks:
             return ()
-        return _drive(ctx, cache, _stream(ray, chunks, _spec(ray, ctx.options, snapshot), ray_options))
+        return _drive(ctx, cache, _stream(ray, chunks, _spec(ray, ctx.options, todo, snapshot), ray_options))
     finally:
         cache.close()
         if snapshot is not None:
@@ -456,6 +467,9 @@ def _drive(ctx: Context, cache: TranslationCache, results: Iterator[Any]) -> tup
         try:
             payload = next(results, None)
         except Exception as error:  # Ray gave up: a chunk's workers died too often, or cannot start
+            cause = _aligner_cause(error)
+            if cause is not None:  # a worker could not start (no model, another version): as locally
+                raise cause from None
             return (f"the Ray run stopped: {_gist(error)}",)
         if payload is None:
             return ()
@@ -465,6 +479,15 @@ def _drive(ctx: Context, cache: TranslationCache, results: Iterator[Any]) -> tup
             continue
         seen.add(key)
         _commit(ctx, cache, ctx.options.out, payload)
+
+
+def _aligner_cause(error: BaseException, depth: int = 4) -> AlignerError | None:
+    """The ``AlignerError`` a worker raised, inside Ray's wrappers (``cause``, ``args``), if any."""
+    if isinstance(error, AlignerError):
+        return error
+    inner = [getattr(error, "cause", None), error.__cause__, *error.args] if depth else []
+    found = (_aligner_cause(e, depth - 1) for e in inner if isinstance(e, BaseException))
+    return next((e for e in found if e is not None), None)
 
 
 def _gist(error: Exception) -> str:
@@ -477,50 +500,15 @@ def _gist(error: Exception) -> str:
 def run_batch_ray(
     options: BatchOptions, ray_options: RayOptions, stderr: IO[str] | None = None
 ) -> BatchReport:
-    """``run_batch`` with the pending units done on Ray: same checks, lock, manifest, views and report.
+    """``run_batch`` with the pending units done on Ray: the same checks, lock, manifest, views and report.
 
     Raises:
-        UsageError: bad options, input or output folder (before anything is loaded or written).
-        DependencyMissingError: Ray is not installed.
-        BatchIncompleteError: Ray gave up before every unit was recorded (the rest are kept).
+        DependencyMissingError: Ray is not installed (before anything is read or written).
+        BatchIncompleteError: Ray gave up before every unit was recorded (those are kept).
+        UsageError: as ``run_batch``.
     """
     require_ray()
-    validate(options)
-    sources = read_sources(options.input, options.out)
-    check_folder(options.out, options.resume)
-    glossary = glossary_from(options.glossary)
-    with _locked(options.out):
-        _remove_scratch(options.out)
-        manifest = Manifest(options.out / MANIFEST_NAME)
-        try:
-            check_settings(manifest, options)
-            ctx = Context(options, manifest, manifest.begin_run(options.settings()), glossary, {})
-            return _run(ctx, sources, ray_options, stderr or sys.stderr)
-        finally:
-            manifest.close()
-
-
-def _run(ctx: Context, sources: Sequence[Source], ray_options: RayOptions, stderr: IO[str]) -> BatchReport:
-    options, started = ctx.options, time.perf_counter()
-    todo = _pending(sources, options.langs, ctx.manifest.finished())
-    with Progress(sum(len(langs) for _, langs in todo), stderr) as progress:
-        ctx.on_unit = progress.update
-        stopped = run_units(ctx, todo, ray_options) if todo else ()
-    summary, index = write_views(options.out, ctx.manifest, f"aligner batch: {options.input.name}")
-    if stopped:
-        raise BatchIncompleteError("; ".join(stopped))
-    wanted = {(source.id, lang) for source in sources for lang in options.langs}
-    units = [unit for unit in ctx.manifest.units() if (unit.article_id, unit.lang) in wanted]
-    return BatchReport(
-        counts={status: sum(u.status == status for u in units) for status in ("ok", "findings", "failed")},
-        done_now=len(ctx.manifest.units(ctx.run)),
-        summary=summary,
-        index=index,
-        code=exit_code(units, options.fail_on),
-        seconds=time.perf_counter() - started,
-        decode_seconds=None,
-        load_seconds=None,
-    )
+    return run_batch(options, stderr=stderr, runner=partial(run_units, ray_options=ray_options))
 
 
 def run_batch_on(backend: str, options: BatchOptions, address: str | None = None) -> BatchReport:

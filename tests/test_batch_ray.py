@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -270,6 +271,7 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     tmp_path: Path, cluster: str, source: Path, local: Path
 ) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite"
+    shutil.copyfile(local / "cache.sqlite", cache)  # warm: the workers read it through a snapshot
     code = (  # the library call, for chunk=1 (one article per task): the kill lands between units
         "from pathlib import Path\n"
         "from aligner.batch import BatchOptions\n"
@@ -291,6 +293,7 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     assert driver.returncode == -signal.SIGKILL, (tmp_path / "stderr.txt").read_text()
     killed = manifest_rows(out)
     assert 1 <= sum(status != "failed" for _, status, _ in killed.values()) < 8
+    assert len(list(tmp_path.glob(".cache.sqlite.ray-*.snapshot"))) == 1  # the dead driver's
 
     # Resumed through the CLI, on the cluster this process already joined.
     args = ["batch", str(source), "--to", "ko", "--to", "uk", "--out", str(out), "--resume", "--beams", "1"]
@@ -303,4 +306,16 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     assert {k: final[k] for k in kept} == kept  # recorded units were not redone
     assert f"; {len(UNITS) - len(kept)} done in this run;" in result.stdout
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert not list(tmp_path.glob(".cache.sqlite.ray-*.snapshot"))  # deleted by the next run
     assert normalised(out) == normalised(local / "out")
+
+
+def test_a_model_missing_on_the_workers_fails_as_a_local_batch_does(tmp_path: Path, cluster: str) -> None:
+    article = write_inputs(tmp_path / "in", {"a.txt": variant(0)})
+    args = ["batch", str(article), "--to", "ko", "--model", f"ko={tmp_path / 'no-model'}", "--threads", "1"]
+    args += ["--cache", str(tmp_path / "cache.sqlite")]
+    local = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "local")])
+    ray = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "ray"), "--engine-backend", "ray"])
+    assert local.exit_code == ray.exit_code == ExitCode.USAGE
+    assert local.stderr.startswith(f"aligner: error: model {tmp_path / 'no-model'}: ")
+    assert ray.stderr.endswith(local.stderr)  # after the worker's traceback, which Ray forwards
