@@ -379,10 +379,15 @@ def _commit(ctx: Context, cache: TranslationCache, out: Path, payload: Mapping[s
     """Store the worker's new translations, write the unit's files, then record it (in that order)."""
     for signature, pairs in payload["cache"].items():
         cache.put(signature, [(source, target) for source, target in pairs])
-    started = time.perf_counter()
-    for name, content in payload["files"].items():
-        write_atomic(inside(out, name), content)
-    unit = _unit_of(payload)
+    started, unit = time.perf_counter(), _unit_of(payload)
+    try:
+        for name, content in payload["files"].items():
+            write_atomic(inside(out, name), content)
+    except Exception as error:  # a write failure fails this unit only, as in a local batch
+        row = unit.row
+        source = Source(unit.article_id, unit.seq, row["stem"], row["source"], fields=row["fields"])
+        _record(ctx, _unit_of(_failed(source, unit.lang, _reason(error))))
+        return
     if "timings" in unit.row:
         unit.row["timings"]["write_s"] = round(time.perf_counter() - started, 4)
     _record(ctx, unit)

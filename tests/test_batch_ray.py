@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,18 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner.batch import BatchIncompleteError, BatchOptions, run_batch
-from aligner.batch_ray import KILL_ONCE_ENV, RayOptions, TranslateWorker, WorkerSpec, run_batch_ray
+from aligner.batch_input import Source
+from aligner.batch_ray import (
+    KILL_ONCE_ENV,
+    RayOptions,
+    TranslateWorker,
+    WorkerSpec,
+    _chunks,
+    _drive,
+    run_batch_ray,
+)
+from aligner.batch_work import Context
+from aligner.cache import TranslationCache
 from aligner.cli import app
 from aligner.errors import DependencyMissingError, ExitCode
 from aligner.manifest import MANIFEST_NAME
@@ -37,7 +48,8 @@ TINY = REPO / "models" / "tiny"
 MODELS = (f"ko={TINY / 'en-ko'}", f"uk={TINY / 'en-uk'}")
 
 pytestmark = [
-    # Ray's own deprecation notices inside its modules (not our calls): not ours to fix.
+    # Deprecation notices raised inside Ray's own modules (e.g. ray.data.context's
+    # `use_push_based_shuffle`, on DataContext.get_current()): not ours to fix.
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*"),
 ]
 
@@ -215,6 +227,32 @@ def test_worker_reads_the_snapshot_and_returns_only_what_it_translated(tmp_path:
     assert not list(tmp_path.glob("out*"))  # a worker writes no file
 
 
+def test_driver_records_a_unit_once_and_a_failed_write_as_that_units_failure(
+    tmp_path: Path, local: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver's side without Ray: a unit delivered twice, and a file that cannot be written."""
+    source = write_inputs(tmp_path / "in", {"a.txt": variant(12)})
+    out = tmp_path / "out"
+    (out / "a.uk.txt").mkdir(parents=True)  # the Ukrainian translation cannot be written here
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+
+    def runner(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]]) -> tuple[str, ...]:
+        spec = WorkerSpec(ctx.options, str(out.resolve()), 1, str(local / "cache.sqlite"))
+        ko, uk = TranslateWorker(spec).process(json.loads(next(_chunks(ctx, todo))))
+        return _drive(ctx, cache, iter([ko, ko, uk]))
+
+    try:
+        report = run_batch(options(source, out, cache.path, resume=True), stderr=io.StringIO(), runner=runner)
+    finally:
+        cache.close()
+    assert report.done_now == 2 and report.code == ExitCode.FINDINGS
+    rows = {lang: status for (_, lang), (_, status, _) in manifest_rows(out).items()}
+    assert rows == {"ko": "ok", "uk": "failed"}
+    summary = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "IsADirectoryError" in summary[1]["reason"] and summary[1]["stem"] == "a"
+    assert "ray delivered id='a.txt' lang=ko twice; the first is kept" in caplog.text
+
+
 def _untimed(files: dict[str, str]) -> dict[str, Any]:
     return {
         name: json.loads(text) | {"timings": None}
@@ -228,13 +266,21 @@ def _untimed(files: dict[str, str]) -> dict[str, Any]:
 
 
 def test_ray_batch_with_a_worker_killed_matches_the_local_batch(
-    tmp_path: Path, cluster: str, source: Path, local: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    cluster: str,
+    source: Path,
+    local: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="aligner")
     marker = tmp_path / "killed"
     monkeypatch.setenv(KILL_ONCE_ENV, str(marker))
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite"
     report = run_batch_ray(options(source, out, cache, workers=2), RayOptions(), stderr=io.StringIO())
     assert marker.exists()  # a worker did die mid-run
+    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("batch: units=")]
+    assert progress[-1].startswith("batch: units=12/12 articles=6 ")  # the local batch's progress lines
     assert report.code == ExitCode.FINDINGS and report.done_now == len(UNITS) == 12
     assert report.counts == {"ok": 8, "findings": 0, "failed": 4}
     rows = manifest_rows(out)
