@@ -413,7 +413,7 @@ class _Found:
 def _boundary(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment, found: _Found) -> list[Finding]:
     """Check the quotation's boundaries: the attribution inside the marks, part of the quotation
     between the marks and the attribution, or the quotation cut (length, sentence count, an end
-    in mid-sentence)."""
+    in mid-sentence, its last paragraph gone)."""
     if quotes[0].kind is QuoteKind.DIRECT:  # a partial quotation is part of a narration sentence
         edge = _attribution_inside(ctx, quotes[0], qa) or _outside(ctx, quotes[0], qa, found)
         if edge is not None:
@@ -437,7 +437,9 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
     fewer = _sentence_count(ctx.text, qa.target_parts) < _sentence_count(ctx.article.text, src_parts)
     cut = quotes[0].kind is QuoteKind.DIRECT and (
-        _ends_mid_sentence(ctx, qa.target_parts[-1]) or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
+        _ends_mid_sentence(ctx, qa.target_parts[-1])
+        or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
+        or _unfinished(ctx, src_parts[-1], qa.target_parts[-1])
     )
     where = qa.target
     part = _shortest_part(ctx, src_parts, qa.target_parts)
@@ -448,6 +450,15 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
         ratio = min(ratio, part)
         what = "it ends in mid-sentence" if cut else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
+        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    paragraphs = (_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, qa.target_parts))
+    if (
+        quotes[0].kind is QuoteKind.DIRECT
+        and paragraphs[1] < paragraphs[0]
+        and _end_lost(ctx, src_parts[-1], qa.target_parts[-1])
+    ):
+        message = f"quotation is {ratio:.0%} of the expected length: "
+        message += f"{paragraphs[1]} of its {paragraphs[0]} paragraphs are left"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
     if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and narr_ratio < NARRATION_SHRUNK):
         message = f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks"
@@ -466,7 +477,7 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
 _KO_DANGLING = frozenset("는은을를이가에의로고서면며와과도만게든데")
 _UK_DANGLING = frozenset(
     "і й та а але що щоб як в у на з із зі до для від про при за по чи бо не ні ж же то які який яка якщо "
-    "коли".split()
+    "коли той те того тієї тих цей ця цю ці цього цієї цих".split()
 )
 _TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
 
@@ -501,8 +512,40 @@ def _lost_mark(ctx: _Context, source: Span, target: Span) -> bool:
     return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
 
 
+def _paragraphs(text: str, parts: Sequence[Span]) -> int:
+    """Return how many paragraphs a quotation's parts stand in."""
+    return 1 + sum("\n" in text[a.end : b.start] for a, b in zip(parts, parts[1:], strict=False))
+
+
+def _end_lost(ctx: _Context, source: Span, target: Span) -> bool:
+    """Return True when the sentences aligned with the source quotation's last paragraph are not
+    in the translation's last one (its end was dropped, not merged into the paragraph before)."""
+    index = ctx.alignment.pair_of(source)
+    return index is not None and not any(s.overlaps(target) for s in ctx.alignment.sentences[index].target)
+
+
+# Last syllables of Korean sentences: declarative, polite, question, suggestion, informal and
+# nominal endings (했다, 합니다, 할까, 하죠, 하자, 해, 했음 …).
+_KO_FINAL = frozenset("다요까죠자해돼라가예네지야어아군나니냐오게세래걸데소음함임봐줘워와여")
+
+
+def _unfinished(ctx: _Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends a sentence (. ? ! or the comma before its
+    attribution) and the Korean one ends on a syllable no sentence ends on (an adnominal 다른,
+    a noun-modifying 위험한 …)."""
+    if ctx.lang != "ko" or ctx.article.of(source).rstrip(" \"'”’")[-1:] not in (".", "?", "!", "…", ","):
+        return False
+    match = _TAIL_WORD.search(ctx.text, target.start, target.end)
+    if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
+        return False
+    last = match.group(1)[-1]
+    return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
+
+
 def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
     """Return True when a target quotation part stops where no sentence can end."""
+    if part.of(ctx.text).rstrip()[-1:] in (":", ";"):
+        return True  # a colon announces what was cut
     match = _TAIL_WORD.search(ctx.text, part.start, part.end)
     if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
         return False  # 광고! ends a sentence whatever its last syllable

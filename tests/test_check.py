@@ -308,3 +308,54 @@ def test_untranslated_copy_of_the_article_fails(seed: Seed, lang: str) -> None:
     assert all("untranslated" in _errors(report, q.id) for q in report.quotes)
     assert all("untranslated" in _errors(report, a.id) for a in report.attributions)
     assert exit_status(report) == 1
+
+
+# (language, rendering of "We will keep fighting for our soldiers and their families.", cut or not)
+ENDINGS = [
+    ("ko", "우리는 병사들과 그 가족들을 위해 계속 싸울 것입니다", False),
+    ("ko", "우리는 병사들과 그 가족들을 위해 계속 싸울 겁니다", False),  # shorter, but a whole sentence
+    ("ko", "우리는 병사들과 그 가족들을 위해 계속 다른", True),  # an adnominal ending: cut mid-sentence
+    ("ko", "우리는 병사들과 그 가족들을 위해 싸우는 위험한", True),
+    ("uk", "Ми й надалі боротимемося за наших солдатів та їхні родини", False),
+    ("uk", "Ми й надалі боротимемося за всіх тих", True),  # a demonstrative awaits its noun
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "quote", "cut"), ENDINGS, ids=[f"{k[0]}-{k[1][-4:]}-{k[2]}" for k in ENDINGS]
+)
+def test_quotation_ending_mid_sentence_is_cut(lang: str, quote: str, cut: bool) -> None:
+    en = 'Kim Yong-chol spoke to reporters on Monday in Seoul.\nKim said, "We will keep fighting for our soldiers and their families."\n'
+    report = check_translation(parse_article(en), _short_article(lang, quote), lang)
+    errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
+    assert [("mid-sentence" in m) for m in errors] == ([True] if cut else [])
+
+
+_THREE_PARAGRAPHS = (
+    'Kim Yong-chol spoke to reporters on Monday in Seoul.\nKim said, "We will keep fighting for our soldiers.\n'
+    '"We will never give up on their families, whatever it takes.\n"Our country stands with them."\n'
+    "The talks ended on Tuesday.\n"
+)
+_KO_THREE = (
+    "김영철은 월요일 서울에서 기자들에게 말했다.\n김 씨는 “우리는 병사들을 위해 계속 싸울 것입니다. 끝까지 싸웁니다.\n"
+    "“어떤 대가를 치르더라도 그들의 가족을 결코 포기하지 않을 것입니다.\n“우리나라는 그들과 함께합니다.”\n"
+    "회담은 화요일에 끝났다.\n"
+)
+# (translation, whether the quotation lost a paragraph): the last paragraph dropped from the
+# marks while its sentence survives as narration, so only the paragraph count tells.
+PARAGRAPHS = [
+    (_KO_THREE, False),
+    (
+        _KO_THREE.replace(".\n“우리나라는 그들과 함께합니다.”", ".”").replace(
+            "회담은", "우리나라는 그들과 함께한다. 회담은"
+        ),
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cut"), PARAGRAPHS, ids=["whole", "last-paragraph-dropped"])
+def test_quotation_with_fewer_paragraphs_is_cut(text: str, cut: bool) -> None:
+    report = check_translation(parse_article(_THREE_PARAGRAPHS), text, "ko")
+    errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
+    assert [("2 of its 3 paragraphs" in m) for m in errors] == ([True] if cut else [])
