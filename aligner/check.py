@@ -68,6 +68,9 @@ INVENTED_MIN_WORDS = 5
 # a Ukrainian name to make it the subject ("— заявив під час інтерв'ю виданню The Hill, Ротенберг").
 VERB_DISTANCE = 40
 SUBJECT_DISTANCE = 90
+# Letters that may stand between a sentence end inside a Korean quotation and a speech verb that
+# closes it for that to be an attribution sentence inside the marks (“…습니다. 그녀는 말했습니다”).
+KO_SUBJECT_LETTERS = 12
 # A quotation (or an attributed sentence) of at least this many source words rendered without a
 # letter of the target script (Hangul, Cyrillic) was left untranslated. Shorter ones, and titles
 # whose every content word is capitalised, may stay in Latin script ("MAGA", "Top Gun").
@@ -241,7 +244,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"dropped:{DROPPED_RATIO}",
         f"cut:{CUT_RATIO}",
         f"part:{PART_LOW_ERROR}",
-        f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}",
+        f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}/{KO_SUBJECT_LETTERS}",
         f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
@@ -578,7 +581,9 @@ def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Find
             continue
         verb = verbs[0].span if opening else verbs[-1].span
         if _frames(ctx, edge, verb, opening) or (
-            ctx.lang == "ko" and not opening and _ko_bare_frame(ctx, quote, edge, verb)
+            ctx.lang == "ko"
+            and not opening
+            and (_ko_bare_frame(ctx, quote, edge, verb) or _ko_verb_ends(ctx, verb, edge))
         ):
             return _inside(ctx, edge)
     return None
@@ -636,6 +641,24 @@ def _ko_bare_frame(ctx: _Context, quote: Quote, edge: Span, verb: Span) -> bool:
     quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, edge.start, verb.start))
     final = sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= 2  # the verb ends the quotation
     return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and final
+
+
+def _ko_verb_ends(ctx: _Context, verb: Span, edge: Span) -> bool:
+    """Return True when a Korean attribution sentence closes the quotation: a sentence end, a few
+    letters (the subject, no quotative) and a speech verb in a final form (“…때가 됐습니다.
+    그녀는 말했습니다.”), while the source quotation's end has no speech verb."""
+    if sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) > 2:
+        return False
+    if not re.search(r"다[.!]?\s*$", ctx.text[verb.start : edge.end]):
+        return False
+    ends = [m.end() for m in re.finditer(r"[.?!]", ctx.text[edge.start : verb.start])]
+    if not ends:
+        return False
+    start = edge.start + ends[-1]  # what stands between is a subject, not a quoted clause (…라고 했다)
+    return (
+        sum(c.isalnum() for c in ctx.text[start : verb.start]) <= KO_SUBJECT_LETTERS
+        and _KO_QUOTATIVE.search(ctx.text, start, verb.start) is None
+    )
 
 
 # A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
