@@ -229,7 +229,7 @@ def _run_here(
         for lang in needed
     }
     loaded = time.perf_counter()
-    cache = TranslationCache(options.cache or default_cache_path())
+    cache = TranslationCache(options.cache or default_cache_path(options.out))
     try:
         ctx.translators = {lang: PersistentCachedTranslator(t, cache) for lang, t in metered.items()}
         work(ctx, todo, parent)

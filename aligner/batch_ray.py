@@ -449,7 +449,7 @@ def run_units(ctx: Context, todo: Todo, ray_options: RayOptions) -> tuple[str, .
     """
     ray = require_ray()
     started_ray = _connect(ray, ray_options.address)
-    cache_path = ctx.options.cache or default_cache_path()
+    cache_path = ctx.options.cache or default_cache_path(ctx.options.out)
     snapshot = _snapshot(cache_path)
     cache = TranslationCache(cache_path)
     try:

@@ -55,7 +55,7 @@ class BatchOptions:
     batch_size: int = 16
     int8: bool = False
     threads: int | None = None  # per worker; cores // workers when None
-    cache: Path | None = None  # the translation cache; default_cache_path() when None
+    cache: Path | None = None  # the translation cache; default_cache_path(out) when None
     chunk: int = CHUNK
 
     def settings(self) -> dict[str, Any]:

@@ -11,7 +11,6 @@ share it (SQLite serialises their writes).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,10 +31,13 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 
 
-def default_cache_path() -> Path:
-    """Return ``$XDG_CACHE_HOME/aligner/translations.sqlite`` (``~/.cache/...`` when unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aligner" / "translations.sqlite"
+CACHE_NAME = "translations.sqlite"
+
+
+def default_cache_path(out: Path) -> Path:
+    """Return ``OUT/translations.sqlite``: by default the cache stays inside the output folder, like
+    everything a batch writes; ``--cache FILE`` shares one cache between runs."""
+    return out / CACHE_NAME
 
 
 def connect(path: Path) -> sqlite3.Connection:

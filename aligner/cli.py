@@ -253,7 +253,7 @@ def batch(
     batch_size: Annotated[int, typer.Option(min=1, help="Sentences per engine batch.")] = 16,
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker (cores/N).")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Translation cache [~/.cache/aligner].")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Translation cache [OUT/translations.sqlite].")] = None,
     engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
 ) -> None:

@@ -133,6 +133,5 @@ def test_a_rolled_back_put_leaves_no_entry(tmp_path: Path) -> None:
     cache.close()
 
 
-def test_default_path_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_path() == tmp_path / "aligner" / "translations.sqlite"
+def test_default_path_stays_inside_the_output_folder(tmp_path: Path) -> None:
+    assert default_cache_path(tmp_path) == tmp_path / "translations.sqlite"
