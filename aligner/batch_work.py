@@ -27,7 +27,7 @@ from aligner.manifest import Manifest, Unit
 from aligner.names import Glossary
 from aligner.outputs import write_outputs
 from aligner.pipeline import ArticleTranslation, translate_articles
-from aligner.translate import Translator
+from aligner.translate import Translator, WrappingTranslator
 
 log = logging.getLogger("aligner")
 
@@ -72,33 +72,13 @@ class BatchOptions:
         }
 
 
-class MeteredTranslator:
+class MeteredTranslator(WrappingTranslator):
     """Wraps an engine: times its calls and counts sentences (decoding time, apart from the rest)."""
 
     def __init__(self, inner: Translator) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.seconds = 0.0
         self.sentences = 0
-
-    @property
-    def model_id(self) -> str:
-        """The inner model id."""
-        return self.inner.model_id
-
-    @property
-    def revision(self) -> str | None:
-        """The inner revision."""
-        return self.inner.revision
-
-    def signature(self) -> str:
-        """The inner signature (it names every setting, int8 included)."""
-        return self.inner.signature()
-
-    def __getattr__(self, name: str) -> Any:
-        # The pipeline's optional engine hooks (count_tokens, entry) behave as on the bare engine.
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate with the inner engine, timing the call."""

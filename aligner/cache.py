@@ -14,9 +14,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from aligner.translate import Translator
+from aligner.translate import Translator, WrappingTranslator
 
 # Host parameters per SELECT ... IN (...): below SQLite's historic limit of 999, one is the signature.
 _CHUNK = 900
@@ -103,38 +102,18 @@ class TranslationCache:
         self._db.close()
 
 
-class PersistentCachedTranslator:
+class PersistentCachedTranslator(WrappingTranslator):
     """Wraps a translator: answers known texts from a ``TranslationCache``, sends the rest in one call.
 
-    Attributes the pipeline reads from an engine (``count_tokens``, ``entry``) are forwarded, so a
-    cached engine cuts long sentences exactly as the bare engine does and gives the same output.
+    Engine hooks are forwarded (``WrappingTranslator``), so a cached engine cuts long sentences
+    exactly as the bare engine does and gives the same output.
     """
 
     def __init__(self, inner: Translator, cache: TranslationCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.hits = 0
         self.misses = 0
-
-    @property
-    def model_id(self) -> str:
-        """The inner translator's model id."""
-        return self.inner.model_id
-
-    @property
-    def revision(self) -> str | None:
-        """The inner translator's revision."""
-        return self.inner.revision
-
-    def signature(self) -> str:
-        """The inner signature (a cache does not change output)."""
-        return self.inner.signature()
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes not defined here: the pipeline's optional engine hooks.
-        if name == "inner":  # not set yet (during unpickling): no recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate the texts the cache lacks in one inner call, store them, answer the rest."""

@@ -66,16 +66,13 @@ class IdentityTranslator:
         return "model:identity|rev:none"
 
 
-class CachedTranslator:
-    """Wraps a translator and remembers every translation, keyed by the inner signature and the text.
-
-    The signature names the model id, revision and every decoding setting, so two translators that
-    could disagree never share an entry.
-    """
+class WrappingTranslator:
+    """Base of translators that wrap an engine (a cache, a meter): model id, revision and signature
+    are the engine's, and the pipeline's optional engine hooks (``count_tokens``, ``entry``) are
+    forwarded, so a wrapped engine cuts long sentences exactly as the bare engine does."""
 
     def __init__(self, inner: Translator) -> None:
         self.inner = inner
-        self._cache: dict[tuple[str, str], str] = {}
 
     @property
     def model_id(self) -> str:
@@ -88,8 +85,26 @@ class CachedTranslator:
         return self.inner.revision
 
     def signature(self) -> str:
-        """The inner signature (a cache does not change output)."""
+        """The inner signature (wrapping does not change output)."""
         return self.inner.signature()
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes not defined here: the engine's optional hooks.
+        if name == "inner":  # not set yet (during unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+class CachedTranslator(WrappingTranslator):
+    """Wraps a translator and remembers every translation, keyed by the inner signature and the text.
+
+    The signature names the model id, revision and every decoding setting, so two translators that
+    could disagree never share an entry.
+    """
+
+    def __init__(self, inner: Translator) -> None:
+        super().__init__(inner)
+        self._cache: dict[tuple[str, str], str] = {}
 
     def __len__(self) -> int:
         return len(self._cache)
