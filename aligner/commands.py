@@ -26,6 +26,8 @@ log = logging.getLogger("aligner")
 
 # Articles per step of the progress display (and per engine call in ``translate``).
 STEP = 8
+# The retry engine for units the guard rejects: a wider beam that may not repeat any 3-gram.
+RETRY_NO_REPEAT = 3
 
 
 def glossary_from(path: Path | None) -> Glossary:
@@ -133,7 +135,7 @@ def parse_model_options(values: Sequence[str]) -> dict[str, str]:
     return models
 
 
-def load_translator(lang: str, model: str | None, options: TranslateOptions) -> Translator:
+def load_translator(lang: str, model: str | None, options: TranslateOptions) -> MarianTranslator:
     """Load the MarianMT translator for en→``lang`` (fails early with a clear error)."""
     entry = load_registry().resolve(f"en-{lang}", model)
     translator = MarianTranslator(
@@ -220,10 +222,13 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     for lang in options.langs:
         translator = load_translator(lang, models.get(lang), options)
         back = load_back_translator(lang, backs.get(lang), options)
+        retry = translator.variant(beams=options.beams + 2, no_repeat_ngram=RETRY_NO_REPEAT)
         with progress(len(articles), f"translating into {lang}") as advance:
             for start in range(0, len(articles), STEP):
                 chunk = articles[start : start + STEP]
-                results = translate_articles([a for _, a in chunk], lang, translator, glossary=glossary)
+                results = translate_articles(
+                    [a for _, a in chunk], lang, translator, retry=retry, glossary=glossary
+                )
                 for (path, article), stem, result in zip(chunk, names[start:], results, strict=False):
                     report = check_translation(article, result.text, lang, glossary=glossary)
                     report, fidelity = back_translation_fidelity(report, translator, back, options)

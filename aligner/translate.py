@@ -233,6 +233,7 @@ class MarianTranslator:
         max_new_tokens: int = 512,
         threads: int | None = None,
         int8: bool = False,
+        no_repeat_ngram: int = 0,
     ) -> None:
         if beams < 1 or batch_size < 1 or max_new_tokens < 1:
             raise UsageError("beams, batch size and max new tokens must each be at least 1")
@@ -243,6 +244,7 @@ class MarianTranslator:
         self.max_new_tokens = max_new_tokens
         self.threads = threads or min(len(os.sched_getaffinity(0)), 4)
         self.int8 = int8
+        self.no_repeat_ngram = no_repeat_ngram
         if int8 and self.device != "cpu":
             raise UsageError("int8 (dynamic quantisation) runs on the CPU only; use --device cpu")
         self._model: Any = None
@@ -268,10 +270,27 @@ class MarianTranslator:
             f"max_new:{self.max_new_tokens}",
             f"device:{self.device}",
             *(["int8:dynamic"] if self.int8 else []),
+            *([f"no_repeat:{self.no_repeat_ngram}"] if self.no_repeat_ngram else []),
             f"transformers:{_version('transformers')}",
             f"torch:{_version('torch')}",
         ]
         return "|".join(parts)
+
+    def variant(self, *, beams: int, no_repeat_ngram: int) -> MarianTranslator:
+        """Return a translator with other decoding settings that shares this one's loaded model: the
+        retry engine for outputs the guard rejects (loops, truncation)."""
+        other = MarianTranslator(
+            self.entry,
+            device=self.device,
+            beams=beams,
+            batch_size=self.batch_size,
+            max_new_tokens=self.max_new_tokens,
+            threads=self.threads,
+            int8=self.int8,
+            no_repeat_ngram=no_repeat_ngram,
+        )
+        other._model, other._tokenizer = self._model, self._tokenizer
+        return other
 
     def prepare(self, text: str) -> str:
         """Return the model input for ``text``: the registry's target token and a space, then the text."""
@@ -364,6 +383,7 @@ class MarianTranslator:
                 # For an encoder-decoder, max_length counts output tokens after the start token; giving
                 # it (not max_new_tokens) avoids a clash with the max_length of the hub generation config.
                 max_length=self.max_new_tokens + 1,
+                **({"no_repeat_ngram_size": self.no_repeat_ngram} if self.no_repeat_ngram else {}),
             )
         return [text.strip() for text in self._tokenizer.batch_decode(output, skip_special_tokens=True)]
 

@@ -124,3 +124,13 @@ def test_raw_model_output_loses_the_quotation_but_the_pipeline_keeps_it(
     assert not ("«" in uk_raw and "»" in uk_raw and "Рі" in uk_raw), uk_raw
     uk = translate_article(parse_article(line + "\n"), "uk", marian["uk"])
     assert uk.text == "«Якщо я подам заяву, мене приймуть?» — сказав Рі.\n"
+
+
+def test_retry_variant_shares_the_model_and_names_its_settings(marian: dict[str, MarianTranslator]) -> None:
+    base = marian["ko"]
+    retry = base.variant(beams=6, no_repeat_ngram=3)
+    assert retry._model is base._model
+    assert "beams:6" in retry.signature() and "no_repeat:3" in retry.signature()
+    assert retry.signature() != base.signature()
+    title = "A North Korean Soldier Captured by Ukraine Thought He Was Fighting South Koreans"
+    assert retry.translate([title]) == base.translate([title])  # the tiny model knows it either way
