@@ -106,7 +106,8 @@ def require_ray() -> ModuleType:
         import ray.data  # noqa: F401  (the extra is ray[data]; plain ray lacks it)
     except ImportError:
         raise DependencyMissingError("--engine-backend ray", INSTALL) from None
-    return ray
+    module: ModuleType = ray
+    return module
 
 
 # ---------------------------------------------------------------- on the workers

@@ -48,4 +48,4 @@ def quantize_dynamic_int8(model: Any) -> Any:
         from torch.ao import quantization
 
         spec = {torch.nn.Linear: quantization.per_channel_dynamic_qconfig}
-        return quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)  # type: ignore[no-untyped-call]
+        return quantization.quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)

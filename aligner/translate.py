@@ -475,7 +475,7 @@ def _from_pretrained(folder: str, *, safetensors: bool) -> tuple[Any, Any]:
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" bars
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter our stderr
     with warnings.catch_warnings():
         # Without sacremoses the tokenizer skips Moses punctuation normalisation; said once, in our log.
         warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
