@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner.article import Article, Quote
+from aligner.article import Article, Paragraph, Quote
 from aligner.spans import Span, hull
 from aligner.verbs import find_speech_verbs
 
@@ -394,21 +394,12 @@ _ABBREV = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class TargetParagraph:
-    """One non-blank line of the translation and its sentence spans."""
-
-    span: Span
-    sentences: tuple[Span, ...]
-    line: int  # 1-based
-
-
-@dataclass(frozen=True, slots=True)
 class TargetText:
     """A translation segmented on its own terms: lines, sentences and quotations."""
 
     text: str
     lang: str
-    paragraphs: tuple[TargetParagraph, ...]
+    paragraphs: tuple[Paragraph, ...]  # the translation's non-blank lines, as for the source
     quotes: tuple[TargetQuote, ...]
 
     @property
@@ -441,7 +432,7 @@ def segment_target(text: str, lang: str) -> TargetText:
     quotes = find_target_quotes(text, lang)
     hulls = [Span(p.start - 1, p.end + 1) for q in quotes for p in (q.span,)]
     paragraphs = tuple(
-        TargetParagraph(line.span, _split_line(text, line.span, hulls), line.number) for line in _lines(text)
+        Paragraph(line.span, _split_line(text, line.span, hulls), line.number) for line in _lines(text)
     )
     return TargetText(text, lang, paragraphs, quotes)
 
