@@ -23,6 +23,7 @@ from aligner.engine_ct2 import (
     CT2Translator,
     DecodeOptions,
     MarianPieces,
+    balanced_batch,
     cache_key,
     convert_marian,
     fingerprint,
@@ -358,3 +359,14 @@ def test_separate_vocabularies_match_the_transformers_engine(beams: int, seed: S
     translator = CT2Translator(folder, options=options, compute_type="float32", threads=1, cache_dir=tmp_path)
     assert translator.translate(inputs) == expected
     assert any("\uac00" <= char <= "\ud7a3" for char in "".join(expected))  # target pieces are Korean
+
+
+@pytest.mark.parametrize(
+    ("count", "workers", "largest", "expected"),
+    [(40, 2, 32, 20), (100, 2, 32, 25), (3, 2, 32, 2), (1, 4, 32, 1), (64, 1, 32, 32), (65, 1, 32, 22)],
+    ids=["two-even", "four-even", "fewer-than-workers", "one-text", "one-worker", "one-worker-spill"],
+)
+def test_batches_are_even_and_fill_every_worker(
+    count: int, workers: int, largest: int, expected: int
+) -> None:
+    assert balanced_batch(count, workers, largest) == expected
