@@ -436,7 +436,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--tokens", type=int, default=32, help="target tokens decoded per sentence")
     parser.add_argument("--runs", type=int, default=3, help="interleaved runs per configuration (median)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--ct2-batch", type=int, default=16, help="sentences per batch of the ct2 engine")
+    parser.add_argument("--ct2-batch", type=int, default=32, help="largest batch of the ct2 engine")
     parser.add_argument("--peak", type=float, default=0.0, help="int8 GOP/s limit (default: measured)")
     default_work = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aligner" / "bench"
     parser.add_argument("--work", type=Path, default=default_work, help="cache of models and conversions")
