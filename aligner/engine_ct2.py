@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aligner.errors import DependencyMissingError, ModelUnavailableError
+from aligner.errors import DependencyMissingError, ModelUnavailableError, UsageError
 
 if TYPE_CHECKING:
     from aligner.registry import ModelEntry
@@ -325,8 +325,9 @@ class MarianPieces:
             special_split=re.compile(pattern) if specials else None,
         )
 
-    def encode(self, text: str, max_tokens: int) -> list[str]:
-        """Return the source pieces of ``text`` followed by eos, cut to ``max_tokens`` (eos kept)."""
+    def encode(self, text: str, max_tokens: int, *, target: bool = False) -> list[str]:
+        """Return the source (or target) pieces of ``text`` and eos, cut to ``max_tokens`` (eos kept)."""
+        processor = self.target if target else self.source
         pieces: list[str] = []
         chunks = self.special_split.split(text) if self.special_split else [text]
         for chunk in chunks:
@@ -337,7 +338,7 @@ class MarianPieces:
                 if code:
                     pieces.append(code.group())
                     chunk = chunk[code.end() :]
-                pieces.extend(self.source.encode(chunk, out_type=str))
+                pieces.extend(processor.encode(chunk, out_type=str))
         return pieces[: max_tokens - 1] + [self.eos]
 
     def decode(self, pieces: Sequence[str]) -> str:
@@ -441,6 +442,7 @@ class CT2Translator:
             DependencyMissingError: ctranslate2 is not installed.
         """
         model_dir = Path(model_dir)
+        self.entry: ModelEntry | None = None  # set by from_entry; the pipeline reads its max_input_tokens
         self.model_id = model_id or str(model_dir)
         self.revision = revision
         self.target_token = target_token
@@ -463,7 +465,7 @@ class CT2Translator:
             entry: The registry entry; its id, revision, target token and input limit are used.
             **kwargs: ``options``, ``compute_type``, ``threads`` or ``cache_dir``.
         """
-        return cls(
+        translator = cls(
             marian_folder(entry),
             model_id=entry.model_id,
             revision=entry.revision,
@@ -471,6 +473,8 @@ class CT2Translator:
             max_input_tokens=entry.max_input_tokens,
             **kwargs,
         )
+        translator.entry = entry
+        return translator
 
     def _load(self) -> Any:
         ctranslate2 = _import_ctranslate2()
@@ -504,8 +508,7 @@ class CT2Translator:
         unique = list(dict.fromkeys(text for text in texts if text.strip()))
         if not unique:
             return ["" for _ in texts]
-        prefix = f"{self.target_token} " if self.target_token else ""
-        sources = [self._pieces.encode(prefix + text, self.max_input_tokens) for text in unique]
+        sources = [self._pieces.encode(self.prepare(text), self.max_input_tokens) for text in unique]
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
         batch = balanced_batch(len(sources), self.threads, self.options.batch_size)
         results = self._translator.translate_batch(
@@ -515,6 +518,33 @@ class CT2Translator:
             unique[i]: self._pieces.decode(res.hypotheses[0]) for i, res in zip(order, results, strict=True)
         }
         return [done.get(text, "") for text in texts]
+
+    def prepare(self, text: str) -> str:
+        """Return the model input for ``text``: the target token and a space, then the text."""
+        return f"{self.target_token} {text}" if self.target_token else text
+
+    def count_tokens(self, text: str) -> int:
+        """Return the input pieces of ``text``, target token and ``</s>`` included (no cut)."""
+        return len(self._pieces.encode(self.prepare(text), 1 << 30))
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        """Return each target's mean log-probability per token (``</s>`` included) given its source.
+
+        The forced-decoding score of ``MarianTranslator.score``; higher (closer to 0) is likelier.
+
+        Raises:
+            UsageError: ``sources`` and ``targets`` differ in length.
+        """
+        if len(sources) != len(targets):
+            raise UsageError(f"score needs as many targets as sources ({len(targets)} != {len(sources)})")
+        if not sources:
+            return []
+        limit = self.max_input_tokens
+        source = [self._pieces.encode(self.prepare(text), limit) for text in sources]
+        target = [self._pieces.encode(text, limit, target=True)[:-1] for text in targets]  # ct2 adds </s>
+        batch = balanced_batch(len(sources), self.threads, self.options.batch_size)
+        results = self._translator.score_batch(source, target, max_batch_size=batch, max_input_length=0)
+        return [sum(result.log_probs) / max(len(result.log_probs), 1) for result in results]
 
     def signature(self) -> str:
         """``engine:ct2|model:...|rev:...|token:...|beams:4|max_new:512|compute:int8|ctranslate2:4.x``."""

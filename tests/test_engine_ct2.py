@@ -370,3 +370,17 @@ def test_batches_are_even_and_fill_every_worker(
     count: int, workers: int, largest: int, expected: int
 ) -> None:
     assert balanced_batch(count, workers, largest) == expected
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_scores_and_token_counts_match_the_transformers_engine(
+    direction: str, entries: dict[str, ModelEntry], ct2_cache: Path, seed: Seed
+) -> None:
+    tgt = direction.split("-")[1]
+    pairs = [(s, t) for s, t in zip(seed.lines("en"), seed.lines(tgt), strict=True) if s.strip()]
+    sources, targets = [s for s, _ in pairs], [t for _, t in pairs]
+    marian = MarianTranslator(entries[direction], device="cpu", batch_size=8, threads=1)
+    translator = ct2(entries[direction], ct2_cache, "float32")
+    assert translator.score(sources, targets) == pytest.approx(marian.score(sources, targets), abs=1e-3)
+    assert [translator.count_tokens(s) for s in sources] == [marian.count_tokens(s) for s in sources]
+    assert translator.entry is entries[direction]
