@@ -449,7 +449,13 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
     if quotes[0].kind is QuoteKind.DIRECT and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    if ratio < LENGTH_LOW_ERROR or ((fewer or cut) and ratio < CUT_RATIO) or part < PART_LOW_ERROR:
+    dangling = quotes[0].kind is QuoteKind.DIRECT and _dangling(ctx, src_parts[-1], qa.target_parts[-1])
+    if (
+        ratio < LENGTH_LOW_ERROR
+        or ((fewer or cut) and ratio < CUT_RATIO)
+        or part < PART_LOW_ERROR
+        or dangling
+    ):
         ratio = min(ratio, part)
         what = "it ends in mid-sentence" if cut else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
@@ -545,6 +551,14 @@ def _unfinished(ctx: _Context, source: Span, target: Span) -> bool:
     return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
 
 
+def _dangling(ctx: _Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends a sentence and the translation's stops on a
+    particle or connective ending (“…사실이라면”, “…우리는.”), whatever its length."""
+    if ctx.article.of(source).rstrip(" \"'”’")[-1:] not in (".", "?", "!", "…"):
+        return False
+    return _ends_mid_sentence(ctx, target)
+
+
 def _ends_mid_sentence(ctx: _Context, part: Span) -> bool:
     """Return True when a target quotation part stops where no sentence can end."""
     if part.of(ctx.text).rstrip()[-1:] in (":", ";"):
@@ -570,7 +584,7 @@ def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Find
     src_last, src_first = quote.parts[-1], quote.parts[0]
     src_tail = Span(max(src_last.start, src_last.end - EDGE_CHARS), src_last.end)
     src_head = Span(src_first.start, min(src_first.end, src_first.start + EDGE_CHARS))
-    framed = _colon_frame(ctx, quote, first) or _dash_frame(ctx, last)
+    framed = _colon_frame(ctx, quote, first) or _dash_frame(ctx, last) or _ko_closing_verb(ctx, quote, qa)
     if framed is not None:
         return _inside(ctx, framed)
     for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
@@ -587,6 +601,30 @@ def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Find
         ):
             return _inside(ctx, edge)
     return None
+
+
+def _ko_closing_verb(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Span | None:
+    """Return the sentence that closes a Korean quotation on its own attribution verb (“…입니다.
+    그가 말했다.”, “…없었다고 말했다.”): the source quotation has an attribution verb outside its
+    marks; the translation's ends on a speech verb in a final form, holds more speech verbs than
+    the source quotation, and no quotative follows its closing mark."""
+    if ctx.lang != "ko" or quote.verb is None:
+        return None
+    last = qa.target_parts[-1]
+    verbs = [v.span for p in qa.target_parts for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    if not verbs or any(c.isalnum() for c in ctx.text[verbs[-1].end : last.end]):
+        return None
+    final = verbs[-1].of(ctx.text)
+    if not final.endswith("다") or final.startswith("했"):
+        return None  # “…라고 했다” is reported speech inside the quotation, not its attribution
+    if len(verbs) <= sum(len(find_speech_verbs(ctx.article.text, "en", p)) for p in quote.parts):
+        return None
+    if _KO_AFTER_MARK.match(ctx.text, min(last.end + 1, len(ctx.text))):
+        return None  # “…했다”고 말했다: the quotation itself reports speech
+    sentence = max(
+        (m.end() for m in _SENTENCE_END.finditer(ctx.text, last.start, verbs[-1].start)), default=last.start
+    )
+    return Span(max(sentence, verbs[-1].start - FRAME_CHARS), last.end)
 
 
 def _colon_frame(ctx: _Context, quote: Quote, first: Span) -> Span | None:
@@ -707,6 +745,8 @@ _UK_DASH = re.compile(r"\s[—–-]\s")
 _KO_QUOTATIVE = re.compile(r"(?:이?라고|다고|냐고|자고|라며|다며|라면서|다면서|라는|다는)(?![가-힣])")
 # A quotative glued to a sentence end, which only stands after a closing mark: "…입니다.라고".
 _KO_CLOSED_QUOTATIVE = re.compile(r"[.?!…,]\s*(?:이)?라(?:고|며|면서|는)(?![가-힣])")
+# A quotative right after a closing mark: ”라고, ”고, ”며, ”라는.
+_KO_AFTER_MARK = re.compile(r"\s*(?:이?라)?(?:고|며|면서|는)(?![가-힣])")
 # … and where one ends before it: "Рі сказав: «…»", "He said: “…”".
 _COLON = re.compile(r":\s*$")
 
