@@ -489,6 +489,13 @@ _UK_DANGLING = frozenset(
     "коли той те того тієї тих цей ця цю ці цього цієї цих".split()
 )
 _TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
+# English words no sentence ends on: a source quotation ending on one is itself a fragment.
+_EN_DANGLING = frozenset(
+    "a an the and or but of to in on at by for from with as that which who if than our my your their his "
+    "her its this these those is are was were be".split()
+)
+# What follows a speech verb that leads into a quotation inside the source quotation itself.
+_EN_LEAD_IN = re.compile(r"[^.!?]{0,30}?(?:,|:|;|--|—|–)")
 
 
 def _part_dropped(ctx: _Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
@@ -552,9 +559,12 @@ def _unfinished(ctx: _Context, source: Span, target: Span) -> bool:
 
 
 def _dangling(ctx: _Context, source: Span, target: Span) -> bool:
-    """Return True when the source quotation ends a sentence and the translation's stops on a
-    particle or connective ending (“…사실이라면”, “…우리는.”), whatever its length."""
-    if ctx.article.of(source).rstrip(" \"'”’")[-1:] not in (".", "?", "!", "…"):
+    """Return True when the source quotation ends whole (on a sentence end, a comma before its
+    attribution, or a word that can end one) and the translation's stops on a particle or
+    connective ending (“…사실이라면”, “…우리는.”, «…прийти туди з»), whatever its length."""
+    tail = ctx.article.of(source).rstrip(" \"'”’")
+    word = _TAIL_WORD.search(tail)
+    if tail[-1:] in ("…", ":", ";", "-", "—", "–") or word is None or word.group(1).lower() in _EN_DANGLING:
         return False
     return _ends_mid_sentence(ctx, target)
 
@@ -584,7 +594,9 @@ def _attribution_inside(ctx: _Context, quote: Quote, qa: QuoteAlignment) -> Find
     src_last, src_first = quote.parts[-1], quote.parts[0]
     src_tail = Span(max(src_last.start, src_last.end - EDGE_CHARS), src_last.end)
     src_head = Span(src_first.start, min(src_first.end, src_first.start + EDGE_CHARS))
-    framed = _colon_frame(ctx, quote, first) or _dash_frame(ctx, last) or _ko_closing_verb(ctx, quote, qa)
+    framed = (
+        _colon_frame(ctx, quote, first) or _dash_frame(ctx, quote, last) or _ko_closing_verb(ctx, quote, qa)
+    )
     if framed is not None:
         return _inside(ctx, framed)
     for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
@@ -634,22 +646,31 @@ def _colon_frame(ctx: _Context, quote: Quote, first: Span) -> Span | None:
     source = quote.parts[0]
     if colon < 0 or ":" in ctx.article.of(source):
         return None
-    if find_speech_verbs(
-        ctx.article.text, "en", Span(source.start, min(source.end, source.start + FRAME_CHARS))
+    if any(
+        _EN_LEAD_IN.match(ctx.article.text, v.span.end)
+        for v in find_speech_verbs(
+            ctx.article.text, "en", Span(source.start, min(source.end, source.start + FRAME_CHARS))
+        )
     ):
-        return None
+        return None  # “I told him, …”, “I will say this -- …”: the source quotation has its own lead-in
     head = Span(first.start, colon)
     return head if find_speech_verbs(ctx.text, ctx.lang, head) else None
 
 
-def _dash_frame(ctx: _Context, last: Span) -> Span | None:
+def _dash_frame(ctx: _Context, quote: Quote, last: Span) -> Span | None:
     """Return the Ukrainian attribution after a dash inside the quotation's end («…, — заявив
-    Роберто Кальсаділья, болівійський дипломат»): a dash, a speech verb, little after it."""
+    Роберто Кальсаділья, болівійський дипломат»): a dash, a speech verb, and little after it or
+    the speaker's name right after it (then a title of any length may follow)."""
     if ctx.lang != "uk":
         return None
-    for dash in _DASH_BEFORE.finditer(ctx.text, max(last.start, last.end - FRAME_CHARS), last.end):
+    for dash in _DASH_BEFORE.finditer(ctx.text, max(last.start, last.end - 2 * FRAME_CHARS), last.end):
         verbs = find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(last.end, dash.end() + 25)))
-        if verbs and sum(c.isalnum() for c in ctx.text[verbs[0].span.end : last.end]) <= FRAME_CHARS // 2:
+        if not verbs:
+            continue
+        verb = verbs[0].span
+        short = sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2
+        named = _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + EDGE_CHARS)))
+        if short or (named and not _DASH_END.search(ctx.text, last.start, last.end)):
             return Span(dash.start(), last.end)
     return None
 
@@ -702,6 +723,8 @@ def _ko_verb_ends(ctx: _Context, verb: Span, edge: Span) -> bool:
 # A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
 # a colon or period after one at its start.
 _DASH_BEFORE = re.compile(r"[,.!?]?\s*[—–-]\s")
+# A part ending on a dash: the attribution stands between two parts («…, — сказав він, — …»).
+_DASH_END = re.compile(r"[—–-]\s*$")
 _AFTER_VERB = re.compile(r"\S*\s*:")
 
 
