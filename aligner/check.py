@@ -449,7 +449,10 @@ def _length_checks(ctx: _Context, quotes: Sequence[Quote], qa: QuoteAlignment) -
     if quotes[0].kind is QuoteKind.DIRECT and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    dangling = quotes[0].kind is QuoteKind.DIRECT and _dangling(ctx, src_parts[-1], qa.target_parts[-1])
+    dangling = quotes[0].kind is QuoteKind.DIRECT and (
+        _dangling(ctx, src_parts[-1], qa.target_parts[-1])
+        or _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
+    )
     if (
         ratio < LENGTH_LOW_ERROR
         or ((fewer or cut) and ratio < CUT_RATIO)
@@ -526,6 +529,18 @@ def _lost_mark(ctx: _Context, source: Span, target: Span) -> bool:
     """Return True when the source quotation ends on ? or ! and the translation does not."""
     end = ctx.article.of(source).rstrip(" ,\"'”’")[-1:]
     return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
+
+
+_KO_QUESTION_END = re.compile(r"(?:까|니|냐|나|가|죠|지|요)[^\w]*$")
+
+
+def _question_lost(ctx: _Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends on a question and the translation's ends on no
+    question mark (nor, in Korean, on a question ending): its last question was cut or made a
+    statement."""
+    if ctx.article.of(source).rstrip(" ,\"'”’")[-1:] != "?" or "?" in target.of(ctx.text)[-4:]:
+        return False
+    return not (ctx.lang == "ko" and _KO_QUESTION_END.search(ctx.text, target.start, target.end))
 
 
 def _paragraphs(text: str, parts: Sequence[Span]) -> int:
