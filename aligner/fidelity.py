@@ -34,7 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from aligner import __version__
 from aligner.article import QuoteKind
-from aligner.check import CheckReport, Finding, QuoteResult, Severity, Status, _summary
+from aligner.check import CheckReport, Finding, QuoteResult, Severity, Status, summarise
 from aligner.errors import DependencyMissingError, UsageError
 from aligner.report import finding_dict
 from aligner.spans import Span
@@ -463,7 +463,7 @@ def with_fidelity(report: CheckReport, fidelity: FidelityReport) -> CheckReport:
     return replace(
         report,
         quotes=quotes,
-        summary=_summary(quotes, report.extra_quotes, report.attributions),
+        summary=summarise(quotes, report.extra_quotes, report.attributions),
         signature=signature,
     )
 
