@@ -32,6 +32,7 @@ from aligner.check_people import check_names, check_speaker, check_verb
 from aligner.check_records import (
     ATTRIBUTION_TAIL_LETTERS,
     CHECKS,
+    CLAUSE_CUT_RATIO,
     CUT_RATIO,
     DROPPED_RATIO,
     EDGE_CHARS,
@@ -69,6 +70,7 @@ from aligner.spans import Span
 __all__ = [
     "ATTRIBUTION_TAIL_LETTERS",
     "CHECKS",
+    "CLAUSE_CUT_RATIO",
     "CUT_RATIO",
     "DROPPED_RATIO",
     "EDGE_CHARS",
@@ -137,7 +139,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"qratio:{QUOTE_RATIO_RANGE[0]}-{QUOTE_RATIO_RANGE[1]}",
         f"narr:{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
-        f"cut:{CUT_RATIO}",
+        f"cut:{CUT_RATIO}/{CLAUSE_CUT_RATIO}",
         f"part:{PART_LOW_ERROR}",
         f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}/{KO_SUBJECT_LETTERS}",
         f"gap:{GAP_LETTERS}",

@@ -16,6 +16,7 @@ from aligner.article import Quote, QuoteKind
 from aligner.check_context import Context, Found, clip, length, length_ratio, sentence_count, soften, touching
 from aligner.check_edges import attribution_inside, part_outside
 from aligner.check_records import (
+    CLAUSE_CUT_RATIO,
     CUT_RATIO,
     DROPPED_RATIO,
     LENGTH_HIGH_ERROR,
@@ -101,6 +102,7 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
     if (
         ratio < LENGTH_LOW_ERROR
         or ((fewer or cut) and ratio < CUT_RATIO)
+        or (ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts))
         or part < PART_LOW_ERROR
         or dangling
     ):
@@ -142,6 +144,21 @@ _EN_DANGLING = frozenset(
     "a an the and or but of to in on at by for from with as that which who if than our my your their his "
     "her its this these those is are was were be".split()
 )
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s|[.!?…]\s")
+_TRAILING = " ,.;:!?…\"'”’»—–-"
+
+
+def _clause_breaks(text: str, parts: Sequence[Span]) -> int:
+    return len(_CLAUSE_BREAK.findall(" ".join(p.of(text) for p in parts).rstrip(_TRAILING)))
+
+
+def _clause_lost(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when a Ukrainian quotation has fewer clause breaks than its source quotation."""
+    return ctx.lang == "uk" and _clause_breaks(ctx.text, tgt_parts) < _clause_breaks(
+        ctx.article.text, src_parts
+    )
 
 
 def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:

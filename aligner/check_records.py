@@ -43,6 +43,10 @@ PART_LOW_ERROR = 0.5
 # A quotation whose sentence count fell, or that ends in mid-sentence, is cut when it is also
 # shorter than this share of the expected length.
 CUT_RATIO = 0.85
+# A Ukrainian quotation with fewer clause breaks (, ; : dashes, sentence ends) than its source is
+# cut when it is also shorter than this share: Ukrainian punctuation keeps every English clause
+# break and adds more (before що, який), so a missing break is a missing clause.
+CLAUSE_CUT_RATIO = 0.8
 # How far (characters) from a quotation's edge an attribution inside the marks is looked for,
 # and how many letters may follow its verb there ("— сказав він журналістам у п'ятницю").
 EDGE_CHARS = 40
