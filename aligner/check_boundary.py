@@ -95,19 +95,25 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
     if quotes[0].kind is QuoteKind.DIRECT and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    dangling = quotes[0].kind is QuoteKind.DIRECT and (
-        _dangling(ctx, src_parts[-1], qa.target_parts[-1])
-        or _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
-    )
+    direct = quotes[0].kind is QuoteKind.DIRECT
+    dangling = direct and _dangling(ctx, src_parts[-1], qa.target_parts[-1])
+    question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
+    clauses = ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts)
     if (
         ratio < LENGTH_LOW_ERROR
         or ((fewer or cut) and ratio < CUT_RATIO)
-        or (ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts))
+        or clauses
         or part < PART_LOW_ERROR
         or dangling
+        or question
     ):
         ratio = min(ratio, part)
-        what = "it ends in mid-sentence" if cut else "part of it is missing"
+        if question:
+            what = "the source ends on a question, the translation does not"
+        elif cut or dangling:
+            what = "it ends in mid-sentence"
+        else:
+            what = "a clause of it is missing" if clauses else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
     paragraphs = (_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, qa.target_parts))

@@ -116,6 +116,18 @@ ALTERATIONS = [
         "q2",
         "boundary",
     ),
+    # the closing mark moved past a bare "said": the Korean quotation now ends on its own attribution
+    ("ko", "우리에게 말했다”고 리 씨는 말했다.", "우리에게 말했다고 말했다.”", "q1", "boundary"),
+    ("ko", "군인이라고 우리에게 말했다”고", "군인이라고”고", "q1", "boundary"),  # stops on a connective
+    ("uk", "мене приймуть?» —", "мене приймуть.» —", "q2", "boundary"),  # the question made a statement
+    (  # the attribution, with a long title, pulled inside the marks
+        "uk",
+        "солдати», — сказав Рі.",
+        "солдати, — сказав Рі, північнокорейський військовий, якого українські бійці взяли в полон "
+        "у Курській області на початку року».",
+        "q1",
+        "boundary",
+    ),
     ("uk", "зазнав численних втрат", "зазнав 5 000 втрат", "a2", None),  # a number in narration only
     ("uk", "близько 5 000 осіб", "близько 6 000 осіб", "a4", "numbers"),
     ("ko", "약 5,000명이", "약 6,000명이", "a4", "numbers"),
@@ -336,6 +348,26 @@ def test_quotation_ending_mid_sentence_is_cut(lang: str, quote: str, cut: bool) 
     report = check_translation(parse_article(en), _short_article(lang, quote), lang)
     errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
     assert [("mid-sentence" in m) for m in errors] == ([True] if cut else [])
+
+
+# (language, rendering of "We are for NATO and EU, but we want to join with our heads up, not
+# through the service door", cut or not): Ukrainian keeps every English clause break.
+CLAUSES = [
+    ("uk", "Ми за НАТО і ЄС, але хочемо вступити з гордо піднятою головою, а не через службові двері", False),
+    ("uk", "Ми за НАТО і ЄС, але хочемо вступити з піднятою головою", True),  # a clause dropped
+    ("uk", "Ми за НАТО та ЄС, але хочемо увійти гордо, не з чорного ходу", False),  # as short, all kept
+]
+
+
+@pytest.mark.parametrize(("lang", "quote", "cut"), CLAUSES, ids=["whole", "clause-dropped", "compact"])
+def test_quotation_missing_a_clause_is_cut(lang: str, quote: str, cut: bool) -> None:
+    en = (
+        "Kim Yong-chol spoke to reporters on Monday in Seoul.\n"
+        'Kim said, "We are for NATO and EU, but we want to join with our heads up, not through the service door."\n'
+    )
+    report = check_translation(parse_article(en), _short_article(lang, quote), lang)
+    errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
+    assert [("clause" in m) for m in errors] == ([True] if cut else []), errors
 
 
 _THREE_PARAGRAPHS = (
