@@ -98,8 +98,8 @@ def validate(options: BatchOptions) -> None:
     """Refuse options that cannot work, before anything is read, loaded or written.
 
     Raises:
-        UsageError: an unknown engine, format or level, no language, a bad count, or --int8 or
-            --device cuda with ct2.
+        UsageError: an unknown engine, format or level, no language, a bad count, or --int8,
+            --engine-workers or --device cuda with ct2.
     """
     models = parse_model_options(options.models)
     unknown = ", ".join(sorted(set(models) - set(options.langs)))
@@ -113,6 +113,11 @@ def validate(options: BatchOptions) -> None:
             "--workers, --beams, --batch-size and the chunk size must be at least 1",
         ),
         (options.int8 and options.engine == "ct2", "--int8 is for --engine transformers (ct2 runs int8)"),
+        (
+            options.engine_workers is not None and options.engine == "ct2",
+            "--engine-workers is for --engine transformers (ct2 runs one worker per thread: --threads)",
+        ),
+        (options.engine_workers is not None and options.engine_workers < 1, "--engine-workers must be >= 1"),
         (options.engine == "ct2" and options.device == "cuda", "--engine ct2 runs on the CPU here"),
         (bool(unknown), f"--model names {unknown} but --to does not"),
     ]
@@ -235,6 +240,9 @@ def _run_here(
         work(ctx, todo, parent)
     finally:
         cache.close()
+        for lang, engine in metered.items():
+            if lang not in engines and hasattr(engine.inner, "close"):
+                engine.inner.close()  # the transformers engine's worker processes
     return _Timing(loaded - started, sum(t.seconds for t in metered.values()))
 
 

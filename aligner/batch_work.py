@@ -57,6 +57,7 @@ class BatchOptions:
     threads: int | None = None  # per worker; cores // workers when None
     cache: Path | None = None  # the translation cache; default_cache_path(out) when None
     chunk: int = CHUNK
+    engine_workers: int | None = None  # transformers engine processes per worker; see choose_workers
 
     def settings(self) -> dict[str, Any]:
         """The settings a resumed run must share with the first run of the folder."""
@@ -92,6 +93,10 @@ class MeteredTranslator(WrappingTranslator):
 def build_engine(lang: str, model: str | None, options: BatchOptions, threads: int) -> MeteredTranslator:
     """Load the engine for en→``lang``: MarianMT through transformers (optionally int8) or CTranslate2.
 
+    Both use ``threads`` cores as one single-threaded decoding worker per core: CTranslate2 through
+    its ``inter_threads``, transformers through engine processes (``choose_workers``: at most 4, each
+    loading the model; one when ``options.workers`` batch processes already share the cores out).
+
     Raises:
         ModelUnavailableError: the model cannot be found or loaded.
         DependencyMissingError: ctranslate2 is missing for ``--engine ct2``.
@@ -104,15 +109,21 @@ def build_engine(lang: str, model: str | None, options: BatchOptions, threads: i
 
         decode = DecodeOptions(beams=options.beams, batch_size=options.batch_size)
         return MeteredTranslator(CT2Translator.from_entry(entry, options=decode, threads=threads))
-    from aligner.translate import MarianTranslator
+    from aligner.engine_pool import choose_workers
+    from aligner.translate import MarianTranslator, resolve_device
 
+    device = resolve_device(options.device)
+    workers = choose_workers(
+        options.engine_workers, device=device, threads=threads, processes=options.workers
+    )
     marian = MarianTranslator(
         entry,
-        device=options.device,
+        device=device,
         beams=options.beams,
         batch_size=options.batch_size,
         threads=threads,
         int8=options.int8,
+        workers=workers,
     )
     return MeteredTranslator(marian.load())
 

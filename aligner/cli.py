@@ -130,6 +130,15 @@ ThresholdsOpt = Annotated[
     typer.Option("--fidelity-thresholds", help="TOML from bench/calibrate_fidelity.py (else built in)."),
 ]
 DeviceOpt = Annotated[Device, typer.Option("--device", help="Where the model runs.")]
+EngineWorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--engine-workers",
+        min=1,
+        help="Processes of the transformers engine, each with its own copy of the model (default: "
+        "one per thread on the CPU, at most 4; 1 on a GPU or with batch --workers > 1).",
+    ),
+]
 
 
 @app.command()
@@ -183,6 +192,7 @@ def translate(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
     ] = FailOn.error,
+    engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate articles with MarianMT, keeping every quotation and its speaker; check the output."""
     from aligner.commands import TranslateOptions, run_translate
@@ -199,6 +209,7 @@ def translate(
         fail_on=fail_on.value,
         back_models=tuple(back_model or ()),
         thresholds=thresholds,
+        engine_workers=engine_workers,
     )
     try:
         code = run_translate(articles, options)
@@ -256,6 +267,7 @@ def batch(
     cache: Annotated[Path | None, typer.Option(help="Translation cache [OUT/translations.sqlite].")] = None,
     engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
+    engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
     from aligner.batch import BatchOptions
@@ -264,7 +276,7 @@ def batch(
     langs = tuple(dict.fromkeys(lang.value for lang in to))
     what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
     how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
-    options = BatchOptions(*what, *how)
+    options = BatchOptions(*what, *how, engine_workers=engine_workers)
     try:
         report = run_batch_on(engine_backend, options, ray_address)
     except AlignerError as error:

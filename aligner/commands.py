@@ -116,6 +116,7 @@ class TranslateOptions:
     fail_on: str
     back_models: tuple[str, ...] = ()  # LANG=HUB_ID_OR_DIR of xx→en models: fidelity of the output
     thresholds: Path | None = None
+    engine_workers: int | None = None  # engine processes; one per thread on the CPU when None
 
 
 def parse_model_options(values: Sequence[str]) -> dict[str, str]:
@@ -136,10 +137,16 @@ def parse_model_options(values: Sequence[str]) -> dict[str, str]:
 
 
 def load_translator(lang: str, model: str | None, options: TranslateOptions) -> MarianTranslator:
-    """Load the MarianMT translator for en→``lang`` (fails early with a clear error)."""
+    """Load the MarianMT translator for en→``lang`` (fails early with a clear error), with one engine
+    process per thread on the CPU unless ``options.engine_workers`` says otherwise."""
+    from aligner.engine_pool import choose_workers, default_threads
+    from aligner.translate import resolve_device
+
     entry = load_registry().resolve(f"en-{lang}", model)
+    device = resolve_device(options.device)
+    workers = choose_workers(options.engine_workers, device=device, threads=default_threads())
     translator = MarianTranslator(
-        entry, device=options.device, beams=options.beams, batch_size=options.batch_size
+        entry, device=device, beams=options.beams, batch_size=options.batch_size, workers=workers
     )
     return translator.load()
 
@@ -223,7 +230,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
         translator = load_translator(lang, models.get(lang), options)
         back = load_back_translator(lang, backs.get(lang), options)
         retry = translator.variant(beams=options.beams + 2, no_repeat_ngram=RETRY_NO_REPEAT)
-        with progress(len(articles), f"translating into {lang}") as advance:
+        with translator, progress(len(articles), f"translating into {lang}") as advance:
             for start in range(0, len(articles), STEP):
                 chunk = articles[start : start + STEP]
                 results = translate_articles(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aligner.engine_pool import balanced_batch, default_threads
 from aligner.errors import DependencyMissingError, ModelUnavailableError, UsageError
 
 if TYPE_CHECKING:
@@ -348,20 +349,6 @@ class MarianPieces:
         return text.replace("\u2581", " ").strip()
 
 
-def balanced_batch(count: int, workers: int, largest: int) -> int:
-    """Return the batch size that cuts ``count`` texts into equal batches, ``workers`` or a multiple of them.
-
-    ``balanced_batch(40, 2, 32) == 20``: two batches of 20 keep two workers busy where 32 + 8 would not.
-    """
-    batches = max(workers, -(-count // largest))
-    batches = -(-batches // workers) * workers
-    return max(1, -(-count // batches))
-
-
-def _default_threads() -> int:
-    return min(len(os.sched_getaffinity(0)), 4)  # MarianTranslator's default
-
-
 def _forced_eos(folder: Path) -> bool:
     for name in ("generation_config.json", "config.json"):
         path = folder / name
@@ -449,7 +436,7 @@ class CT2Translator:
         self.max_input_tokens = max_input_tokens
         self.options = options or DecodeOptions()
         self.compute_type = compute_type
-        self.threads = threads or _default_threads()
+        self.threads = threads or default_threads()
         self.path = convert_marian(
             model_dir, cache_dir, model_id=model_id, revision=revision, quantization=compute_type
         )

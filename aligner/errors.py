@@ -56,6 +56,18 @@ class ModelUnavailableError(AlignerError):
         return f"model {self.model_id}: {self.reason}; {self.hint}"
 
 
+class EngineError(AlignerError):
+    """A translation engine failed while translating: one of its worker processes raised or died."""
+
+    def __init__(self, model_id: str, reason: str) -> None:
+        super().__init__(model_id, reason)
+        self.model_id = model_id
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"model {self.model_id}: translation failed: {self.reason}"
+
+
 class DependencyMissingError(AlignerError):
     """An optional dependency is needed for the chosen option."""
 

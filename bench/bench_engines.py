@@ -2,9 +2,11 @@
 
 Every configuration decodes exactly ``--tokens`` target tokens per sentence (eos is suppressed until
 then and decoding stops there), so all of them do the same work; each run is a fresh subprocess, and
-the runs of all configurations are interleaved so that machine noise spreads evenly. Printed: target
-tokens/s, sentences/s, ratio to the naive baseline, peak RSS, load time (imports + model load + the
-first translation), and the share of the machine's int8 matmul peak that the throughput implies.
+the runs of all configurations are interleaved so that machine noise spreads evenly. Our transformers
+engine runs as the CLI makes it (one worker process per thread) and, for comparison, in one process.
+Printed: target tokens/s, sentences/s, ratio to the naive baseline, peak RSS (the engine's worker
+processes included), load time (imports + model load + the first translation), and the share of the
+machine's int8 matmul peak that the throughput implies.
 
     .venv/bin/python bench/bench_engines.py --shape base          # the table in bench/README.md
     .venv/bin/python bench/bench_engines.py --shape both --quick  # smoke run, about two minutes
@@ -24,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -71,11 +73,14 @@ class Config:
     name: str
     engine: str  # naive | torch | torch-int8 | ct2
     beams: int
+    workers: int = 0  # transformers engine processes; 0: as the CLI chooses (one per thread)
 
 
 CONFIGS = (
     Config("(a) naive transformers, 1 sentence at a time", "naive", 4),
+    Config("(b) our transformers engine, fp32, 1 process", "torch", 4, 1),
     Config("(b) our transformers engine, fp32", "torch", 4),
+    Config("(b) our transformers engine, int8, 1 process", "torch-int8", 4, 1),
     Config("(b) our transformers engine, int8", "torch-int8", 4),
     Config("(c) our ct2 engine, int8", "ct2", 4),
     Config("(b) our transformers engine, int8, greedy", "torch-int8", 1),
@@ -183,6 +188,22 @@ def build_model(shape: Shape, work: Path) -> Path:
     return out
 
 
+def without_eos(model_dir: Path) -> Path:
+    """Return (once) a copy of ``model_dir`` whose generation config has no eos: every hypothesis runs
+    to ``max_new_tokens``. The weights are symlinked; any process that loads the folder decodes the
+    same way, the transformers engine's worker processes included."""
+    out = model_dir.with_name(model_dir.name + "-no-eos")
+    config = json.loads((model_dir / "generation_config.json").read_text("utf-8"))
+    config.pop("eos_token_id", None)
+    out.mkdir(exist_ok=True)
+    for path in model_dir.iterdir():
+        link = out / path.name
+        if path.name != "generation_config.json" and not link.exists():
+            link.symlink_to(path.resolve())
+    (out / "generation_config.json").write_text(json.dumps(config, indent=1), "utf-8")
+    return out
+
+
 # ---------------------------------------------------------------- workers (one subprocess per run)
 
 
@@ -200,7 +221,7 @@ def fixed_length(model: Any, tokens: int, force: str) -> dict[str, Any]:
     return {"min_new_tokens": tokens, "max_new_tokens": tokens}
 
 
-def _naive(model_dir: Path, beams: int, tokens: int, threads: int, force: str) -> tuple[Any, Any]:
+def _naive(model_dir: Path, beams: int, tokens: int, threads: int, force: str) -> Engine:
     """What a user writes from the model card: tokenizer + generate, one sentence at a time."""
     import torch
     from transformers import MarianMTModel, MarianTokenizer
@@ -220,39 +241,36 @@ def _naive(model_dir: Path, beams: int, tokens: int, threads: int, force: str) -
             out.append(tokenizer.decode(ids[0], skip_special_tokens=True))
         return out
 
-    return translate, lengths
+    return Engine(translate, lambda: sum(lengths))
 
 
-def _ours_torch(
-    model_dir: Path, beams: int, tokens: int, threads: int, int8: bool, force: str
-) -> tuple[Any, Any]:
-    from aligner.quantize import quantize_dynamic_int8
+def _ours_torch(args: argparse.Namespace, int8: bool) -> Engine:
+    """``MarianTranslator`` as the CLI makes it: int8 through its switch, and unless ``--workers 1``
+    one worker process per thread. The length is forced by the model folder (``--force no-eos``: see
+    ``without_eos``) or by ``min_new_tokens``, so that every worker process decodes the same way, and
+    the engine counts the tokens its workers decoded."""
+    from aligner.engine_pool import choose_workers
     from aligner.registry import load_registry
     from aligner.translate import MarianTranslator
 
-    entry = load_registry().default("en-ko").with_model(str(model_dir))
+    folder = without_eos(args.model_dir) if args.force == "no-eos" else args.model_dir
+    entry = load_registry().default("en-ko").with_model(str(folder))
+    workers = choose_workers(args.workers or None, device="cpu", threads=args.threads)
     translator = MarianTranslator(
-        entry, device="cpu", beams=beams, batch_size=16, max_new_tokens=tokens, threads=threads
-    ).load()
-    if int8:  # MarianTranslator has no quantise switch yet; see bench/README.md
-        translator._model = quantize_dynamic_int8(translator._model)
-    lengths: list[int] = []
-    generate = translator._model.generate
-    fixed = fixed_length(translator._model, tokens, force)
-
-    def counted(**kwargs: Any) -> Any:
-        kwargs.update(max_length=None, **fixed)  # MarianTranslator passes max_length=max_new_tokens + 1
-        ids = generate(**kwargs)
-        lengths.extend([ids.shape[1] - 1] * ids.shape[0])
-        return ids
-
-    translator._model.generate = counted
-    return translator.translate, lengths
+        entry, device="cpu", beams=args.beams, batch_size=16, max_new_tokens=args.tokens,
+        min_new_tokens=args.tokens if args.force == "min-new" else 0, threads=args.threads, int8=int8,
+        workers=workers,
+    ).load()  # fmt: skip
+    return Engine(
+        translator.translate,
+        lambda: translator.decoded_tokens,
+        lambda: translator.worker_pids,
+        translator.close,
+        f"{workers}×{max(1, args.threads // workers)}",
+    )
 
 
-def _ours_ct2(
-    model_dir: Path, beams: int, tokens: int, threads: int, work: Path, batch: int
-) -> tuple[Any, Any]:
+def _ours_ct2(model_dir: Path, beams: int, tokens: int, threads: int, work: Path, batch: int) -> Engine:
     from aligner.engine_ct2 import CT2Translator, DecodeOptions
 
     options = DecodeOptions(
@@ -271,7 +289,18 @@ def _ours_ct2(
         return results
 
     translator._translator = _Proxy(translator._translator, translate_batch=counted)
-    return translator.translate, lengths
+    return Engine(translator.translate, lambda: sum(lengths), procs=f"{threads}×1")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A loaded engine as a worker measures it."""
+
+    translate: Callable[[Sequence[str]], list[str]]
+    tokens: Callable[[], int]  # target tokens decoded so far, in every process of the engine
+    pids: Callable[[], list[int]] = list  # the engine's worker processes
+    close: Callable[[], None] = lambda: None
+    procs: str = "1×threads"  # processes × threads each
 
 
 class _Proxy:
@@ -285,13 +314,13 @@ class _Proxy:
         return getattr(self._inner, name)
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB.
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of process ``pid`` (this one by default) in MB.
 
     VmHWM, not ``getrusage``'s ru_maxrss: Linux carries ru_maxrss across fork and exec, so a worker
     would report its parent's peak (the parent builds the models).
     """
-    status = Path("/proc/self/status")
+    status = Path(f"/proc/{pid}/status")
     if status.is_file():
         for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -300,32 +329,30 @@ def peak_rss_mb() -> float:
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
-    """Load one engine, translate one sentence (load time), then all of them (throughput)."""
+    """Load one engine, translate one sentence per thread (load time), then all of them (throughput)."""
     sentences = news_sentences(args.sentences)
     started = time.perf_counter()
     if args.engine == "naive":
-        translate, lengths = _naive(args.model_dir, args.beams, args.tokens, args.threads, args.force)
+        engine = _naive(args.model_dir, args.beams, args.tokens, args.threads, args.force)
     elif args.engine == "ct2":
-        translate, lengths = _ours_ct2(
-            args.model_dir, args.beams, args.tokens, args.threads, args.work, args.ct2_batch
-        )
+        engine = _ours_ct2(args.model_dir, args.beams, args.tokens, args.threads, args.work, args.ct2_batch)
     else:
-        int8 = args.engine == "torch-int8"
-        translate, lengths = _ours_torch(
-            args.model_dir, args.beams, args.tokens, args.threads, int8, args.force
-        )
-    translate(sentences[:1])
+        engine = _ours_torch(args, int8=args.engine == "torch-int8")
+    engine.translate(sentences[: args.threads])  # one batch per engine process: each is warm
     loaded = time.perf_counter()
-    lengths.clear()
-    outputs = translate(sentences)
+    before = engine.tokens()
+    outputs = engine.translate(sentences)
     seconds = time.perf_counter() - loaded
+    workers_rss = [peak_rss_mb(pid) for pid in engine.pids()]
+    engine.close()
     return {
         "load_s": loaded - started,
         "seconds": seconds,
         "sentences": len(outputs),
-        "target_tokens": sum(lengths),
-        "lengths": sorted(set(lengths)),
-        "peak_rss_mb": peak_rss_mb(),
+        "target_tokens": engine.tokens() - before,
+        "procs": engine.procs.replace("threads", str(args.threads)),
+        "peak_rss_mb": peak_rss_mb() + sum(workers_rss),
+        "workers_rss_mb": workers_rss,
         "torch_imported": "torch" in sys.modules,
     }
 
@@ -361,7 +388,7 @@ def run_worker(config: Config, model_dir: Path, args: argparse.Namespace) -> dic
     options = {
         "--worker": config.engine, "--beams": config.beams, "--model-dir": model_dir, "--tokens": args.tokens,
         "--sentences": args.sentences, "--threads": args.threads, "--work": args.work,
-        "--ct2-batch": args.ct2_batch, "--force": args.force,
+        "--ct2-batch": args.ct2_batch, "--force": args.force, "--workers": config.workers,
     }  # fmt: skip
     command = [sys.executable, str(Path(__file__).resolve())]
     command += [item for option, value in options.items() for item in (option, str(value))]
@@ -408,6 +435,7 @@ def measure(shape: Shape, args: argparse.Namespace) -> list[dict[str, Any]]:
                 "sent_s": args.sentences / seconds,
                 "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in results),
                 "load_s": statistics.median(r["load_s"] for r in results),
+                "procs": results[0]["procs"],
                 "torch_imported": any(r["torch_imported"] for r in results),
                 "runs": results,
             }
@@ -430,18 +458,19 @@ def table(shape: Shape, rows: list[dict[str, Any]], ratio: float, peak: float) -
         f"shape {shape.name}: d_model {shape.d_model}, {shape.layers}+{shape.layers} layers, "
         f"{shape.heads} heads, ffn {shape.ffn}, vocab {shape.vocab}; int8 limit {peak:.0f} GOP/s",
         "",
-        "| config | beams | target tok/s | sentences/s | × (a) | MOP/tok | GOP/s | of int8 limit "
-        "| peak RSS MB | load s | torch imported |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| config | beams | procs × threads | target tok/s | sentences/s | × (a) | MOP/tok | GOP/s "
+        "| of int8 limit | peak RSS MB | load s | torch imported |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in rows:
         config = row["config"]
         mop = 2 * shape.macs_per_target_token(config["beams"], ratio) / 1e6
         gops = row["tok_s"] * mop / 1e3
         lines.append(
-            f"| {config['name']} | {config['beams']} | {row['tok_s']:.1f} | {row['sent_s']:.2f} "
-            f"| ×{row['tok_s'] / base:.1f} | {mop:.0f} | {gops:.1f} | {gops / peak:.1%} "
-            f"| {row['peak_rss_mb']:.0f} | {row['load_s']:.1f} | {'yes' if row['torch_imported'] else 'no'} |"
+            f"| {config['name']} | {config['beams']} | {row['procs']} | {row['tok_s']:.1f} "
+            f"| {row['sent_s']:.2f} | ×{row['tok_s'] / base:.1f} | {mop:.0f} | {gops:.1f} "
+            f"| {gops / peak:.1%} | {row['peak_rss_mb']:.0f} | {row['load_s']:.1f} "
+            f"| {'yes' if row['torch_imported'] else 'no'} |"
         )
     return "\n".join(lines)
 
@@ -469,6 +498,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker", choices=("naive", "torch", "torch-int8", "ct2"), help=argparse.SUPPRESS)
     parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--beams", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.sentences, args.tokens, args.runs = 6, 8, 1

@@ -238,6 +238,12 @@ USAGE = [
     # (name, extra args, prepare out, message)
     ("engine", ["--engine", "onnx"], None, "--engine must be one of transformers, ct2"),
     ("int8-ct2", ["--engine", "ct2", "--int8"], None, "--int8 is for --engine transformers"),
+    (
+        "engine-workers-ct2",
+        ["--engine", "ct2", "--engine-workers", "2"],
+        None,
+        "--engine-workers is for --engine transformers",
+    ),
     ("model-lang", ["--model", "uk=x"], None, "--model names uk but --to does not"),
     ("not-empty", [], lambda out: write_inputs(out, {"keep.txt": "mine"}), "is not empty"),
     ("manifest", [], _manifest_folder, "pass --resume to finish it"),
@@ -505,6 +511,35 @@ def test_int8_transformers_engine_has_its_own_signature(tiny_models: dict[str, P
     (output,) = int8.translate([title])
     assert output and any("\uac00" <= ch <= "\ud7a3" for ch in output)  # Hangul
     assert int8.sentences == 1 and int8.seconds > 0
+
+
+ENGINE_WORKERS = [
+    # (id, batch options, engine processes): one per thread (2 here) unless the cores are shared out
+    ("one-per-thread", {}, 2),
+    ("batch-workers-share-the-cores", {"workers": 2}, 1),
+    ("asked-for", {"engine_workers": 1}, 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"), [e[1:] for e in ENGINE_WORKERS], ids=[e[0] for e in ENGINE_WORKERS]
+)
+def test_transformers_engine_processes_follow_the_threads(
+    tiny_models: dict[str, Path], changes: dict[str, int], expected: int
+) -> None:
+    from aligner.batch_work import build_engine
+
+    engine = build_engine(
+        "ko", str(tiny_models["en-ko"]), options(Path("."), Path("o"), Path("c"), **changes), threads=2
+    )
+    try:
+        assert (engine.inner.workers, len(engine.inner.worker_pids)) == (
+            expected,
+            expected if expected > 1 else 0,
+        )
+        assert engine.translate(["Ri said."]) == ["리 씨는 말했다."]
+    finally:
+        engine.inner.close()
 
 
 def test_ct2_with_two_workers_matches_transformers_quote_handling(

@@ -176,6 +176,30 @@ def test_translate_seed_with_tiny_models(
     assert "nk-soldier.en.txt" in result.stdout and "2/2" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["translate", "batch"])
+def test_engine_workers_option_is_documented(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    assert "--engine-workers" in result.stdout and "one per thread on the CPU" in result.stdout
+
+
+def test_translate_runs_the_engine_workers_it_is_given(
+    runner: CliRunner, tmp_path: Path, tiny_models: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    article = tmp_path / "short.en.txt"
+    article.write_text(
+        "\n".join(SEED_EN.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["translate", str(article), "--to", "ko", "--out", str(out), "--engine-workers", "2"]
+    with caplog.at_level("INFO", logger="aligner"):
+        result = runner.invoke(app, [*args, "--model", f"ko={tiny_models['en-ko']}", "--beams", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert f"engine: 2 worker processes for {tiny_models['en-ko']}" in caplog.text
+    lines = (out / "short.ko.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == (ROOT / "seeds" / "nk-soldier.ko.txt").read_text(encoding="utf-8").splitlines()[0]
+
+
 def test_translate_default_model_offline_exits_2_with_the_fix(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
