@@ -259,7 +259,8 @@ def segment_target(text: str, lang: str) -> TargetText:
     attribution stay one sentence, as in the source article's sentence units.
     """
     quotes = find_target_quotes(text, lang)
-    hulls = [Span(p.start - 1, p.end + 1) for q in quotes for p in (q.span,)]
+    # the marks around each quotation; a closing mark with no opening one starts the quotation at text start
+    hulls = [Span(max(0, q.span.start - 1), min(len(text), q.span.end + 1)) for q in quotes]
     paragraphs = tuple(
         Paragraph(line.span, _split_line(text, line.span, hulls), line.number) for line in text_lines(text)
     )

@@ -500,7 +500,7 @@ def _invent(report: CheckReport, rng: random.Random) -> Iterator[Perturbation]:
     """Make a narration sentence a quotation of a person of the article, and add a new quoted
     sentence built from a narration clause."""
     text = report.target_text
-    quoted = [Span(p.start - 1, p.end + 1) for q in report.alignment.target.quotes for p in q.parts]
+    quoted = [Span(max(0, p.start - 1), p.end + 1) for q in report.alignment.target.quotes for p in q.parts]
     narration = [
         s
         for p in report.alignment.target.paragraphs[1:]
@@ -754,7 +754,7 @@ _SYNONYMS = {
 def _paraphrase(report: CheckReport) -> Iterator[Perturbation]:
     """Swap narration words for synonyms, never inside a quotation or a speaker's name."""
     text = report.target_text
-    keep = [Span(p.start - 1, p.end + 1) for q in report.alignment.target.quotes for p in q.parts]
+    keep = [Span(max(0, p.start - 1), p.end + 1) for q in report.alignment.target.quotes for p in q.parts]
     keep += [q.target_speaker for q in report.quotes if q.target_speaker is not None]
     keep += [q.target_verb for q in report.quotes if q.target_verb is not None]
     edits: list[tuple[Span, str]] = []

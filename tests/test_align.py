@@ -104,6 +104,28 @@ def test_sentences_never_cut_a_quotation() -> None:
     ]
 
 
+# A translation that opens on a quotation's closing mark (its opening one lost): MT output and
+# sloppy human text do this; the quotation then starts at the text's first character.
+UNOPENED = [
+    (
+        "ko",
+        "안녕하세요.”라고 그가 말했다.\n두 번째 줄.",
+        "안녕하세요.",
+        ["안녕하세요.”라고 그가 말했다.", "두 번째 줄."],
+    ),
+    ("uk", "Він прийде.» — сказав він.", "Він прийде.", ["Він прийде.» — сказав він."]),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "quote", "sentences"), UNOPENED, ids=["ko", "uk"])
+def test_quotation_without_opening_mark_at_text_start(
+    lang: str, text: str, quote: str, sentences: list[str]
+) -> None:
+    target = segment_target(text, lang)
+    assert [q.span.of(text) for q in target.quotes] == [quote]
+    assert [s.of(text) for s in target.sentences] == sentences
+
+
 def test_ukrainian_initials_do_not_end_sentences() -> None:
     text = "Музикант Діонісіо А. Лінд грав тут 18 років тому. Потім він пішов."
     assert len(segment_target(text, "uk").sentences) == 2
