@@ -291,10 +291,14 @@ def _run_workers(
             progress.update(tally_of(ctx.manifest.units(ctx.run)))
     finally:
         for worker in workers:
+            if worker.pid is None:
+                continue  # never started (start() of an earlier one raised): joining it would hide that error
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-    failed = tuple(f"{w.name} exited with {w.exitcode}" for w in workers if w.exitcode != 0)
+    failed = tuple(
+        f"{w.name} exited with {w.exitcode}" for w in workers if w.pid is not None and w.exitcode != 0
+    )
     return _Timing(None, None, failed)
 
 

@@ -50,11 +50,11 @@ from aligner.batch_work import (
     BatchOptions,
     Context,
     MeteredTranslator,
-    _finished_row,
-    _reason,
-    _record,
-    _row,
     build_engine,
+    failure_reason,
+    finished_row,
+    record_unit,
+    unit_row,
 )
 from aligner.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
 from aligner.check import CheckReport, check_translation
@@ -201,7 +201,7 @@ def _payload(unit: Unit, files: Mapping[str, str] | None = None) -> dict[str, An
 
 def _failed(source: Source, lang: str, reason: str) -> dict[str, Any]:
     return _payload(
-        Unit(source.id, lang, source.seq, "failed", reason, {}, _row(source, lang, "failed", reason))
+        Unit(source.id, lang, source.seq, "failed", reason, {}, unit_row(source, lang, "failed", reason))
     )
 
 
@@ -248,7 +248,7 @@ class TranslateWorker:
             try:
                 article = parse_article(item["text"])
             except Exception as error:  # a parser bug fails this article, not the batch
-                units += (_failed(source, lang, _reason(error)) for lang in item["langs"])
+                units += (_failed(source, lang, failure_reason(error)) for lang in item["langs"])
                 continue
             ready.append((source, item["langs"], article, time.perf_counter() - started))
         for lang in self.spec.options.langs:
@@ -276,7 +276,7 @@ class TranslateWorker:
                 raise result
             return self._finish(source, result, parse_s)
         except Exception as error:  # a check or render failure fails this unit only
-            return _failed(source, lang, _reason(error))
+            return _failed(source, lang, failure_reason(error))
 
     def _finish(self, source: Source, result: ArticleTranslation, parse_s: float) -> dict[str, Any]:
         started = time.perf_counter()
@@ -284,7 +284,7 @@ class TranslateWorker:
         checked = time.perf_counter()
         files = render_files(self.spec.out, source.stem, result, report, self.spec.options.fmt, source.origin)
         outputs = dict(zip(("translation", "record", "check"), files, strict=True))
-        row = _finished_row(source, result, report, outputs)
+        row = finished_row(source, result, report, outputs)
         row["timings"] = {
             "parse_s": round(parse_s, 4),
             "translate_s": round(result.seconds, 4),
@@ -363,7 +363,7 @@ def _chunks(ctx: Context, todo: Todo) -> Iterator[str]:
                 text = load_text(source)
             except Exception as error:  # unreadable, empty, binary, not UTF-8, a bad JSONL line
                 for lang in langs:
-                    _record(ctx, _unit_of(_failed(source, lang, _reason(error))))
+                    record_unit(ctx, _unit_of(_failed(source, lang, failure_reason(error))))
                 continue
             fields = dict(source.fields)
             items.append({"id": source.id, "seq": source.seq, "stem": source.stem, "origin": source.origin,
@@ -387,11 +387,11 @@ def _commit(ctx: Context, cache: TranslationCache, out: Path, payload: Mapping[s
     except Exception as error:  # a write failure fails this unit only, as in a local batch
         row = unit.row
         source = Source(unit.article_id, unit.seq, row["stem"], row["source"], fields=row["fields"])
-        _record(ctx, _unit_of(_failed(source, unit.lang, _reason(error))))
+        record_unit(ctx, _unit_of(_failed(source, unit.lang, failure_reason(error))))
         return
     if "timings" in unit.row:
         unit.row["timings"]["write_s"] = round(time.perf_counter() - started, 4)
-    _record(ctx, unit)
+    record_unit(ctx, unit)
 
 
 def _stream(

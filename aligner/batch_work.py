@@ -161,12 +161,14 @@ class Context:
     on_unit: Callable[[Tally], None] = lambda tally: None
 
 
-def _row(source: Source, lang: str, status: str, reason: str | None) -> dict[str, Any]:
+def unit_row(source: Source, lang: str, status: str, reason: str | None) -> dict[str, Any]:
+    """Return the summary row of one unit (article × language) before its outputs are known."""
     return {"id": source.id, "lang": lang, "status": status, "reason": reason, "source": source.origin,
             "stem": source.stem, "fields": dict(source.fields)}  # fmt: skip
 
 
-def _record(ctx: Context, unit: Unit) -> None:
+def record_unit(ctx: Context, unit: Unit) -> None:
+    """Commit a finished or failed unit to the manifest and count it."""
     ctx.manifest.record(unit, ctx.run)
     ctx.tally.add(unit)
     if unit.status == "failed":
@@ -175,21 +177,23 @@ def _record(ctx: Context, unit: Unit) -> None:
 
 
 def _fail(ctx: Context, source: Source, lang: str, reason: str) -> None:
-    _record(
-        ctx, Unit(source.id, lang, source.seq, "failed", reason, {}, _row(source, lang, "failed", reason))
+    record_unit(
+        ctx, Unit(source.id, lang, source.seq, "failed", reason, {}, unit_row(source, lang, "failed", reason))
     )
 
 
-def _reason(error: Exception) -> str:
+def failure_reason(error: Exception) -> str:
+    """Return the one-line reason a unit failed, as the summary records it."""
     return str(error) if isinstance(error, AlignerError) else f"{type(error).__name__}: {error}"
 
 
-def _finished_row(
+def finished_row(
     source: Source, result: ArticleTranslation, report: CheckReport, outputs: dict[str, str]
 ) -> dict[str, Any]:
+    """Return the summary row of a translated and checked unit: counts, findings, outputs."""
     s = report.summary
     status = "findings" if report.findings() or result.problems else "ok"
-    return _row(source, result.lang, status, None) | {
+    return unit_row(source, result.lang, status, None) | {
         "quotes": s.quotes, "quotes_ok": s.ok, "altered": s.altered, "missing": s.missing,
         "extra_quotes": s.extra_quotes, "attributions": s.attributions,
         "attributions_ok": s.attributions_ok, "errors": s.errors, "warnings": s.warnings,
@@ -208,14 +212,14 @@ def _finish(ctx: Context, source: Source, result: ArticleTranslation, parse_s: f
     written = write_outputs(out, source.stem, result, report, ctx.options.fmt, source.origin)
     files = {"translation": written.translation, "record": written.record, "check": written.check}
     outputs = {kind: str(path.relative_to(out.resolve())) for kind, path in files.items() if path}
-    row = _finished_row(source, result, report, outputs)
+    row = finished_row(source, result, report, outputs)
     row["timings"] = {
         "parse_s": round(parse_s, 4),
         "translate_s": round(result.seconds, 4),
         "check_s": round(checked - started, 4),
         "write_s": round(time.perf_counter() - checked, 4),
     }
-    _record(ctx, Unit(source.id, lang, source.seq, row["status"], None, outputs, row))
+    record_unit(ctx, Unit(source.id, lang, source.seq, row["status"], None, outputs, row))
 
 
 def _translate(articles: Sequence[Article], lang: str, ctx: Context) -> list[ArticleTranslation | Exception]:
@@ -235,7 +239,7 @@ def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article,
         article = parse_article(load_text(source))
     except Exception as error:  # bad encoding, empty, or a parser bug: this article fails, not the batch
         for lang in langs:
-            _fail(ctx, source, lang, _reason(error))
+            _fail(ctx, source, lang, failure_reason(error))
         return None
     return article, time.perf_counter() - started
 
@@ -253,7 +257,7 @@ def process_chunk(ctx: Context, chunk: Sequence[tuple[Source, tuple[str, ...]]])
                     raise result
                 _finish(ctx, source, result, parse_s)
             except Exception as error:  # a check or write failure fails this unit only
-                _fail(ctx, source, lang, _reason(error))
+                _fail(ctx, source, lang, failure_reason(error))
 
 
 def _chunks(todo: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
