@@ -85,18 +85,20 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
     tgt_narr = length(ctx.text, touching(ctx.sentences, qa.target_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
     fewer = sentence_count(ctx.text, qa.target_parts) < sentence_count(ctx.article.text, src_parts)
-    cut = quotes[0].kind is QuoteKind.DIRECT and (
-        _ends_mid_sentence(ctx, qa.target_parts[-1])
+    direct = quotes[0].kind is QuoteKind.DIRECT
+    mid_sentence = direct and _ends_mid_sentence(ctx, qa.target_parts[-1])
+    cut = direct and (
+        mid_sentence
         or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
         or _unfinished(ctx, src_parts[-1], qa.target_parts[-1])
     )
     where = qa.target
     part = _shortest_part(ctx, src_parts, qa.target_parts)
-    if quotes[0].kind is QuoteKind.DIRECT and _part_dropped(ctx, src_parts, qa.target_parts):
+    if direct and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    direct = quotes[0].kind is QuoteKind.DIRECT
-    dangling = direct and _dangling(ctx, src_parts[-1], qa.target_parts[-1])
+    # stopping on a particle or connective ending is a cut at any length when the source ends whole
+    dangling = mid_sentence and _source_ends_whole(ctx, src_parts[-1])
     question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
     clauses = ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts)
     if (
@@ -110,18 +112,14 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
         ratio = min(ratio, part)
         if question:
             what = "the source ends on a question, the translation does not"
-        elif cut or dangling:
+        elif cut:
             what = "it ends in mid-sentence"
         else:
             what = "a clause of it is missing" if clauses else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
     paragraphs = (_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, qa.target_parts))
-    if (
-        quotes[0].kind is QuoteKind.DIRECT
-        and paragraphs[1] < paragraphs[0]
-        and _end_lost(ctx, src_parts[-1], qa.target_parts[-1])
-    ):
+    if direct and paragraphs[1] < paragraphs[0] and _end_lost(ctx, src_parts[-1], qa.target_parts[-1]):
         message = f"quotation is {ratio:.0%} of the expected length: "
         message += f"{paragraphs[1]} of its {paragraphs[0]} paragraphs are left"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
@@ -240,15 +238,16 @@ def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
     return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
 
 
-def _dangling(ctx: Context, source: Span, target: Span) -> bool:
-    """Return True when the source quotation ends whole (on a sentence end, a comma before its
-    attribution, or a word that can end one) and the translation's stops on a particle or
-    connective ending (“…사실이라면”, “…우리는.”, «…прийти туди з»), whatever its length."""
+def _source_ends_whole(ctx: Context, source: Span) -> bool:
+    """Return True when the source quotation ends whole: on a sentence end, a comma before its
+    attribution, or a word that can end a sentence (not "…", a dash, or "the", "of" …). A
+    translation of it that stops on a particle or connective ending (“…사실이라면”, “…우리는.”,
+    «…прийти туди з») was cut."""
     tail = ctx.article.of(source).rstrip(" \"'”’")
     word = _TAIL_WORD.search(tail)
-    if tail[-1:] in ("…", ":", ";", "-", "—", "–") or word is None or word.group(1).lower() in _EN_DANGLING:
-        return False
-    return _ends_mid_sentence(ctx, target)
+    return not (
+        tail[-1:] in ("…", ":", ";", "-", "—", "–") or word is None or word.group(1).lower() in _EN_DANGLING
+    )
 
 
 def _ends_mid_sentence(ctx: Context, part: Span) -> bool:

@@ -76,10 +76,10 @@ def _ko_closing_verb(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Span | N
     final = verbs[-1].of(ctx.text)
     if not final.endswith("다") or final.startswith("했"):
         return None  # “…라고 했다” is reported speech inside the quotation, not its attribution
-    if len(verbs) <= sum(len(find_speech_verbs(ctx.article.text, "en", p)) for p in quote.parts):
-        return None
     if _KO_AFTER_MARK.match(ctx.text, min(last.end + 1, len(ctx.text))):
         return None  # “…했다”고 말했다: the quotation itself reports speech
+    if len(verbs) <= sum(len(find_speech_verbs(ctx.article.text, "en", p)) for p in quote.parts):
+        return None
     sentence = max(
         (m.end() for m in SENTENCE_END.finditer(ctx.text, last.start, verbs[-1].start)), default=last.start
     )
@@ -110,14 +110,16 @@ def _dash_frame(ctx: Context, quote: Quote, last: Span) -> Span | None:
     the speaker's name right after it (then a title of any length may follow)."""
     if ctx.lang != "uk":
         return None
+    continued = _DASH_END.search(ctx.text, last.start, last.end) is not None  # «…, — сказав він, — …»
     for dash in _DASH_BEFORE.finditer(ctx.text, max(last.start, last.end - 2 * FRAME_CHARS), last.end):
         verbs = find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(last.end, dash.end() + 25)))
         if not verbs:
             continue
         verb = verbs[0].span
-        short = sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2
-        named = _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + EDGE_CHARS)))
-        if short or (named and not _DASH_END.search(ctx.text, last.start, last.end)):
+        if sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2 or (
+            not continued
+            and _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + EDGE_CHARS)))
+        ):
             return Span(dash.start(), last.end)
     return None
 
