@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_engines import SHAPES, build_model, fixed_length  # noqa: E402
+from bench_engines import SHAPES, build_model, fixed_length, without_eos  # noqa: E402
 
 from aligner.article import parse_article  # noqa: E402
 from aligner.registry import load_registry  # noqa: E402
@@ -117,29 +117,19 @@ def _naive(model_dir: Path, device: str, tokens: int) -> Callable[[Sequence[str]
 
 
 def _ours(model_dir: Path, device: str, tokens: int, batch: int) -> Callable[[Sequence[str]], int]:
+    """``MarianTranslator`` on ``device`` over the model folder without eos (``bench_engines.without_eos``),
+    so every sentence decodes ``max_new_tokens``; it counts what it decoded itself."""
     from aligner.translate import MarianTranslator
 
-    entry = load_registry().default("en-ko").with_model(str(model_dir))
+    entry = load_registry().default("en-ko").with_model(str(without_eos(model_dir)))
     translator = MarianTranslator(
         entry, device=device, beams=4, batch_size=batch, max_new_tokens=tokens
     ).load()
-    model = translator._model
-    generate = model.generate
-    fixed = fixed_length(model, tokens, "no-eos")
-    decoded = [0]
-
-    def counted(**kwargs: Any) -> Any:
-        kwargs.update(max_length=None, **fixed)
-        ids = generate(**kwargs)
-        decoded[0] += (ids.shape[1] - 1) * ids.shape[0]
-        return ids
-
-    model.generate = counted
 
     def run(texts: Sequence[str]) -> int:
-        decoded[0] = 0
+        before = translator.decoded_tokens
         translator.translate(texts)
-        return decoded[0]
+        return translator.decoded_tokens - before
 
     return run
 
