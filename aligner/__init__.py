@@ -7,17 +7,17 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-from aligner.article import (
-    Article,
-    Attribution,
-    Quote,
-    QuoteKind,
-    Speaker,
-    SpeechVerb,
-    VerbClass,
-    parse_article,
+from aligner.article.parse import parse_article
+from aligner.article.records import Article, Attribution, Quote, QuoteKind, Speaker, SpeechVerb, VerbClass
+from aligner.check.checker import (
+    CheckReport,
+    Finding,
+    QuoteResult,
+    Severity,
+    Status,
+    check_translation,
+    exit_status,
 )
-from aligner.check import CheckReport, Finding, QuoteResult, Severity, Status, check_translation, exit_status
 from aligner.errors import AlignerError, ExitCode
 from aligner.spans import Span
 

@@ -1,5 +1,5 @@
 """``python -m aligner`` runs the CLI."""
 
-from aligner.cli import main
+from aligner.cli.app import main
 
 main()

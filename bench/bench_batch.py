@@ -37,8 +37,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aligner.batch import BatchOptions, BatchReport, run_batch  # noqa: E402
-from aligner.translate import Translator  # noqa: E402
+from aligner.batch.run import BatchOptions, BatchReport, run_batch  # noqa: E402
+from aligner.translate.protocol import Translator  # noqa: E402
 
 NTREX = Path("/work/shared/eval/ntrex-dev")
 SEED = REPO / "seeds" / "nk-soldier.en.txt"
@@ -105,7 +105,7 @@ def base_engines(langs: Sequence[str], args: argparse.Namespace) -> tuple[dict[s
         raise SystemExit(
             f"bench/bench_engines.py (build_model) is needed for --model base: {error}"
         ) from None
-    from aligner.engine_ct2 import CT2Translator, DecodeOptions
+    from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
 
     model_dir = build_model(SHAPES["base"], args.work)
     started = time.perf_counter()

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from aligner import __version__
-from aligner.article import parse_article
-from aligner.check import check_translation
+from aligner.article.parse import parse_article
+from aligner.check.checker import check_translation
 
 ROOT = Path(__file__).resolve().parent.parent
 

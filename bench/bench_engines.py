@@ -249,9 +249,9 @@ def _ours_torch(args: argparse.Namespace, int8: bool) -> Engine:
     one worker process per thread. The length is forced by the model folder (``--force no-eos``: see
     ``without_eos``) or by ``min_new_tokens``, so that every worker process decodes the same way, and
     the engine counts the tokens its workers decoded."""
-    from aligner.engine_pool import choose_workers
-    from aligner.registry import load_registry
-    from aligner.translate import MarianTranslator
+    from aligner.translate.engines.marian import MarianTranslator
+    from aligner.translate.engines.pool import choose_workers
+    from aligner.translate.registry import load_registry
 
     folder = without_eos(args.model_dir) if args.force == "no-eos" else args.model_dir
     entry = load_registry().default("en-ko").with_model(str(folder))
@@ -271,7 +271,7 @@ def _ours_torch(args: argparse.Namespace, int8: bool) -> Engine:
 
 
 def _ours_ct2(model_dir: Path, beams: int, tokens: int, threads: int, work: Path, batch: int) -> Engine:
-    from aligner.engine_ct2 import CT2Translator, DecodeOptions
+    from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
 
     options = DecodeOptions(
         beams=beams,
@@ -366,7 +366,7 @@ def int8_peak_gops(threads: int) -> float:
 
     import torch
 
-    from aligner.quantize import quantize_dynamic_int8
+    from aligner.translate.engines.quantize import quantize_dynamic_int8
 
     torch.set_num_threads(threads)
     rows, size = 1024, 2048
@@ -407,7 +407,7 @@ def run_worker(config: Config, model_dir: Path, args: argparse.Namespace) -> dic
 
 def measure(shape: Shape, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Interleave ``args.runs`` rounds of every configuration; return one row of medians per configuration."""
-    from aligner.engine_ct2 import convert_marian
+    from aligner.translate.engines.ct2 import convert_marian
 
     model_dir = build_model(shape, args.work)
     convert_marian(model_dir, args.work / "ct2", quantization="int8")  # once, outside the timed workers
@@ -445,7 +445,7 @@ def measure(shape: Shape, args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def source_per_target(count: int, tokens: int) -> float:
     """Mean source pieces (eos included) per decoded target token for the benchmark sentences."""
-    from aligner.engine_ct2 import MarianPieces
+    from aligner.translate.engines.ct2 import MarianPieces
 
     pieces = MarianPieces.load(build_model(SHAPES["base"], Path(os.environ["BENCH_WORK"])))
     return statistics.mean(len(pieces.encode(text, 512)) for text in news_sentences(count)) / tokens

@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_engines import SHAPES, build_model, fixed_length, without_eos  # noqa: E402
 
-from aligner.article import parse_article  # noqa: E402
-from aligner.registry import load_registry  # noqa: E402
+from aligner.article.records import parse_article  # noqa: E402
+from aligner.translate.registry import load_registry  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO / "seeds" / "nk-soldier.en.txt"
@@ -50,7 +50,7 @@ def _seed_sentences() -> list[str]:
 
 def same_output(device: str) -> dict[str, Any]:
     """Translate the seed sentences on the CPU and on ``device`` with the tiny models."""
-    from aligner.translate import MarianTranslator
+    from aligner.translate.engines.marian import MarianTranslator
 
     sentences = _seed_sentences()
     found: dict[str, Any] = {}
@@ -119,7 +119,7 @@ def _naive(model_dir: Path, device: str, tokens: int) -> Callable[[Sequence[str]
 def _ours(model_dir: Path, device: str, tokens: int, batch: int) -> Callable[[Sequence[str]], int]:
     """``MarianTranslator`` on ``device`` over the model folder without eos (``bench_engines.without_eos``),
     so every sentence decodes ``max_new_tokens``; it counts what it decoded itself."""
-    from aligner.translate import MarianTranslator
+    from aligner.translate.engines.marian import MarianTranslator
 
     entry = load_registry().default("en-ko").with_model(str(without_eos(model_dir)))
     translator = MarianTranslator(

@@ -31,11 +31,20 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from aligner.article import QuoteKind, parse_article
-from aligner.check import Severity, Status, check_translation
-from aligner.fidelity import PairScore, Thresholds, assess, combine, quote_texts, score_pairs, thresholds_toml
-from aligner.registry import load_registry
-from aligner.translate import MarianTranslator
+from aligner.article.parse import parse_article
+from aligner.article.records import QuoteKind
+from aligner.check.checker import Severity, Status, check_translation
+from aligner.check.fidelity import (
+    PairScore,
+    Thresholds,
+    assess,
+    combine,
+    quote_texts,
+    score_pairs,
+    thresholds_toml,
+)
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ko", "uk")

@@ -9,7 +9,7 @@ Three measurements, each for Korean and Ukrainian:
    target parts and dash inserts on that line) overlaps the truth with IoU >= 0.8.
 2. Flags on faithful human work: of the quotations on those same lines, the share with an
    error finding (and with a warning), and the flags themselves for a hand check (--flags).
-3. Perturbations: every variant of ``aligner.perturb`` on the seed article and on ntrex-dev;
+3. Perturbations: every variant of ``perturb`` on the seed article and on ntrex-dev;
    per kind, the catch rate (the altered item gets a new error) or the false-alarm rate (a
    benign variant gets any new error).
 
@@ -25,9 +25,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from aligner.article import Article, QuoteKind, parse_article
-from aligner.check import CheckReport, Severity, check_translation
-from aligner.perturb import BENIGN, Kind, Perturbation, perturbations
+from perturb import BENIGN, Kind, Perturbation, perturbations
+
+from aligner.article.parse import parse_article
+from aligner.article.records import Article, QuoteKind
+from aligner.check.checker import CheckReport, Severity, check_translation
 from aligner.spans import Span, hull
 
 LANGS = ("ko", "uk")

@@ -19,7 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from aligner.article import Article, QuoteKind, parse_article
+from aligner.article.parse import parse_article
+from aligner.article.records import Article, QuoteKind
 from aligner.spans import Span, strip_span
 from aligner.textio import read_text
 

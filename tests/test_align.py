@@ -1,4 +1,4 @@
-"""Tests for aligner.align: target quotation spans, target segmentation, sentence and quotation
+"""Tests for aligner.align.quotes: target quotation spans, target segmentation, sentence and quotation
 alignment, on hand-made lines (in the shapes ntrex-dev's human translations take) and on the seed."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import Seed
 
-from aligner.align import align, find_target_quotes, segment_target
-from aligner.article import parse_article
+from aligner.align.quotes import align, find_target_quotes, segment_target
+from aligner.article.parse import parse_article
 from aligner.spans import Span
 
 # (language, text, expected inside-the-marks text of each part, per quotation)

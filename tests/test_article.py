@@ -1,4 +1,4 @@
-"""Tests for the English article parser (``aligner.article.parse_article``) and sentences.
+"""Tests for the English article parser (``aligner.article.records.parse_article``) and sentences.
 
 The seed test compares field by field with ``seeds/nk-soldier.gold.json``; the case tables
 are hand-written sentences, one construction each, with the answer a careful reader gives.
@@ -12,16 +12,9 @@ from typing import Any
 
 import pytest
 
-from aligner.article import (
-    SPEECH_VERBS,
-    VERB_FORMS,
-    Article,
-    Quote,
-    QuoteKind,
-    VerbClass,
-    parse_article,
-    split_sentences,
-)
+from aligner.article.parse import parse_article
+from aligner.article.records import SPEECH_VERBS, VERB_FORMS, Article, Quote, QuoteKind, VerbClass
+from aligner.lang.sentences import split_sentences
 from aligner.spans import Span
 
 # --- the seed article against its gold ----------------------------------------------------

@@ -26,15 +26,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aligner.article import parse_article
-from aligner.batch import BatchOptions, check_folder, exit_code, run_batch
-from aligner.batch_input import load_text, read_sources
-from aligner.batch_work import Progress, Tally
-from aligner.cli import app
+from aligner.article.parse import parse_article
+from aligner.batch.inputs import load_text, read_sources
+from aligner.batch.manifest import MANIFEST_NAME, Manifest, Unit
+from aligner.batch.run import BatchOptions, check_folder, exit_code, run_batch
+from aligner.batch.work import Progress, Tally
+from aligner.cli.app import app
 from aligner.errors import ArticleFormatError, UsageError
-from aligner.manifest import MANIFEST_NAME, Manifest, Unit
-from aligner.quoting import plan_article
-from aligner.translate import Translator
+from aligner.translate.protocol import Translator
+from aligner.translate.quoting import plan_article
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_EN = REPO / "seeds" / "nk-soldier.en.txt"
@@ -100,8 +100,8 @@ class Counting:
 @pytest.fixture(scope="session")
 def engines(tiny_models: dict[str, Path]) -> dict[str, Translator]:
     """The tiny en-ko and en-uk models, loaded once, greedy, one thread."""
-    from aligner.registry import load_registry
-    from aligner.translate import MarianTranslator
+    from aligner.translate.engines.marian import MarianTranslator
+    from aligner.translate.registry import load_registry
 
     registry = load_registry()
     return {
@@ -121,8 +121,8 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def ct2_home(tmp_path_factory: pytest.TempPathFactory, tiny_models: dict[str, Path]) -> Path:
     """An XDG cache home holding the CTranslate2 conversions of the tiny models (converted here, once)."""
-    from aligner.engine_ct2 import CT2Translator
-    from aligner.registry import load_registry
+    from aligner.translate.engines.ct2 import CT2Translator
+    from aligner.translate.registry import load_registry
 
     home = tmp_path_factory.mktemp("xdg")
     for lang in ("ko", "uk"):
@@ -499,7 +499,7 @@ def test_an_engine_error_fails_only_its_article(
 
 
 def test_int8_transformers_engine_has_its_own_signature(tiny_models: dict[str, Path]) -> None:
-    from aligner.batch_work import build_engine
+    from aligner.batch.work import build_engine
 
     plain = build_engine("ko", str(tiny_models["en-ko"]), options(Path("."), Path("o"), Path("c")), threads=1)
     int8 = build_engine(
@@ -527,7 +527,7 @@ ENGINE_WORKERS = [
 def test_transformers_engine_processes_follow_the_threads(
     tiny_models: dict[str, Path], changes: dict[str, int], expected: int
 ) -> None:
-    from aligner.batch_work import build_engine
+    from aligner.batch.work import build_engine
 
     engine = build_engine(
         "ko", str(tiny_models["en-ko"]), options(Path("."), Path("o"), Path("c"), **changes), threads=2
@@ -571,7 +571,7 @@ def test_ct2_path_does_not_import_torch(tmp_path: Path, ct2_home: Path) -> None:
     code = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from aligner.batch import BatchOptions, run_batch\n"
+        "from aligner.batch.run import BatchOptions, run_batch\n"
         f"o = BatchOptions(Path({str(source)!r}), ('ko', 'uk'), Path({str(tmp_path / 'out')!r}), engine='ct2',\n"
         f"    models={MODELS!r}, beams=1, threads=1, cache=Path({str(tmp_path / 'c.sqlite')!r}))\n"
         "r = run_batch(o)\n"

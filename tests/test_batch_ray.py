@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aligner.batch import BatchIncompleteError, BatchOptions, run_batch
-from aligner.batch_input import Source
-from aligner.batch_ray import (
+from aligner.batch.inputs import Source
+from aligner.batch.manifest import MANIFEST_NAME
+from aligner.batch.ray import (
     KILL_ONCE_ENV,
     RayOptions,
     TranslateWorker,
@@ -36,11 +36,11 @@ from aligner.batch_ray import (
     _drive,
     run_batch_ray,
 )
-from aligner.batch_work import Context
-from aligner.cache import TranslationCache
-from aligner.cli import app
+from aligner.batch.run import BatchIncompleteError, BatchOptions, run_batch
+from aligner.batch.work import Context
+from aligner.cli.app import app
 from aligner.errors import DependencyMissingError, ExitCode
-from aligner.manifest import MANIFEST_NAME
+from aligner.translate.cache import TranslationCache
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_EN = REPO / "seeds" / "nk-soldier.en.txt"
@@ -190,8 +190,8 @@ def test_a_local_batch_never_imports_ray(tmp_path: Path) -> None:
     code = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "import aligner.cli\n"
-        "from aligner.batch import BatchOptions, run_batch\n"
+        "import aligner.cli.app\n"
+        "from aligner.batch.run import BatchOptions, run_batch\n"
         f"o = BatchOptions(Path({str(article)!r}), ('ko',), Path({str(tmp_path / 'out')!r}),\n"
         f"    models={MODELS[:1]!r}, beams=1, threads=1, cache=Path({str(tmp_path / 'c.sqlite')!r}))\n"
         "r = run_batch(o)\n"
@@ -320,8 +320,8 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
     shutil.copyfile(local / "cache.sqlite", cache)  # warm: the workers read it through a snapshot
     code = (  # the library call, for chunk=1 (one article per task): the kill lands between units
         "from pathlib import Path\n"
-        "from aligner.batch import BatchOptions\n"
-        "from aligner.batch_ray import RayOptions, run_batch_ray\n"
+        "from aligner.batch.run import BatchOptions\n"
+        "from aligner.batch.ray import RayOptions, run_batch_ray\n"
         f"o = BatchOptions(Path({str(source)!r}), ('ko', 'uk'), Path({str(out)!r}), models={MODELS!r},\n"
         f"    beams=1, threads=1, chunk=1, cache=Path({str(cache)!r}))\n"
         f"run_batch_ray(o, RayOptions(address={cluster!r}))\n"

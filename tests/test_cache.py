@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.cache import PersistentCachedTranslator, TranslationCache, connect, default_cache_path
-from aligner.translate import IdentityTranslator
+from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, connect, default_cache_path
+from aligner.translate.protocol import IdentityTranslator
 
 
 class Counting:

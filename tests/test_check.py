@@ -1,4 +1,4 @@
-"""Tests for aligner.check and the check renderers of aligner.report, on the seed article and on
+"""Tests for aligner.check.checker and the check renderers of aligner.report.serialize, on the seed article and on
 hand-made variants of its Korean and Ukrainian translations (each edit as a translator or an MT
 system could make it)."""
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import Seed
 
 from aligner import __version__
-from aligner.article import parse_article
-from aligner.check import (
+from aligner.article.parse import parse_article
+from aligner.check.checker import (
     CheckReport,
     Severity,
     Status,
@@ -19,8 +19,8 @@ from aligner.check import (
     exit_status,
     worst_severity,
 )
-from aligner.names import load_glossary
-from aligner.report import CHECK_SCHEMA, check_dict, check_json, check_text
+from aligner.lang.names import load_glossary
+from aligner.report.serialize import CHECK_SCHEMA, check_dict, check_json, check_text
 
 
 def _check(seed: Seed, lang: str, old: str = "", new: str = "") -> CheckReport:

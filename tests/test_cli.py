@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aligner.cli import app
+from aligner.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_EN = ROOT / "seeds" / "nk-soldier.en.txt"
@@ -31,9 +31,9 @@ def test_help_runs_in_a_subprocess() -> None:
 
 def test_cli_import_does_not_load_heavy_modules() -> None:
     code = (
-        "import sys, aligner.cli\n"
+        "import sys, aligner.cli.app\n"
         "from typer.testing import CliRunner\n"
-        "CliRunner().invoke(aligner.cli.app, ['--help'])\n"
+        "CliRunner().invoke(aligner.cli.app.app, ['--help'])\n"
         "heavy = [m for m in ('torch', 'transformers', 'sentencepiece', 'ctranslate2', 'ray') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
@@ -236,10 +236,16 @@ def test_models_list_names_every_default(runner: CliRunner) -> None:
     assert ">>ukr<<" in result.stdout
 
 
-def test_check_with_models_flags_a_negated_quote_only(runner: CliRunner, tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+def test_check_with_models_flags_a_negated_quote_only(
+    runner: CliRunner, tmp_path: Path, tiny_models: dict[str, Path]
+) -> None:
     # The seed's q1 with its meaning reversed (모두 … 군인이라고 → … 군인이 아니라고): names, numbers and marks
     # are unchanged, so only the model-based fidelity check can see it.
-    negated = (SEED / "nk-soldier.ko.txt").read_text(encoding="utf-8").replace("모두 한국 군인이라고", "한국 군인이 아니라고")
+    negated = (
+        (SEED / "nk-soldier.ko.txt")
+        .read_text(encoding="utf-8")
+        .replace("모두 한국 군인이라고", "한국 군인이 아니라고")
+    )
     translation = tmp_path / "ko.txt"
     translation.write_text(negated, encoding="utf-8")
     base = ["check", str(SEED_EN), str(translation), "--lang", "ko", "-f", "json"]
@@ -255,6 +261,8 @@ def test_check_with_models_flags_a_negated_quote_only(runner: CliRunner, tmp_pat
 
 
 def test_back_model_without_model_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["check", str(SEED_EN), str(SEED / "nk-soldier.ko.txt"), "--lang", "ko", "--back-model", "ko=x"])
+    result = runner.invoke(
+        app, ["check", str(SEED_EN), str(SEED / "nk-soldier.ko.txt"), "--lang", "ko", "--back-model", "ko=x"]
+    )
     assert result.exit_code == 2
     assert "--back-model needs --model" in result.stderr

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Seed
 
-from aligner.engine_ct2 import (
+from aligner.errors import ModelUnavailableError
+from aligner.translate.engines.ct2 import (
     FORMAT,
     MARKER,
     CT2Translator,
@@ -29,9 +30,8 @@ from aligner.engine_ct2 import (
     fingerprint,
     marian_folder,
 )
-from aligner.errors import ModelUnavailableError
-from aligner.registry import ModelEntry, load_registry
-from aligner.translate import MarianTranslator
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.registry import ModelEntry, load_registry
 
 DIRECTIONS = ("en-ko", "en-uk")
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")  # as models/build_tiny.py splits seed lines into sentences
@@ -160,7 +160,7 @@ def test_translating_a_converted_model_never_imports_torch(
     convert_marian(folder, ct2_cache)  # the defaults CT2Translator uses: folder name, fingerprint, int8
     script = (
         "import sys\n"
-        "from aligner.engine_ct2 import CT2Translator\n"
+        "from aligner.translate.engines.ct2 import CT2Translator\n"
         f"translator = CT2Translator({str(folder)!r}, cache_dir={str(ct2_cache)!r}, threads=1)\n"
         "print(translator.translate(['Ri said.'])[0])\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
@@ -176,7 +176,7 @@ def test_missing_ctranslate2_names_the_install_command(tiny_models: dict[str, Pa
     script = (
         "import sys\n"
         "sys.modules['ctranslate2'] = None\n"
-        "from aligner.engine_ct2 import convert_marian\n"
+        "from aligner.translate.engines.ct2 import convert_marian\n"
         "from aligner.errors import DependencyMissingError\n"
         "try:\n"
         f"    convert_marian({str(tiny_models['en-ko'])!r}, {str(tmp_path)!r})\n"
@@ -286,7 +286,7 @@ def test_int8_quantisation_keeps_the_seed_translations(
 ) -> None:
     import torch
 
-    from aligner.quantize import quantize_dynamic_int8
+    from aligner.translate.engines.quantize import quantize_dynamic_int8
 
     translator = MarianTranslator(entries["en-ko"], device="cpu", beams=4, batch_size=8, threads=1).load()
     translator._model = quantize_dynamic_int8(translator._model)
@@ -300,7 +300,7 @@ def test_quantisation_refuses_a_model_off_the_cpu() -> None:
     import torch
 
     from aligner.errors import UsageError
-    from aligner.quantize import quantize_dynamic_int8
+    from aligner.translate.engines.quantize import quantize_dynamic_int8
 
     model = torch.nn.Linear(2, 2, device="meta")
     with pytest.raises(UsageError, match="CPU only"):

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from conftest import REPO, Seed
 
-from aligner.engine_pool import MAX_AUTO_WORKERS, EnginePool, choose_workers
 from aligner.errors import EngineError, ModelUnavailableError, UsageError
-from aligner.registry import load_registry
-from aligner.translate import MarianTranslator
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.engines.pool import MAX_AUTO_WORKERS, EnginePool, choose_workers
+from aligner.translate.registry import load_registry
 
 # ---------------------------------------------------------------- handlers run in the workers
 
@@ -125,7 +125,7 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
     script = (
         "import os, signal, sys\n"
         f"sys.path.insert(0, {str(REPO / 'tests')!r})\n"
-        "from aligner.engine_pool import EnginePool\n"
+        "from aligner.translate.engines.pool import EnginePool\n"
         "from test_engine_pool import _handler\n"
         "if __name__ == '__main__':\n"
         "    pool = EnginePool(_handler, 2, 'm')\n"

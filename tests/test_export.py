@@ -21,10 +21,10 @@ import pytest
 from conftest import SEEDS, Seed
 from typer.testing import CliRunner
 
-from aligner.article import parse_article
-from aligner.check import CheckReport, Finding, Severity, Status, check_translation
-from aligner.cli import app
-from aligner.export import Tag, check_html, check_xliff, highlight
+from aligner.article.parse import parse_article
+from aligner.check.checker import CheckReport, Finding, Severity, Status, check_translation
+from aligner.cli.app import app
+from aligner.report.export import Tag, check_html, check_xliff, highlight
 from aligner.spans import Span
 
 XLF = "urn:oasis:names:tc:xliff:document:1.2"

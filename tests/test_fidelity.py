@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from conftest import REPO, Seed
 
-from aligner.article import Article, parse_article
-from aligner.check import CheckReport, Severity, Status, check_translation
-from aligner.errors import UsageError
-from aligner.fidelity import (
+from aligner.article.parse import parse_article
+from aligner.article.records import Article
+from aligner.check.checker import CheckReport, Severity, Status, check_translation
+from aligner.check.fidelity import (
     BACK,
     CHECK,
     COMBINED,
@@ -46,8 +46,9 @@ from aligner.fidelity import (
     thresholds_toml,
     with_fidelity,
 )
-from aligner.registry import load_registry
-from aligner.translate import MarianTranslator
+from aligner.errors import UsageError
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.registry import load_registry
 
 LANGS = ("ko", "uk")
 # One meaning change of one quotation per row (issue #5): a negation, a swapped entity, a changed
@@ -389,7 +390,7 @@ def test_a_thresholds_file_round_trips(tmp_path: Path) -> None:
     assert load_thresholds(path, "uk") == PLAIN
 
 
-SCHEMA = 'schema = "aligner.fidelity-thresholds/1"\n'
+SCHEMA = 'schema = "aligner.check.fidelity-thresholds/1"\n'
 GOOD = "[ko]\n" + "".join(
     f"{k} = {v}\n"
     for k, v in zip(
@@ -446,7 +447,7 @@ def test_thresholds_come_from_the_option_then_the_environment_then_the_built_in_
 
 
 def test_the_module_imports_no_model_library() -> None:
-    code = "import sys, aligner.fidelity; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
+    code = "import sys, aligner.check.fidelity; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
 

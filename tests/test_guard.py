@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.guard import inspect
+from aligner.translate.guard import inspect
 
 CASES = [
     # (id, source, output, lang, expected codes)

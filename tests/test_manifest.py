@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from aligner.cache import connect
-from aligner.manifest import (
+from aligner.batch.manifest import (
     INDEX_NAME,
     SUMMARY_NAME,
     Manifest,
@@ -21,6 +20,7 @@ from aligner.manifest import (
     worst_first,
     write_views,
 )
+from aligner.translate.cache import connect
 
 
 def unit(article_id: str, lang: str = "ko", status: str = "ok", seq: int = 0, **row: Any) -> Unit:

@@ -1,4 +1,4 @@
-"""Tests for aligner.names: glossary, transliteration, finding names, pronouns and role nouns."""
+"""Tests for aligner.lang.names: glossary, transliteration, finding names, pronouns and role nouns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import InputError
-from aligner.names import (
+from aligner.lang.names import (
     FUZZY_THRESHOLD,
     Glossary,
     GlossaryEntry,

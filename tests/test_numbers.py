@@ -1,4 +1,4 @@
-"""Tests for aligner.numbers: finding, normalising and comparing numbers in en/ko/uk."""
+"""Tests for aligner.lang.numbers: finding, normalising and comparing numbers in en/ko/uk."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.numbers import NumberMention, compare_numbers, find_numbers
+from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
 from aligner.spans import Span
 
 # (id, lang, text, expected [(surface, values, percent, range)])

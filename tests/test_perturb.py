@@ -1,14 +1,14 @@
-"""Tests for aligner.perturb: the variants it builds from the seed translations, and what the
+"""Tests for perturb: the variants it builds from the seed translations, and what the
 checker makes of them."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import Seed
+from perturb import BENIGN, Kind, Perturbation, _apply, _particle, perturbations
 
-from aligner.article import parse_article
-from aligner.check import CheckReport, Severity, check_translation
-from aligner.perturb import BENIGN, Kind, Perturbation, _apply, _particle, perturbations
+from aligner.article.parse import parse_article
+from aligner.check.checker import CheckReport, Severity, check_translation
 from aligner.spans import Span
 
 

@@ -10,10 +10,10 @@ import pytest
 import sacrebleu
 from conftest import Seed
 
-from aligner.article import parse_article
-from aligner.pipeline import split_long, translate_article, translate_units
-from aligner.registry import load_registry
-from aligner.translate import MarianTranslator
+from aligner.article.parse import parse_article
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.pipeline import split_long, translate_article, translate_units
+from aligner.translate.registry import load_registry
 
 
 class ScriptedTranslator:
@@ -79,7 +79,7 @@ def test_guard_retries_a_looping_unit_and_reports_what_still_fails() -> None:
 
 
 def test_units_are_translated_once_across_articles() -> None:
-    from aligner.pipeline import translate_articles
+    from aligner.translate.pipeline import translate_articles
 
     text = 'Ri was hurt.\n"We will win," Kim said.\n'
     table = {

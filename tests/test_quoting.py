@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.article import parse_article
-from aligner.quoting import Narration, QuoteBlock, compose, plan_article
+from aligner.article.parse import parse_article
+from aligner.translate.quoting import Narration, QuoteBlock, compose, plan_article
 
 PLAN_CASES = [
     # (id, article, expected segments as (kind, sentences-or-text, frame, frame_first))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import UsageError
-from aligner.registry import REGISTRY_ENV, ModelEntry, load_registry, registry_path
+from aligner.translate.registry import REGISTRY_ENV, ModelEntry, load_registry, registry_path
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "models" / "registry.toml"

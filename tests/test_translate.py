@@ -14,15 +14,10 @@ import pytest
 from conftest import Seed
 
 from aligner.errors import ModelUnavailableError, UsageError
-from aligner.registry import ModelEntry, load_registry
-from aligner.translate import (
-    CachedTranslator,
-    IdentityTranslator,
-    MarianTranslator,
-    Translator,
-    fetch_model,
-    resolve_device,
-)
+from aligner.translate.engines.hub import fetch_model, resolve_device
+from aligner.translate.engines.marian import MarianTranslator
+from aligner.translate.protocol import CachedTranslator, IdentityTranslator, Translator
+from aligner.translate.registry import ModelEntry, load_registry
 
 DIRECTIONS = ("en-ko", "en-uk", "ko-en", "uk-en")
 # Attribution frames of the quote lines 8 and 10 of the seed (the FRAMES table of models/build_tiny.py).

@@ -1,4 +1,4 @@
-"""Tests for aligner.verbs: speech verbs in Korean and Ukrainian and verb-class compatibility."""
+"""Tests for aligner.lang.verbs: speech verbs in Korean and Ukrainian and verb-class compatibility."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aligner.article import VerbClass
+from aligner.article.records import VerbClass
+from aligner.lang.verbs import COMPATIBLE, compatible, find_speech_verbs
 from aligner.spans import Span
-from aligner.verbs import COMPATIBLE, compatible, find_speech_verbs
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 N, Q, A, ADM, D = (
@@ -100,7 +100,7 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, str, VerbClass]]]] = [
     ("uk-zakrychala", "uk", "закричала вона", [("закричала", "закричати", E)]),
     ("uk-gerund", "uk", "додавши:", [("додавши", "додати", N)]),
     ("uk-not-a-verb", "uk", "заява сказка казарма", []),
-    # English uses aligner.article.VERB_FORMS.
+    # English uses aligner.article.records.VERB_FORMS.
     ("en-said", "en", "Ri said.", [("said", "say", N)]),
 ]
 

@@ -1,0 +1,327 @@
+"""Align an English article with its Korean or Ukrainian translation, sentence by sentence and
+quotation by quotation.
+
+Pure: text and parsed records in, frozen records out; no model imports. The translation is
+segmented on its own terms (lines, sentences that keep quotations intact, spans between its
+own quotation marks: ``align_target`` and ``align_marks``), then a monotonic dynamic program
+pairs source and target sentences (1-1, 1-2, 2-1, 2-2, 1-0, 0-1) on length, numbers, Latin
+tokens and quotation marks (``align_sentences``), and a second one, here, pairs each source
+quotation with one or more target quotation parts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aligner.align.sentences import FIGURE, NUMBER_WEIGHT, SCALE, SentencePair, align_sentences, span_length
+from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
+from aligner.article.records import Article, Quote
+from aligner.spans import Span, hull
+
+__all__ = [
+    "Alignment",
+    "QuoteAlignment",
+    "SentencePair",
+    "TargetQuote",
+    "TargetText",
+    "align",
+    "align_quotes",
+    "align_sentences",
+    "find_target_quotes",
+    "segment_target",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotation alignment
+# ---------------------------------------------------------------------------------------------
+
+# Costs of the quotation aligner: leaving a source quotation unmatched, leaving a target
+# quotation unmatched, and the extra cost of one source quotation taking two or three target
+# quotations (Korean “A”며 “B”라고) or of two source quotations sharing one.
+QUOTE_MISS_COST = 1.4
+QUOTE_EXTRA_COST = 0.6
+QUOTE_MOVES = {(1, 1): 0.0, (1, 2): 0.35, (1, 3): 0.6, (2, 1): 1.2}
+NEIGHBOUR_COST = 0.45  # the target quotation sits in a sentence next to the aligned ones
+SINGLE_MARK_COST = 0.25  # ‘…’ in the translation for a double-quoted source quotation
+_END_PUNCT = re.compile(r"[?!]")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteAlignment:
+    """Where a source quotation went in the translation.
+
+    ``target`` is the hull of ``target_parts`` (the inside-the-marks pieces of the target
+    quotations in ``target_quotes``), None when no quotation of the translation renders it;
+    ``region`` are the target sentences aligned with the quotation's source sentences (where
+    its content went when the marks are gone).
+    """
+
+    quote_id: str
+    source: Span
+    target: Span | None
+    target_parts: tuple[Span, ...]
+    target_quotes: tuple[str, ...]
+    region: tuple[Span, ...]
+    method: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Everything the aligner found: the segmented translation, the sentence pairs, each source
+    quotation's target, and the document's target/source length ratio."""
+
+    target: TargetText
+    sentences: tuple[SentencePair, ...]
+    quotes: tuple[QuoteAlignment, ...]
+    ratio: float
+
+    def pair_of(self, span: Span, source: bool = True) -> int | None:
+        """Return the index of the sentence pair whose source (or target) sentences hold the start
+        of ``span``."""
+        return _pair_index(self.sentences, span.start, source)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    core: frozenset[int]  # target quotation indices in the aligned sentences
+    near: frozenset[int]  # … in the sentences next to them
+    region: tuple[Span, ...]
+    pair_score: float
+
+
+def _pair_index(pairs: Sequence[SentencePair], pos: int, source: bool) -> int | None:
+    for index, pair in enumerate(pairs):
+        for span in pair.source if source else pair.target:
+            if span.start <= pos < span.end:
+                return index
+    return None
+
+
+def _windows(article: Article, target: TargetText, pairs: Sequence[SentencePair]) -> list[_Window]:
+    where = [{_pair_index(pairs, p.start, source=False) for p in q.parts} for q in target.quotes]
+    windows = []
+    for quote in article.quotes:
+        found = {k for p in quote.parts if (k := _pair_index(pairs, p.start, source=True)) is not None}
+        core_pairs = {k for k in found if pairs[k].target}
+        near_pairs = {k + d for k in found for d in (-1, 1)} - core_pairs
+        region = tuple(s for k in sorted(core_pairs) if 0 <= k < len(pairs) for s in pairs[k].target)
+        scores = [pairs[k].score for k in found] or [0.0]
+        windows.append(
+            _Window(
+                core=frozenset(i for i, ks in enumerate(where) if ks & core_pairs),
+                near=frozenset(i for i, ks in enumerate(where) if ks & near_pairs),
+                region=region,
+                pair_score=min(scores),
+            )
+        )
+    return windows
+
+
+def _text_len(text: str, spans: Sequence[Span]) -> int:
+    return sum(span_length(text, s) for s in spans)
+
+
+@dataclass(frozen=True, slots=True)
+class _QuoteFeatures:
+    """What the quotation aligner compares: length, figures, a final ? or !, single marks."""
+
+    length: int
+    numbers: frozenset[float]
+    asks: bool
+    single: bool
+
+
+def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
+    numbers = frozenset(
+        round(float(re.sub(r"\D", "", m.group(1))) * SCALE.get(m.group(3) or "", 1.0), 3)
+        for p in parts
+        for m in FIGURE.finditer(text, p.start, p.end)
+    )
+    tail = parts[-1].of(text)[-3:] if parts else ""
+    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single)
+
+
+def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
+    if len(features) == 1:
+        return features[0]
+    return _QuoteFeatures(
+        sum(f.length for f in features),
+        frozenset().union(*(f.numbers for f in features)),
+        features[-1].asks,
+        any(f.single for f in features),
+    )
+
+
+def _match_cost(
+    src: _QuoteFeatures,
+    tgt: _QuoteFeatures,
+    windows: Sequence[_Window],
+    ratio: float,
+    rows: range,
+    cols: range,
+) -> float | None:
+    """Return the cost of rendering source quotations ``rows`` by target quotations ``cols``, or
+    None when they are not local (not in or next to the aligned sentences)."""
+    cost = 0.0
+    for i in rows:
+        window = windows[i]
+        for t in cols:
+            if t not in window.core:
+                if t not in window.near or len(cols) > 1:  # a split stays in the aligned sentences
+                    return None
+                cost += NEIGHBOUR_COST
+    cost += abs(math.log((tgt.length + 6.0) / (ratio * src.length + 6.0)))
+    if src.numbers or tgt.numbers:
+        # a number the target adds speaks against the pair; one it lacks may be spelled out
+        union = len(src.numbers | tgt.numbers)
+        extra, missing = len(tgt.numbers - src.numbers), len(src.numbers - tgt.numbers)
+        cost += NUMBER_WEIGHT * (extra + 0.5 * missing) / union
+    if src.asks != tgt.asks:
+        cost += 0.2
+    if tgt.single and not src.single:
+        cost += SINGLE_MARK_COST
+    return cost
+
+
+def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
+    """Return True when source quotations i and i+1 may share target quotation j: it has a part
+    for each (the Ukrainian «A, — сказав він. — B»), or both stand in one source paragraph."""
+    return len(target.quotes[j].parts) >= 2 or article.quotes[i].paragraph == article.quotes[i + 1].paragraph
+
+
+def _quote_dp(
+    article: Article, target: TargetText, windows: Sequence[_Window], ratio: float
+) -> list[tuple[int, int, int, int, float]]:
+    """Return matched steps (i0, i1, j0, j1, cost) of the cheapest monotonic quotation pairing."""
+    text = article.text
+    src_f = [
+        _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘") for q in article.quotes
+    ]
+    tgt_f = [_features(target.text, q.parts, q.single) for q in target.quotes]
+    n, m = len(src_f), len(tgt_f)
+    inf = float("inf")
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float]]] = [[(0, 0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == inf:
+                continue
+            _relax(best, back, i, j, i + 1, j, here + QUOTE_MISS_COST, QUOTE_MISS_COST)
+            _relax(best, back, i, j, i, j + 1, here + QUOTE_EXTRA_COST, QUOTE_EXTRA_COST)
+            for (di, dj), penalty in QUOTE_MOVES.items():
+                if i + di > n or j + dj > m or (di == 2 and not _mergeable(article, target, i, j)):
+                    continue
+                cost = _match_cost(
+                    _merged(src_f[i : i + di]),
+                    _merged(tgt_f[j : j + dj]),
+                    windows,
+                    ratio,
+                    range(i, i + di),
+                    range(j, j + dj),
+                )
+                if cost is not None:
+                    _relax(best, back, i, j, i + di, j + dj, here + cost + penalty, cost + penalty)
+    steps: list[tuple[int, int, int, int, float]] = []
+    i, j = n, m
+    while i or j:
+        pi, pj, step = back[i][j]
+        if i - pi and j - pj:
+            steps.append((pi, i, pj, j, step))
+        i, j = pi, pj
+    return steps[::-1]
+
+
+def _relax(
+    best: list[list[float]],
+    back: list[list[tuple[int, int, float]]],
+    i: int,
+    j: int,
+    ni: int,
+    nj: int,
+    total: float,
+    step: float,
+) -> None:
+    if ni < len(best) and nj < len(best[0]) and total < best[ni][nj]:
+        best[ni][nj] = total
+        back[ni][nj] = (i, j, step)
+
+
+def align_quotes(
+    article: Article, target: TargetText, pairs: Sequence[SentencePair], ratio: float
+) -> tuple[QuoteAlignment, ...]:
+    """Pair each source quotation with the target quotation(s) that render it, or with none."""
+    windows = _windows(article, target, pairs)
+    matched: dict[int, tuple[tuple[TargetQuote, ...], tuple[Span, ...], float, str]] = {}
+    for i0, i1, j0, j1, cost in _quote_dp(article, target, windows, ratio):
+        tquotes = target.quotes[j0:j1]
+        method = (
+            "marks" if (i1 - i0, j1 - j0) == (1, 1) else "marks-split" if i1 - i0 == 1 else "marks-merged"
+        )
+        if any(t not in windows[i0].core for t in range(j0, j1)):
+            method += "-nearby"
+        shares = _share_parts(article, target.text, article.quotes[i0:i1], tquotes, ratio)
+        for i, parts in zip(range(i0, i1), shares, strict=True):
+            matched[i] = (tquotes, parts, cost, method)
+    return tuple(_quote_alignment(q, windows[i], matched.get(i)) for i, q in enumerate(article.quotes))
+
+
+def _share_parts(
+    article: Article, text: str, quotes: Sequence[Quote], tquotes: Sequence[TargetQuote], ratio: float
+) -> list[tuple[Span, ...]]:
+    """Give each of two source quotations merged into one target quotation its own target parts
+    when the target has a part for each (the Ukrainian «A, — сказав він. — B»)."""
+    parts = tuple(p for tq in tquotes for p in tq.parts)
+    if len(quotes) == 1 or len(parts) < len(quotes):
+        return [parts] * len(quotes)
+    first, second = (_text_len(article.text, q.parts) * ratio + 6.0 for q in quotes)
+
+    def misfit(cut: int) -> float:
+        head, tail = _text_len(text, parts[:cut]) + 6.0, _text_len(text, parts[cut:]) + 6.0
+        return abs(math.log(head / first)) + abs(math.log(tail / second))
+
+    cut = min(range(1, len(parts)), key=misfit)
+    return [parts[:cut], parts[cut:]]
+
+
+def _quote_alignment(
+    quote: Quote, window: _Window, match: tuple[tuple[TargetQuote, ...], tuple[Span, ...], float, str] | None
+) -> QuoteAlignment:
+    if match is None:
+        confidence = round(0.5 + 0.5 * window.pair_score, 3) if window.region else 0.3
+        return QuoteAlignment(quote.id, quote.span, None, (), (), window.region, "none", confidence)
+    tquotes, parts, cost, method = match
+    confidence = min(1.0, round(math.exp(-cost) * (0.6 + 0.4 * window.pair_score), 3))
+    return QuoteAlignment(
+        quote.id,
+        quote.span,
+        hull(parts),
+        parts,
+        tuple(tq.id for tq in tquotes),
+        window.region,
+        method,
+        confidence,
+    )
+
+
+def align(article: Article, target_text: str, lang: str) -> Alignment:
+    """Segment a translation and align it with its source article, sentences then quotations.
+
+    Args:
+        article: The parsed English source.
+        target_text: The whole translation.
+        lang: ``"ko"`` or ``"uk"``.
+
+    Returns:
+        The alignment: target segmentation, sentence pairs and one ``QuoteAlignment`` per
+        source quotation, in source order.
+    """
+    target = segment_target(target_text, lang)
+    pairs, ratio = align_sentences(article, target)
+    return Alignment(target, pairs, align_quotes(article, target, pairs, ratio), ratio)

@@ -1,0 +1,1 @@
+"""``aligner batch``: inputs, the per-unit work, the resumable manifest, local and Ray backends."""

@@ -1,0 +1,394 @@
+"""``aligner batch``: translate and check a folder or JSONL file of articles, resumably.
+
+The unit of work is one article in one language. ``run_batch`` validates everything first, locks the
+output folder, records the run in the manifest (``aligner.batch.manifest``), does every pending unit
+(``aligner.batch.work``) and rewrites ``summary.jsonl`` and ``index.html`` from the manifest.
+
+Resuming is explicit: a folder that holds a manifest is refused without ``--resume`` (a mistyped
+``--out`` must not mix two batches), and ``--resume`` refuses settings that differ from the first
+run's. It skips every unit recorded as ok or findings and retries the failed ones (an input may have
+been fixed). Temporary files left by a killed run are deleted first.
+
+Workers: ``--workers N`` starts N spawned processes, each with its own engine and ``cores // N``
+threads, each taking every N-th pending article; they share the manifest and the translation cache,
+whose writes SQLite serialises. A lock file keeps a second run out of the folder, also while the
+last worker of a killed run is still finishing its chunk (workers stop when their parent is gone).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from aligner.batch.inputs import Source, read_sources
+from aligner.batch.manifest import MANIFEST_NAME, Manifest, Unit, write_views
+from aligner.batch.work import (
+    ENGINES,
+    BatchOptions,
+    Context,
+    MeteredTranslator,
+    Progress,
+    build_engine,
+    tally_of,
+    work,
+)
+from aligner.cli.commands import glossary_from, parse_model_options
+from aligner.errors import AlignerError, ExitCode, UsageError
+from aligner.report.files import RENDERERS
+from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
+from aligner.translate.protocol import Translator
+
+__all__ = ["BatchOptions", "BatchReport", "run_batch"]
+
+log = logging.getLogger("aligner")
+
+LOCK_NAME = ".batch.lock"
+_FAIL_ON = ("error", "warning", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What a batch run did: unit counts over every unit of the input, files, exit code, timings."""
+
+    counts: Mapping[str, int]
+    done_now: int
+    summary: Path
+    index: Path
+    code: int
+    seconds: float
+    decode_seconds: float | None  # time inside the engines (None with several workers)
+    load_seconds: float | None
+
+    def line(self) -> str:
+        """One line for stdout."""
+        counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
+        return (
+            f"{sum(self.counts.values())} units ({counts}); {self.done_now} done in this run; "
+            f"summary {self.summary}; report {self.index}"
+        )
+
+
+class BatchIncompleteError(AlignerError):
+    """A worker process stopped before finishing its share."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.detail}; finished units are recorded: run again with --resume"
+
+
+# write_atomic's temporary files (".NAME.XXXXXXXX.tmp"), left behind only by a killed process.
+_SCRATCH_PREFIX, _SCRATCH_SUFFIX = ".", ".tmp"
+
+
+def validate(options: BatchOptions) -> None:
+    """Refuse options that cannot work, before anything is read, loaded or written.
+
+    Raises:
+        UsageError: an unknown engine, format or level, no language, a bad count, or --int8,
+            --engine-workers or --device cuda with ct2.
+    """
+    models = parse_model_options(options.models)
+    unknown = ", ".join(sorted(set(models) - set(options.langs)))
+    checks = [
+        (options.engine not in ENGINES, f"--engine must be one of {', '.join(ENGINES)}"),
+        (options.fmt not in RENDERERS, f"--format must be one of {', '.join(RENDERERS)}"),
+        (options.fail_on not in _FAIL_ON, f"--fail-on must be one of {', '.join(_FAIL_ON)}"),
+        (not options.langs, "give at least one --to language"),
+        (
+            min(options.workers, options.beams, options.batch_size, options.chunk) < 1,
+            "--workers, --beams, --batch-size and the chunk size must be at least 1",
+        ),
+        (options.int8 and options.engine == "ct2", "--int8 is for --engine transformers (ct2 runs int8)"),
+        (
+            options.engine_workers is not None and options.engine == "ct2",
+            "--engine-workers is for --engine transformers (ct2 runs one worker per thread: --threads)",
+        ),
+        (options.engine_workers is not None and options.engine_workers < 1, "--engine-workers must be >= 1"),
+        (options.engine == "ct2" and options.device == "cuda", "--engine ct2 runs on the CPU here"),
+        (bool(unknown), f"--model names {unknown} but --to does not"),
+    ]
+    problems = [message for failed, message in checks if failed]
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
+def _is_scratch(path: Path) -> bool:
+    return path.name.startswith(_SCRATCH_PREFIX) and path.name.endswith(_SCRATCH_SUFFIX)
+
+
+def check_folder(out: Path, resume: bool) -> None:
+    """Refuse to write into a folder that holds other things, unless resuming.
+
+    Raises:
+        UsageError: ``out`` is a file, holds a manifest (without --resume), or is not empty.
+    """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; give a folder")
+    if resume or not out.is_dir():
+        return
+    if (out / MANIFEST_NAME).exists():
+        raise UsageError(
+            f"--out {out} holds an earlier batch ({MANIFEST_NAME}); pass --resume to finish it "
+            "(finished units are kept), or choose another --out"
+        )
+    if any(p.name != LOCK_NAME and not _is_scratch(p) for p in out.iterdir()):
+        raise UsageError(f"--out {out} is not empty; choose a new or empty folder")
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[int]:
+    """Hold an exclusive lock on ``out`` (a second run, or a dead run's last worker, is refused)."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"--out {out} is in use by another aligner batch; wait for it to end") from None
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _remove_scratch(out: Path) -> None:
+    """Delete temporary files that a killed run left (safe: this process holds the lock)."""
+    for path in out.iterdir():
+        if _is_scratch(path) and path.is_file():
+            path.unlink()
+
+
+def check_settings(manifest: Manifest, options: BatchOptions) -> None:
+    """Refuse to resume a folder with settings that would mix outputs of different runs.
+
+    Raises:
+        UsageError: input, engine, decoding, format, glossary, or a shared language's model differ.
+    """
+    before, now = manifest.settings(), options.settings()
+    if before is None:
+        return
+    differ = [key for key in now if key not in ("models", "aligner") and before.get(key) != now[key]]
+    shared = set(before.get("models", {})) | set(now["models"])
+    differ += [
+        f"model {lang}" for lang in sorted(shared) if before["models"].get(lang) != now["models"].get(lang)
+    ]
+    if differ:
+        raise UsageError(
+            f"--out {options.out} was started with other settings ({', '.join(differ)}); "
+            "resume with the same options, or choose another --out"
+        )
+
+
+def _pending(
+    sources: Sequence[Source], langs: Sequence[str], finished: Mapping[tuple[str, str], str]
+) -> list[tuple[Source, tuple[str, ...]]]:
+    """Units still to do per article: never recorded, or recorded as failed (they are retried)."""
+    todo = []
+    for source in sources:
+        missing = tuple(lang for lang in langs if finished.get((source.id, lang), "failed") == "failed")
+        if missing:
+            todo.append((source, missing))
+    return todo
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    load_seconds: float | None
+    decode_seconds: float | None
+    failed_workers: tuple[str, ...] = ()
+
+
+def _run_here(
+    ctx: Context,
+    todo: Sequence[tuple[Source, tuple[str, ...]]],
+    engines: Mapping[str, Translator],
+    threads: int,
+    parent: int | None = None,
+) -> _Timing:
+    """Process ``todo`` in this process, loading the engines it needs (unless given)."""
+    options = ctx.options
+    started = time.perf_counter()
+    needed = [lang for lang in options.langs if any(lang in langs for _, langs in todo)]
+    models = parse_model_options(options.models)
+    metered = {
+        lang: MeteredTranslator(engines[lang])
+        if lang in engines
+        else build_engine(lang, models.get(lang), options, threads)
+        for lang in needed
+    }
+    loaded = time.perf_counter()
+    cache = TranslationCache(options.cache or default_cache_path(options.out))
+    try:
+        ctx.translators = {lang: PersistentCachedTranslator(t, cache) for lang, t in metered.items()}
+        work(ctx, todo, parent)
+    finally:
+        cache.close()
+        for lang, engine in metered.items():
+            if lang not in engines and hasattr(engine.inner, "close"):
+                engine.inner.close()  # the transformers engine's worker processes
+    return _Timing(loaded - started, sum(t.seconds for t in metered.values()))
+
+
+def _worker_main(
+    options: BatchOptions,
+    todo: Sequence[tuple[Source, tuple[str, ...]]],
+    run: int,
+    parent: int,
+    threads: int,
+    level: int,
+) -> None:
+    """The body of one worker process (spawned: nothing is inherited but its arguments)."""
+    logging.basicConfig(level=level, format="aligner: %(levelname)s: %(message)s", stream=sys.stderr)
+    fd = os.open(options.out / LOCK_NAME, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # held until this process ends: no new run starts while it writes
+    manifest = Manifest(options.out / MANIFEST_NAME)
+    try:
+        ctx = Context(options, manifest, run, glossary_from(options.glossary), {})
+        _run_here(ctx, todo, {}, threads, parent)
+    except AlignerError as error:
+        print(f"aligner: error: {error}", file=sys.stderr)
+        raise SystemExit(int(error.exit_code)) from None
+    finally:
+        manifest.close()
+
+
+def _run_workers(
+    ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]], lock: int, progress: Progress
+) -> _Timing:
+    """Start one process per worker, each with every N-th pending article; show progress from the manifest."""
+    options = ctx.options
+    count = min(options.workers, len(todo))
+    threads = options.threads or max(1, _cores() // count)
+    spawn = multiprocessing.get_context("spawn")  # no fork: engines and SQLite handles stay private
+    fcntl.flock(lock, fcntl.LOCK_SH)  # let the workers share the lock; still refuses another run
+    level = log.getEffectiveLevel()
+    args = [(options, todo[i::count], ctx.run, os.getpid(), threads, level) for i in range(count)]
+    workers = [
+        spawn.Process(target=_worker_main, args=a, name=f"aligner-batch-{i}") for i, a in enumerate(args)
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        while any(worker.is_alive() for worker in workers):
+            next(w for w in workers if w.is_alive()).join(0.5)
+            progress.update(tally_of(ctx.manifest.units(ctx.run)))
+    finally:
+        for worker in workers:
+            if worker.pid is None:
+                continue  # never started (start() of an earlier one raised): joining it would hide that error
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    failed = tuple(
+        f"{w.name} exited with {w.exitcode}" for w in workers if w.pid is not None and w.exitcode != 0
+    )
+    return _Timing(None, None, failed)
+
+
+def exit_code(units: Sequence[Unit], fail_on: str) -> int:
+    """1 when a unit failed or has findings at ``fail_on`` (pipeline problems count as errors), else 0."""
+    for unit in units:
+        row = unit.row
+        errors = int(row.get("errors") or 0) + int(row.get("problems") or 0)
+        warnings = int(row.get("warnings") or 0)
+        if unit.status == "failed" or (fail_on == "error" and errors):
+            return 1
+        if fail_on == "warning" and errors + warnings:
+            return 1
+    return 0
+
+
+# Does the pending units somewhere else (``aligner.batch.ray``); returns why it stopped early, if it did.
+Runner = Callable[[Context, Sequence[tuple[Source, tuple[str, ...]]]], tuple[str, ...]]
+
+
+def run_batch(
+    options: BatchOptions,
+    engines: Mapping[str, Translator] | None = None,
+    stderr: IO[str] | None = None,
+    runner: Runner | None = None,
+) -> BatchReport:
+    """Translate, check and record every pending unit; rewrite ``summary.jsonl`` and ``index.html``.
+
+    Args:
+        options: What to do.
+        engines: Loaded translators by language, used instead of loading ``options``' models
+            (one process only).
+        stderr: Where progress goes (``sys.stderr`` when None).
+        runner: Does the pending units instead of this machine's processes.
+
+    Returns:
+        The counts over every unit of the input, the exit code and timings.
+
+    Raises:
+        UsageError: bad options, input or output folder (before anything is loaded or written).
+        BatchIncompleteError: a worker process died before finishing its share, or the runner stopped.
+        ModelUnavailableError: a model cannot be loaded.
+    """
+    validate(options)
+    sources = read_sources(options.input, options.out)
+    check_folder(options.out, options.resume)
+    glossary = glossary_from(options.glossary)
+    with _locked(options.out) as lock:
+        _remove_scratch(options.out)
+        manifest = Manifest(options.out / MANIFEST_NAME)
+        try:
+            check_settings(manifest, options)
+            ctx = Context(options, manifest, manifest.begin_run(options.settings()), glossary, {})
+            return _run(ctx, sources, engines or {}, lock, stderr or sys.stderr, runner)
+        finally:
+            manifest.close()
+
+
+def _run(
+    ctx: Context,
+    sources: Sequence[Source],
+    engines: Mapping[str, Translator],
+    lock: int,
+    stderr: IO[str],
+    runner: Runner | None = None,
+) -> BatchReport:
+    options, started = ctx.options, time.perf_counter()
+    todo = _pending(sources, options.langs, ctx.manifest.finished())
+    with Progress(sum(len(langs) for _, langs in todo), stderr) as progress:
+        ctx.on_unit = progress.update
+        if runner is not None and todo:
+            timing = _Timing(None, None, runner(ctx, todo))
+        elif options.workers > 1 and len(todo) > 1 and not engines:
+            timing = _run_workers(ctx, todo, lock, progress)
+        elif todo:
+            timing = _run_here(ctx, todo, engines, options.threads or _cores())
+        else:
+            timing = _Timing(0.0, 0.0)
+    summary, index = write_views(options.out, ctx.manifest, f"aligner batch: {options.input.name}")
+    if timing.failed_workers:
+        raise BatchIncompleteError("; ".join(timing.failed_workers))
+    wanted = {(source.id, lang) for source in sources for lang in options.langs}
+    units = [unit for unit in ctx.manifest.units() if (unit.article_id, unit.lang) in wanted]
+    return BatchReport(
+        counts={status: sum(u.status == status for u in units) for status in ("ok", "findings", "failed")},
+        done_now=len(ctx.manifest.units(ctx.run)),
+        summary=summary,
+        index=index,
+        code=exit_code(units, options.fail_on),
+        seconds=time.perf_counter() - started,
+        decode_seconds=timing.decode_seconds,
+        load_seconds=timing.load_seconds,
+    )

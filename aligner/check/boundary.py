@@ -1,0 +1,263 @@
+"""The presence and boundary checks of one quotation.
+
+A source quotation with no target quotation is missing or turned into narration; a target
+quotation is judged on its length against the document's ratio, its sentence count, an end in
+mid-sentence, a lost question or paragraph, and (through ``check_edges``) its attribution's
+place relative to its marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aligner.align.quotes import QuoteAlignment
+from aligner.article.records import Quote, QuoteKind
+from aligner.check.context import Context, Found, clip, length, length_ratio, sentence_count, soften, touching
+from aligner.check.edges import attribution_inside, part_outside
+from aligner.check.records import (
+    CLAUSE_CUT_RATIO,
+    CUT_RATIO,
+    DROPPED_RATIO,
+    LENGTH_HIGH_ERROR,
+    LENGTH_HIGH_WARNING,
+    LENGTH_LOW_ERROR,
+    LENGTH_LOW_WARNING,
+    NARRATION_SHRUNK,
+    NARRATION_SLACK_CHARS,
+    PART_LOW_ERROR,
+    Finding,
+    Severity,
+)
+from aligner.spans import Span, hull
+
+# --- per-quotation checks -----------------------------------------------------------------------
+
+
+def check_presence(ctx: Context, quote: Quote, qa: QuoteAlignment) -> list[Finding]:
+    """A source quotation with no target quotation: dropped, or turned into narration."""
+    shown = clip(ctx.article.of(quote.span))
+    if quote.kind is QuoteKind.TERM:
+        return [
+            Finding("presence", Severity.INFO, f"term “{shown}” is not in quotation marks", "typographical")
+        ]
+    severity = Severity.ERROR if quote.kind is QuoteKind.DIRECT else Severity.WARNING
+    source = touching(ctx.source_sentences, quote.parts)
+    expected = ctx.alignment.ratio * length(ctx.article.text, source)
+    if not qa.region or length(ctx.text, qa.region) < DROPPED_RATIO * expected:
+        return [
+            Finding("presence", severity, f"quotation “{shown}” is missing from the translation", "omission")
+        ]
+    return [
+        Finding(
+            "presence",
+            severity,
+            f"quotation “{shown}” is no longer a direct quotation (no marks: narration or indirect speech)",
+            "mistranslation",
+            hull(qa.region),
+        )
+    ]
+
+
+def check_boundary(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment, found: Found) -> list[Finding]:
+    """Check the quotation's boundaries: the attribution inside the marks, part of the quotation
+    between the marks and the attribution, or the quotation cut (length, sentence count, an end
+    in mid-sentence, its last paragraph gone)."""
+    if quotes[0].kind is QuoteKind.DIRECT:  # a partial quotation is part of a narration sentence
+        edge = attribution_inside(ctx, quotes[0], qa) or part_outside(ctx, quotes[0], qa, found)
+        if edge is not None:
+            return [edge]
+    return _length_findings(ctx, quotes, qa)
+
+
+def _length_findings(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    findings = _length_checks(ctx, quotes, qa)
+    if quotes[0].kind is not QuoteKind.DIRECT:  # a fragment's length says little: warn at most
+        return [soften(f) for f in findings]
+    return findings
+
+
+def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    src_parts = [p for q in quotes for p in q.parts]
+    src_len, tgt_len = length(ctx.article.text, src_parts), length(ctx.text, qa.target_parts)
+    ratio = length_ratio(tgt_len, src_len, ctx.alignment.ratio) / ctx.quote_ratio
+    src_narr = length(ctx.article.text, touching(ctx.source_sentences, src_parts)) - src_len
+    tgt_narr = length(ctx.text, touching(ctx.sentences, qa.target_parts)) - tgt_len
+    narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
+    fewer = sentence_count(ctx.text, qa.target_parts) < sentence_count(ctx.article.text, src_parts)
+    direct = quotes[0].kind is QuoteKind.DIRECT
+    mid_sentence = direct and _ends_mid_sentence(ctx, qa.target_parts[-1])
+    cut = direct and (
+        mid_sentence
+        or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
+        or _unfinished(ctx, src_parts[-1], qa.target_parts[-1])
+    )
+    where = qa.target
+    part = _shortest_part(ctx, src_parts, qa.target_parts)
+    if direct and _part_dropped(ctx, src_parts, qa.target_parts):
+        message = "a paragraph of the quotation has no counterpart in the translation"
+        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    # stopping on a particle or connective ending is a cut at any length when the source ends whole
+    dangling = mid_sentence and _source_ends_whole(ctx, src_parts[-1])
+    question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
+    clauses = ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts)
+    if (
+        ratio < LENGTH_LOW_ERROR
+        or ((fewer or cut) and ratio < CUT_RATIO)
+        or clauses
+        or part < PART_LOW_ERROR
+        or dangling
+        or question
+    ):
+        ratio = min(ratio, part)
+        if question:
+            what = "the source ends on a question, the translation does not"
+        elif cut:
+            what = "it ends in mid-sentence"
+        else:
+            what = "a clause of it is missing" if clauses else "part of it is missing"
+        message = f"quotation is {ratio:.0%} of the expected length: {what}"
+        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    paragraphs = (_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, qa.target_parts))
+    if direct and paragraphs[1] < paragraphs[0] and _end_lost(ctx, src_parts[-1], qa.target_parts[-1]):
+        message = f"quotation is {ratio:.0%} of the expected length: "
+        message += f"{paragraphs[1]} of its {paragraphs[0]} paragraphs are left"
+        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and narr_ratio < NARRATION_SHRUNK):
+        message = f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks"
+        return [Finding("boundary", Severity.ERROR, message, "addition", where)]
+    if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
+        message = f"quotation is {ratio:.0%} of the expected length"
+        return [
+            Finding("boundary", Severity.WARNING, message, "omission" if ratio < 1 else "addition", where)
+        ]
+    return []
+
+
+# Korean particles and connective endings (는, 을, 에, 고, 면 …) and Ukrainian function words
+# that no sentence ends on: a quotation ending on one was cut in mid-sentence. (Korean quotations
+# may end on a noun, “…감독”이라고, so only these count.)
+_KO_DANGLING = frozenset("는은을를이가에의로고서면며와과도만게든데")
+_UK_DANGLING = frozenset(
+    "і й та а але що щоб як в у на з із зі до для від про при за по чи бо не ні ж же то які який яка якщо "
+    "коли той те того тієї тих цей ця цю ці цього цієї цих".split()
+)
+_TAIL_WORD = re.compile(r"([^\W\d_]+)[^\w]*$")
+# English words no sentence ends on: a source quotation ending on one is itself a fragment.
+_EN_DANGLING = frozenset(
+    "a an the and or but of to in on at by for from with as that which who if than our my your their his "
+    "her its this these those is are was were be".split()
+)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s|[.!?…]\s")
+_TRAILING = " ,.;:!?…\"'”’»—–-"
+
+
+def _clause_breaks(text: str, parts: Sequence[Span]) -> int:
+    return len(_CLAUSE_BREAK.findall(" ".join(p.of(text) for p in parts).rstrip(_TRAILING)))
+
+
+def _clause_lost(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when a Ukrainian quotation has fewer clause breaks than its source quotation."""
+    return ctx.lang == "uk" and _clause_breaks(ctx.text, tgt_parts) < _clause_breaks(
+        ctx.article.text, src_parts
+    )
+
+
+def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when the translation renders a quotation over several paragraphs with fewer
+    parts and the sentence aligner found nothing for one of the source paragraphs."""
+    if len(src_parts) < 2 or len(tgt_parts) >= len(src_parts):
+        return False
+    pairs = ctx.alignment.sentences
+    for part in src_parts:
+        index = ctx.alignment.pair_of(part)
+        if index is not None and not pairs[index].target:
+            return True
+    return False
+
+
+def _shortest_part(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> float:
+    """Return the smallest length ratio of a quotation's paragraphs, paired in order when source
+    and translation have as many (1.0 otherwise): a paragraph cut short inside a long quotation."""
+    if len(src_parts) < 2 or len(src_parts) != len(tgt_parts):
+        return 1.0
+    return min(
+        length_ratio(length(ctx.text, [t]), length(ctx.article.text, [s]), ctx.alignment.ratio)
+        / ctx.quote_ratio
+        for s, t in zip(src_parts, tgt_parts, strict=True)
+    )
+
+
+def _lost_mark(ctx: Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends on ? or ! and the translation does not."""
+    end = ctx.article.of(source).rstrip(" ,\"'”’")[-1:]
+    return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
+
+
+_KO_QUESTION_END = re.compile(r"(?:까|니|냐|나|가|죠|지|요)[^\w]*$")
+
+
+def _question_lost(ctx: Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends on a question and the translation's ends on no
+    question mark (nor, in Korean, on a question ending): its last question was cut or made a
+    statement."""
+    if ctx.article.of(source).rstrip(" ,\"'”’")[-1:] != "?" or "?" in target.of(ctx.text)[-4:]:
+        return False
+    return not (ctx.lang == "ko" and _KO_QUESTION_END.search(ctx.text, target.start, target.end))
+
+
+def _paragraphs(text: str, parts: Sequence[Span]) -> int:
+    """Return how many paragraphs a quotation's parts stand in."""
+    return 1 + sum("\n" in text[a.end : b.start] for a, b in zip(parts, parts[1:], strict=False))
+
+
+def _end_lost(ctx: Context, source: Span, target: Span) -> bool:
+    """Return True when the sentences aligned with the source quotation's last paragraph are not
+    in the translation's last one (its end was dropped, not merged into the paragraph before)."""
+    index = ctx.alignment.pair_of(source)
+    return index is not None and not any(s.overlaps(target) for s in ctx.alignment.sentences[index].target)
+
+
+# Last syllables of Korean sentences: declarative, polite, question, suggestion, informal and
+# nominal endings (했다, 합니다, 할까, 하죠, 하자, 해, 했음 …).
+_KO_FINAL = frozenset("다요까죠자해돼라가예네지야어아군나니냐오게세래걸데소음함임봐줘워와여")
+
+
+def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
+    """Return True when the source quotation ends a sentence (. ? ! or the comma before its
+    attribution) and the Korean one ends on a syllable no sentence ends on (an adnominal 다른,
+    a noun-modifying 위험한 …)."""
+    if ctx.lang != "ko" or ctx.article.of(source).rstrip(" \"'”’")[-1:] not in (".", "?", "!", "…", ","):
+        return False
+    match = _TAIL_WORD.search(ctx.text, target.start, target.end)
+    if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
+        return False
+    last = match.group(1)[-1]
+    return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
+
+
+def _source_ends_whole(ctx: Context, source: Span) -> bool:
+    """Return True when the source quotation ends whole: on a sentence end, a comma before its
+    attribution, or a word that can end a sentence (not "…", a dash, or "the", "of" …). A
+    translation of it that stops on a particle or connective ending (“…사실이라면”, “…우리는.”,
+    «…прийти туди з») was cut."""
+    tail = ctx.article.of(source).rstrip(" \"'”’")
+    word = _TAIL_WORD.search(tail)
+    return not (
+        tail[-1:] in ("…", ":", ";", "-", "—", "–") or word is None or word.group(1).lower() in _EN_DANGLING
+    )
+
+
+def _ends_mid_sentence(ctx: Context, part: Span) -> bool:
+    """Return True when a target quotation part stops where no sentence can end."""
+    if part.of(ctx.text).rstrip()[-1:] in (":", ";"):
+        return True  # a colon announces what was cut
+    match = _TAIL_WORD.search(ctx.text, part.start, part.end)
+    if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
+        return False  # 광고! ends a sentence whatever its last syllable
+    word = match.group(1)
+    if ctx.lang == "ko":
+        return word[-1] in _KO_DANGLING
+    return word.lower() in _UK_DANGLING

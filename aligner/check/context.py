@@ -1,0 +1,200 @@
+"""What every check of one report reads, and the helpers that look in the translation.
+
+``Context`` holds the article, the alignment and the segmented translation; the helpers measure
+lengths and sentences, find the narration around a quotation, and look up people's names
+(cached per report).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aligner.align.quotes import Alignment
+from aligner.article.records import Article, Quote, QuoteKind
+from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, Finding, Severity
+from aligner.lang.names import Glossary, find_name
+from aligner.spans import Span
+
+# --- where to look in the translation ---------------------------------------------------------
+
+SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'“”«»’)]|$)")
+WORDS = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every check of one report reads."""
+
+    article: Article
+    alignment: Alignment
+    lang: str
+    text: str
+    glossary: Glossary | None
+    marks: tuple[Span, ...]  # every target quotation part with its marks
+    sentences: tuple[Span, ...]
+    source_sentences: tuple[Span, ...]
+    quote_ratio: float
+    # find_name answers by (name, region): the checks ask the same question several times
+    names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
+
+
+def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> Context:
+    """Return the context of one report: the translation, its marks and sentences, and the ratios."""
+    text = alignment.target.text
+    marks = tuple(
+        Span(max(0, p.start - 1), min(len(text), p.end + 1)) for q in alignment.target.quotes for p in q.parts
+    )
+    return Context(
+        article=article,
+        alignment=alignment,
+        lang=alignment.target.lang,
+        text=text,
+        glossary=glossary,
+        marks=marks,
+        sentences=alignment.target.sentences,
+        source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
+        quote_ratio=_quote_ratio(article, alignment),
+    )
+
+
+def length_ratio(target: int, source: int, doc_ratio: float) -> float:
+    """Return a target length over the expected one, both with ``LENGTH_SLACK_CHARS`` of source
+    text added (so a short quotation is not judged on a word)."""
+    return (target / doc_ratio + LENGTH_SLACK_CHARS) / (source + LENGTH_SLACK_CHARS)
+
+
+def _quote_ratio(article: Article, alignment: Alignment) -> float:
+    """Return how much longer this translator renders quotations than the document's length ratio
+    says: the median over the direct quotations aligned one to one (1 with fewer than three),
+    kept within ``QUOTE_RATIO_RANGE``."""
+    ratios = sorted(
+        length_ratio(
+            length(alignment.target.text, qa.target_parts), length(article.text, q.parts), alignment.ratio
+        )
+        for q, qa in zip(article.quotes, alignment.quotes, strict=True)
+        if q.kind is QuoteKind.DIRECT and qa.method == "marks"
+    )
+    if len(ratios) < 3:
+        return 1.0
+    low, high = QUOTE_RATIO_RANGE
+    return min(high, max(low, ratios[len(ratios) // 2]))
+
+
+def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
+    """Return the sentences that overlap any of ``spans``, in order."""
+    return [s for s in sentences if any(s.overlaps(p) or (p.start == p.end == s.start) for p in spans)]
+
+
+def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
+    """Return the pieces of ``span`` outside every hole."""
+    pieces, cursor = [], span.start
+    for hole in sorted(h for h in holes if h.overlaps(span)):
+        if hole.start > cursor:
+            pieces.append(Span(cursor, hole.start))
+        cursor = max(cursor, hole.end)
+    if cursor < span.end:
+        pieces.append(Span(cursor, span.end))
+    return pieces
+
+
+def narration_spans(ctx: Context, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
+    """Return the text of ``sentences`` outside every quotation, plus the dash inserts."""
+    pieces = [piece for s in sentences for piece in _subtract(s, ctx.marks)]
+    return sorted([*pieces, *inserts])
+
+
+def attribution_window(
+    ctx: Context, quote: Quote, parts: Sequence[Span], inserts: Sequence[Span]
+) -> list[Span]:
+    """Return the narration where a quotation's attribution should be: its own sentences, the
+    sentences aligned with the source speaker's sentence, and, when the quotation stands alone in
+    its sentences, the sentences before and after it."""
+    sentences = touching(ctx.sentences, parts)
+    if quote.speaker is not None:
+        pair = ctx.alignment.pair_of(quote.speaker.span)
+        if pair is not None:
+            sentences += list(ctx.alignment.sentences[pair].target)
+    narration = [
+        p
+        for p in narration_spans(ctx, sorted(set(sentences)), inserts)
+        if WORDS.search(ctx.text, p.start, p.end)
+    ]
+    if narration or not sentences:
+        return narration
+    first, last = min(sentences), max(sentences)
+    index = ctx.sentences.index(first)
+    around = [
+        ctx.sentences[k] for k in (index - 1, ctx.sentences.index(last) + 1) if 0 <= k < len(ctx.sentences)
+    ]
+    return narration_spans(ctx, around)
+
+
+def length(text: str, spans: Sequence[Span]) -> int:
+    """Return the characters of ``spans`` in ``text``, spaces not counted."""
+    return sum(len(s) - text.count(" ", s.start, s.end) for s in spans)
+
+
+def sentence_count(text: str, spans: Sequence[Span]) -> int:
+    """Return how many sentences ``spans`` hold (a trailing fragment counts as one)."""
+    return sum(len(SENTENCE_END.findall(s.of(text).rstrip(",;:—–- ") + ".")) for s in spans)
+
+
+def clip(text: str, width: int = 60) -> str:
+    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis, for messages."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Where the translation attributes a quotation: the speaker and verb mentions, if found."""
+
+    speaker: Span | None
+    verb: Span | None
+
+
+def first_found(found: Sequence[Span | None]) -> Span | None:
+    """Return the first span that is not None, or None."""
+    return next((s for s in found if s is not None), None)
+
+
+# "National Intelligence Service (NIS)": the name, the name without the bracket, the acronym.
+_BRACKET = re.compile(r"\s*\(([^)]*)\)")
+
+
+def name_in(ctx: Context, name: str, region: Span) -> Span | None:
+    """Return where ``name`` is mentioned in ``region`` of the translation (cached per report)."""
+    key = (name, region)
+    if key not in ctx.names:
+        ctx.names[key] = find_name(name, ctx.text, ctx.lang, ctx.glossary, region=region)
+    return ctx.names[key]
+
+
+def find_person(ctx: Context, name: str, pieces: Sequence[Span]) -> Span | None:
+    """Return the first mention of ``name`` in the pieces, else of the name without its bracket,
+    else of the bracket's acronym ("National Intelligence Service (NIS)")."""
+    forms = [name]
+    bracket = _BRACKET.search(name)
+    if bracket:
+        forms += [_BRACKET.sub("", name), bracket.group(1)]
+    for form in forms:
+        found = first_found([name_in(ctx, form, p) for p in pieces])
+        if found is not None:
+            return found
+    return None
+
+
+def gap(a: Span, b: Span) -> int:
+    """Return how many characters stand between two spans (0 when they touch or overlap)."""
+    return max(0, a.start - b.end, b.start - a.end)
+
+
+def soften(finding: Finding) -> Finding:
+    """A term's findings are warnings at most: a title or scare quote is not speech."""
+    if finding.severity is Severity.ERROR:
+        return Finding(
+            finding.check, Severity.WARNING, finding.message, finding.lqi_type, finding.target_span
+        )
+    return finding

@@ -1,0 +1,277 @@
+"""Where the attribution stands at a quotation's edges.
+
+An attribution pulled inside the marks (a Ukrainian dash attribution, a Korean quotative and
+speech verb, a colon frame, the speaker's name) is an error; so is part of the quotation left
+outside them, between the closing mark and the attribution.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aligner.align.quotes import QuoteAlignment
+from aligner.article.records import Quote
+from aligner.check.context import SENTENCE_END, Context, Found, find_person
+from aligner.check.people import subject_pronoun
+from aligner.check.records import (
+    ATTRIBUTION_TAIL_LETTERS,
+    EDGE_CHARS,
+    FRAME_CHARS,
+    GAP_LETTERS,
+    KO_SUBJECT_LETTERS,
+    Finding,
+    Severity,
+)
+from aligner.lang.verbs import find_speech_verbs
+from aligner.spans import Span
+
+# What follows a speech verb that leads into a quotation inside the source quotation itself.
+_EN_LEAD_IN = re.compile(r"[^.!?]{0,30}?(?:,|:|;|--|—|–)")
+
+
+def attribution_inside(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Finding | None:
+    """Return an error when an attribution stands inside the marks at the quotation's edge: at
+    its end a dash or a Korean quotative ending followed by a speech verb («…, — сказав Рі»,
+    “…고 리 씨는 말했다”), at its start a speech verb and a colon (“Він сказав: …”); or the
+    speaker's name with a speech verb there. The source quotation's own edges are checked alike:
+    what stands in its marks may stand in the translation's."""
+    first, last = qa.target_parts[0], qa.target_parts[-1]
+    tail = Span(max(last.start, last.end - EDGE_CHARS), last.end)
+    head = Span(first.start, min(first.end, first.start + EDGE_CHARS))
+    src_last, src_first = quote.parts[-1], quote.parts[0]
+    src_tail = Span(max(src_last.start, src_last.end - EDGE_CHARS), src_last.end)
+    src_head = Span(src_first.start, min(src_first.end, src_first.start + EDGE_CHARS))
+    framed = (
+        _colon_frame(ctx, quote, first) or _dash_frame(ctx, quote, last) or _ko_closing_verb(ctx, quote, qa)
+    )
+    if framed is not None:
+        return _inside(ctx, framed)
+    for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
+        if _names_speaker(ctx, quote, edge) or (not opening and _closed_quotative(ctx, edge)):
+            return _inside(ctx, edge)
+        verbs = find_speech_verbs(ctx.text, ctx.lang, edge)
+        if not verbs or find_speech_verbs(ctx.article.text, "en", source):
+            continue
+        verb = verbs[0].span if opening else verbs[-1].span
+        if _frames(ctx, edge, verb, opening) or (
+            ctx.lang == "ko"
+            and not opening
+            and (_ko_bare_frame(ctx, quote, edge, verb) or _ko_verb_ends(ctx, verb, edge))
+        ):
+            return _inside(ctx, edge)
+    return None
+
+
+def _ko_closing_verb(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Span | None:
+    """Return the sentence that closes a Korean quotation on its own attribution verb (“…입니다.
+    그가 말했다.”, “…없었다고 말했다.”): the source quotation has an attribution verb outside its
+    marks; the translation's ends on a speech verb in a final form, holds more speech verbs than
+    the source quotation, and no quotative follows its closing mark."""
+    if ctx.lang != "ko" or quote.verb is None:
+        return None
+    last = qa.target_parts[-1]
+    verbs = [v.span for p in qa.target_parts for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    if not verbs or any(c.isalnum() for c in ctx.text[verbs[-1].end : last.end]):
+        return None
+    final = verbs[-1].of(ctx.text)
+    if not final.endswith("다") or final.startswith("했"):
+        return None  # “…라고 했다” is reported speech inside the quotation, not its attribution
+    if _KO_AFTER_MARK.match(ctx.text, min(last.end + 1, len(ctx.text))):
+        return None  # “…했다”고 말했다: the quotation itself reports speech
+    if len(verbs) <= sum(len(find_speech_verbs(ctx.article.text, "en", p)) for p in quote.parts):
+        return None
+    sentence = max(
+        (m.end() for m in SENTENCE_END.finditer(ctx.text, last.start, verbs[-1].start)), default=last.start
+    )
+    return Span(max(sentence, verbs[-1].start - FRAME_CHARS), last.end)
+
+
+def _colon_frame(ctx: Context, quote: Quote, first: Span) -> Span | None:
+    """Return the stretch up to a colon at the start of the quotation that holds a speech verb
+    («Джерело сказало минулого вечора: Ми не будемо…»), when the source quotation has no colon."""
+    colon = ctx.text.find(":", first.start, min(first.end, first.start + FRAME_CHARS))
+    source = quote.parts[0]
+    if colon < 0 or ":" in ctx.article.of(source):
+        return None
+    if any(
+        _EN_LEAD_IN.match(ctx.article.text, v.span.end)
+        for v in find_speech_verbs(
+            ctx.article.text, "en", Span(source.start, min(source.end, source.start + FRAME_CHARS))
+        )
+    ):
+        return None  # “I told him, …”, “I will say this -- …”: the source quotation has its own lead-in
+    head = Span(first.start, colon)
+    return head if find_speech_verbs(ctx.text, ctx.lang, head) else None
+
+
+def _dash_frame(ctx: Context, quote: Quote, last: Span) -> Span | None:
+    """Return the Ukrainian attribution after a dash inside the quotation's end («…, — заявив
+    Роберто Кальсаділья, болівійський дипломат»): a dash, a speech verb, and little after it or
+    the speaker's name right after it (then a title of any length may follow)."""
+    if ctx.lang != "uk":
+        return None
+    continued = _DASH_END.search(ctx.text, last.start, last.end) is not None  # «…, — сказав він, — …»
+    for dash in _DASH_BEFORE.finditer(ctx.text, max(last.start, last.end - 2 * FRAME_CHARS), last.end):
+        verbs = find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(last.end, dash.end() + 25)))
+        if not verbs:
+            continue
+        verb = verbs[0].span
+        if sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2 or (
+            not continued
+            and _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + EDGE_CHARS)))
+        ):
+            return Span(dash.start(), last.end)
+    return None
+
+
+def _inside(ctx: Context, edge: Span) -> Finding:
+    message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
+    return Finding("boundary", Severity.ERROR, message, "addition", edge)
+
+
+def _closed_quotative(ctx: Context, edge: Span) -> bool:
+    """Return True for a Korean quotative glued to a sentence end inside the marks near their end
+    (“…입니다.라고 말했습니다”, “…걸까?라는 내용이 담겨있다”): only a closing mark stands there."""
+    if ctx.lang != "ko":
+        return False
+    match = _KO_CLOSED_QUOTATIVE.search(ctx.text, edge.start, edge.end)
+    return (
+        match is not None
+        and sum(c.isalnum() for c in ctx.text[match.end() : edge.end]) <= ATTRIBUTION_TAIL_LETTERS
+    )
+
+
+def _ko_bare_frame(ctx: Context, quote: Quote, edge: Span, verb: Span) -> bool:
+    """Return True for “…안전하다고 말했다” ending a quotation whose source has no speech verb at
+    all: the Korean attribution verb went inside the marks."""
+    if any(find_speech_verbs(ctx.article.text, "en", p) for p in quote.parts):
+        return False
+    quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, edge.start, verb.start))
+    final = sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= 2  # the verb ends the quotation
+    return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and final
+
+
+def _ko_verb_ends(ctx: Context, verb: Span, edge: Span) -> bool:
+    """Return True when a Korean attribution sentence closes the quotation: a sentence end, a few
+    letters (the subject, no quotative) and a speech verb in a final form (“…때가 됐습니다.
+    그녀는 말했습니다.”), while the source quotation's end has no speech verb."""
+    if sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) > 2:
+        return False
+    if not re.search(r"다[.!]?\s*$", ctx.text[verb.start : edge.end]):
+        return False
+    ends = [m.end() for m in re.finditer(r"[.?!]", ctx.text[edge.start : verb.start])]
+    if not ends:
+        return False
+    start = edge.start + ends[-1]  # what stands between is a subject, not a quoted clause (…라고 했다)
+    return (
+        sum(c.isalnum() for c in ctx.text[start : verb.start]) <= KO_SUBJECT_LETTERS
+        and _KO_QUOTATIVE.search(ctx.text, start, verb.start) is None
+    )
+
+
+# A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
+# a colon or period after one at its start.
+_DASH_BEFORE = re.compile(r"[,.!?]?\s*[—–-]\s")
+# A part ending on a dash: the attribution stands between two parts («…, — сказав він, — …»).
+_DASH_END = re.compile(r"[—–-]\s*$")
+_AFTER_VERB = re.compile(r"\S*\s*:")
+
+
+def _frames(ctx: Context, edge: Span, verb: Span, opening: bool) -> bool:
+    """Return True when a speech verb at an edge is framed as an attribution."""
+    if opening:
+        return bool(_AFTER_VERB.match(ctx.text, verb.end)) and verb.end - edge.start <= EDGE_CHARS
+    before = Span(edge.start, verb.start)
+    if ctx.lang == "ko":  # “…말했다고 그는 말했다”, “…입니다.라고 말했다”: a quotative, (a subject,) the verb
+        if _KO_CLOSED_QUOTATIVE.search(ctx.text, before.start, before.end) and _tail_only(ctx, verb, edge):
+            return True
+        quotatives = list(_KO_QUOTATIVE.finditer(ctx.text, before.start, before.end))
+        between = Span(quotatives[-1].end(), verb.start) if quotatives else None
+        return (
+            between is not None
+            and subject_pronoun(ctx, [between]) is not None
+            and _tail_only(ctx, verb, edge)
+        )
+    return bool(_DASH_BEFORE.search(ctx.text, before.start, before.end)) and _tail_only(ctx, verb, edge)
+
+
+def _tail_only(ctx: Context, verb: Span, edge: Span) -> bool:
+    """Return True when little more than the attribution follows the verb up to the edge."""
+    return sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= ATTRIBUTION_TAIL_LETTERS
+
+
+def _names_speaker(ctx: Context, quote: Quote, edge: Span) -> bool:
+    speaker = quote.speaker
+    if speaker is None or speaker.pronoun or not speaker.person:
+        return False
+    if any(
+        quote.span.contains(m) for p in ctx.article.people if p.name == speaker.person for m in p.mentions
+    ):
+        return False
+    return find_person(ctx, speaker.person, [edge]) is not None
+
+
+# Where an attribution starts after a quotation: a Ukrainian dash before a speech verb
+# ("…», — сказав Рі"), a Korean quotative ending ("…”라고 리 씨는", "… 받아줄까요?라고").
+_UK_DASH = re.compile(r"\s[—–-]\s")
+_KO_QUOTATIVE = re.compile(r"(?:이?라고|다고|냐고|자고|라며|다며|라면서|다면서|라는|다는)(?![가-힣])")
+# A quotative glued to a sentence end, which only stands after a closing mark: "…입니다.라고".
+_KO_CLOSED_QUOTATIVE = re.compile(r"[.?!…,]\s*(?:이)?라(?:고|며|면서|는)(?![가-힣])")
+# A quotative right after a closing mark: ”라고, ”고, ”며, ”라는.
+_KO_AFTER_MARK = re.compile(r"\s*(?:이?라)?(?:고|며|면서|는)(?![가-힣])")
+# … and where one ends before it: "Рі сказав: «…»", "He said: “…”".
+_COLON = re.compile(r":\s*$")
+
+
+def part_outside(ctx: Context, quote: Quote, qa: QuoteAlignment, found: Found) -> Finding | None:
+    """Return an error when more text stands between the closing mark and where the attribution
+    starts (or, with no attribution after the quotation, the sentence end) than in the source:
+    part of the quotation left outside the marks."""
+    measured = _target_gap(ctx, qa)
+    if measured is None:
+        return None
+    tgt_gap, anchored = measured
+    src_gap = _source_gap(ctx, quote, anchored)
+    if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
+        return None
+    message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
+    return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
+    """Return the letters between the closing mark and the start of the attribution after it
+    (True), or the sentence end when none follows (False); None when another quotation is in
+    between or the sentence is not found."""
+    last = qa.target_parts[-1]
+    sentence = next((s for s in ctx.sentences if s.start <= last.start < s.end), None)
+    if sentence is None:
+        return None
+    start = min(last.end + 1, sentence.end)
+    end: int | None = None
+    if ctx.lang == "ko":
+        anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
+        end = anchor.start() if anchor else None
+    else:
+        for dash in _UK_DASH.finditer(ctx.text, start, sentence.end):
+            if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(sentence.end, dash.end() + 30))):
+                end = dash.start()
+                break
+    anchored = end is not None
+    end = sentence.end if end is None else end
+    if any(start <= m.start < end for m in ctx.marks):
+        return None
+    return sum(c.isalnum() for c in ctx.text[start:end]), anchored
+
+
+def _source_gap(ctx: Context, quote: Quote, anchored: bool) -> int:
+    """Return the letters between the source quotation and its attribution after it (or, to
+    compare with a translation that has none, the end of its sentence)."""
+    last = quote.parts[-1]
+    text = ctx.article.text
+    attrs = [s for s in (quote.speaker, quote.verb) if s is not None]
+    after = [a.span.start for a in attrs if a.span.start >= last.end]
+    if anchored:
+        return sum(c.isalnum() for c in text[last.end : min(after)]) if after else 0
+    sentence = next((s for s in ctx.source_sentences if s.start <= last.start < s.end), None)
+    end = sentence.end if sentence is not None else last.end
+    return sum(c.isalnum() for c in text[last.end : max(end, last.end)])

@@ -1,0 +1,1 @@
+"""The thin Typer layer: the app, its use cases and options."""

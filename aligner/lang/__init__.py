@@ -1,0 +1,2 @@
+"""Language knowledge shared by both sides: numbers, names, speech verbs and sentences in English,
+Korean and Ukrainian."""

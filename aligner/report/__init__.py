@@ -1,0 +1,1 @@
+"""Rendering: JSON and text (``serialize``), HTML and XLIFF (``export``), and writing files."""

@@ -1,0 +1,2 @@
+"""The MarianMT engines: transformers (``marian``, with ``hub`` loading and ``quantize``), its worker
+pool (``pool``) and CTranslate2 (``ct2``). Heavy libraries are imported inside functions only."""

@@ -1,0 +1,210 @@
+"""Where MarianMT models come from and how they load: devices, the Hugging Face cache, downloads.
+
+A model is a hub id (looked up in the Hugging Face cache, downloaded only when the hub is reachable
+and ``HF_HUB_OFFLINE`` is not set) or a local folder. Weights load with safetensors when present,
+else from ``pytorch_model.bin`` through transformers (which loads it ``weights_only``); remote code
+never runs. Every failure is a ``ModelUnavailableError`` that says how to get the model. torch and
+transformers are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from aligner.errors import ModelUnavailableError, UsageError
+from aligner.translate.registry import ModelEntry
+
+log = logging.getLogger("aligner")
+
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+_TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
+_FETCH_PATTERNS = ["*.json", "*.spm"]
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def resolve_device(name: str = "auto") -> str:
+    """Turn ``auto|cpu|cuda|cuda:N|mps`` into a device that exists here (``auto``: CUDA if present, else CPU).
+
+    Raises:
+        UsageError: the device is unknown or not available on this machine.
+    """
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cpu":
+        return name
+    if name == "cuda" or name.startswith("cuda:"):
+        index = int(name.partition(":")[2] or 0) if name[5:].isdigit() or name == "cuda" else -1
+        if torch.cuda.is_available() and 0 <= index < torch.cuda.device_count():
+            return name
+        raise UsageError(f"device {name!r} is not available here (CUDA devices: {torch.cuda.device_count()})")
+    if name == "mps":
+        if torch.backends.mps.is_available():
+            return name
+        raise UsageError("device 'mps' is not available here")
+    raise UsageError(f"unknown device {name!r}; use auto, cpu, cuda, cuda:N or mps")
+
+
+def hub_cache_dir() -> Path:
+    """The hub cache as the environment says now: ``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else the default.
+
+    Read on every call rather than at import, so a changed environment (or a test) takes effect.
+    """
+    if cache := os.environ.get("HF_HUB_CACHE"):
+        return Path(cache)
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface"
+    )
+    return Path(home).expanduser() / "hub"
+
+
+def hub_offline() -> bool:
+    """True when ``HF_HUB_OFFLINE`` (or the older ``TRANSFORMERS_OFFLINE``) is set to a true value."""
+    return any(
+        os.environ.get(name, "").lower() in _TRUE for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
+def fetch_hint(entry: ModelEntry) -> str:
+    """The one-line advice for a missing model: fetch it while online, or point at a local copy."""
+    return f"run `aligner models fetch {entry.key}` while online, or pass --model {entry.key}=PATH"
+
+
+def fetch_model(entry: ModelEntry, cache_dir: Path | None = None) -> Path:
+    """Download ``entry`` (config, tokenizer and the weights it loads) into the hub cache; return its folder.
+
+    Raises:
+        ModelUnavailableError: offline mode is on, or the download failed.
+    """
+    if hub_offline():
+        raise ModelUnavailableError(
+            entry.model_id,
+            "cannot download: offline mode is on (HF_HUB_OFFLINE=1)",
+            f"unset HF_HUB_OFFLINE and run `aligner models fetch {entry.key}` again, "
+            f"or pass --model {entry.key}=PATH",
+        )
+    return _snapshot(entry, cache_dir or hub_cache_dir(), offline=False)
+
+
+def _snapshot(entry: ModelEntry, cache: Path, *, offline: bool) -> Path:
+    """The cached snapshot folder of ``entry`` (downloading the missing files unless ``offline``)."""
+    from huggingface_hub import snapshot_download
+
+    weights = "model.safetensors" if entry.safetensors else "pytorch_model.bin"
+    try:
+        folder = snapshot_download(
+            entry.model_id,
+            revision=entry.revision,
+            cache_dir=str(cache),
+            local_files_only=offline,
+            allow_patterns=[*_FETCH_PATTERNS, weights],
+        )
+    except Exception as exc:  # huggingface_hub raises many unrelated types (HTTP, OS, value errors)
+        reason = (
+            f"not in the Hugging Face cache ({cache}) and offline mode is on (HF_HUB_OFFLINE=1)"
+            if offline
+            else f"cannot be downloaded ({type(exc).__name__}: {_first_line(exc)})"
+        )
+        raise ModelUnavailableError(entry.model_id, reason, fetch_hint(entry)) from exc
+    return Path(folder)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
+
+
+def package_version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "none"
+
+
+def check_target_token(entry: ModelEntry, tokenizer: Any) -> None:
+    """Refuse a target token the vocabulary lacks (it would silently become <unk>)."""
+    token = entry.target_token
+    codes = tokenizer.supported_language_codes
+    if token and token not in tokenizer.get_vocab():
+        raise ModelUnavailableError(
+            entry.model_id,
+            f"its vocabulary has no target token {token} (known: {' '.join(codes) or 'none'})",
+            "pick the registry entry that matches this model, or a model that has the token",
+        )
+    if not token and codes:
+        log.warning("model %s has target tokens (%s) but none is set", entry.model_id, " ".join(codes[:5]))
+
+
+def load_marian(entry: ModelEntry, *, with_model: bool = True) -> tuple[Any, Any]:
+    """Load tokenizer and model (None unless ``with_model``) for ``entry`` from a local folder or the
+    hub cache (no remote code)."""
+    local = Path(entry.model_id).expanduser()
+    if local.is_dir():
+        return _load_folder(entry, local, str(local), with_model)
+    if _looks_like_path(entry.model_id):
+        raise ModelUnavailableError(entry.model_id, "no such folder", fetch_hint(entry))
+    return _load_folder(entry, _cached_or_download(entry), entry.model_id, with_model)
+
+
+def _cached_or_download(entry: ModelEntry) -> Path:
+    """The snapshot folder: from the cache without touching the network when it is there, else downloaded.
+
+    A pinned revision never changes, so a cached snapshot needs no check against the hub (which, on a
+    machine without network, costs a minute of retries before huggingface_hub falls back to the cache).
+    """
+    cache = hub_cache_dir()
+    try:
+        return _snapshot(entry, cache, offline=True)
+    except ModelUnavailableError:
+        if hub_offline():
+            raise
+    return _snapshot(entry, cache, offline=False)
+
+
+def _looks_like_path(model: str) -> bool:
+    """``./x``, ``/x``, ``~/x``, ``a/b/c`` or a Windows path; a hub id is ``org/name``."""
+    return model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model
+
+
+def _load_folder(entry: ModelEntry, folder: Path, name: str, with_model: bool) -> tuple[Any, Any]:
+    """Load from a folder after checking it has config, tokenizer files and weights (``name`` for errors)."""
+    missing = [file for file in ("config.json", *_TOKENIZER_FILES) if not (folder / file).is_file()]
+    weights = [file for file in _WEIGHTS if (folder / file).is_file()]
+    if not weights:
+        missing.append(" or ".join(_WEIGHTS))
+    if missing:
+        hint = f"point --model {entry.key}= at a full copy" if name == str(folder) else fetch_hint(entry)
+        raise ModelUnavailableError(name, f"{folder} lacks {', '.join(missing)}", hint)
+    try:
+        return _from_pretrained(str(folder), safetensors=weights[0] == _WEIGHTS[0], with_model=with_model)
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(
+            name, f"cannot be loaded ({_first_line(exc)})", fetch_hint(entry)
+        ) from exc
+
+
+def _from_pretrained(folder: str, *, safetensors: bool, with_model: bool = True) -> tuple[Any, Any]:
+    """Load a local folder: safetensors when present, never remote code, never the network."""
+    import warnings
+
+    from transformers import MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter our stderr
+    with warnings.catch_warnings():
+        # Without sacremoses the tokenizer skips Moses punctuation normalisation; said once, in our log.
+        warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+        tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
+    if find_spec("sacremoses") is None:
+        log.info(
+            "sacremoses is not installed: source punctuation is not Moses-normalised as in OPUS-MT training"
+        )
+    if not with_model:
+        return tokenizer, None
+    model = MarianMTModel.from_pretrained(folder, use_safetensors=safetensors, local_files_only=True)
+    return tokenizer, model
