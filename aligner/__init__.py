@@ -1,12 +1,5 @@
 """aligner: translate English news into Korean and Ukrainian and prove the quotations survived."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("aligner")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
-
 from aligner.article.parse import parse_article
 from aligner.article.records import Article, Attribution, Quote, QuoteKind, Speaker, SpeechVerb, VerbClass
 from aligner.check.checker import (
@@ -20,6 +13,7 @@ from aligner.check.checker import (
 )
 from aligner.errors import AlignerError, ExitCode
 from aligner.spans import Span
+from aligner.version import __version__
 
 __all__ = [
     "AlignerError",

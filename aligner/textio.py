@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from aligner.errors import ArticleFormatError, InputError
@@ -78,6 +79,27 @@ def safe_name(name: str, default: str = "article") -> str:
     """Return ``name`` reduced to a safe file-name stem (no separators, no dot-dot)."""
     stem = _UNSAFE_NAME.sub("_", name).strip("._")
     return stem[:120] or default
+
+
+# A trailing source-language tag on an input name: "nk-soldier.en" -> "nk-soldier", so that
+# "nk-soldier.en.txt" gives "nk-soldier.ko.txt" wherever it is translated.
+SOURCE_TAG = ".en"
+
+
+def unique_stems(bases: Sequence[str]) -> list[str]:
+    """Return a safe, unique output stem per input name, in order: the source-language tag dropped,
+    unsafe characters replaced, and "a", "a-2", ... where two names meet (ignoring case)."""
+    taken: set[str] = set()
+    out = []
+    for base in bases:
+        first = safe_name(base.removesuffix(SOURCE_TAG))
+        stem, n = first, 1
+        while stem.lower() in taken:
+            n += 1
+            stem = f"{first}-{n}"
+        taken.add(stem.lower())
+        out.append(stem)
+    return out
 
 
 def inside(root: Path, relative: str) -> Path:

@@ -192,7 +192,7 @@ def test_a_local_batch_never_imports_ray(tmp_path: Path) -> None:
         "from pathlib import Path\n"
         "import aligner.cli.app\n"
         "from aligner.batch.run import BatchOptions, run_batch\n"
-        f"o = BatchOptions(Path({str(article)!r}), ('ko',), Path({str(tmp_path / 'out')!r}),\n"
+        f"o = BatchOptions(input=Path({str(article)!r}), langs=('ko',), out=Path({str(tmp_path / 'out')!r}),\n"
         f"    models={MODELS[:1]!r}, beams=1, threads=1, cache=Path({str(tmp_path / 'c.sqlite')!r}))\n"
         "r = run_batch(o)\n"
         "print(json.dumps({'ray': 'ray' in sys.modules, 'done': r.done_now}))\n"
@@ -322,7 +322,7 @@ def test_driver_killed_mid_run_then_resume_records_every_unit_once(
         "from pathlib import Path\n"
         "from aligner.batch.run import BatchOptions\n"
         "from aligner.batch.ray import RayOptions, run_batch_ray\n"
-        f"o = BatchOptions(Path({str(source)!r}), ('ko', 'uk'), Path({str(out)!r}), models={MODELS!r},\n"
+        f"o = BatchOptions(input=Path({str(source)!r}), langs=('ko', 'uk'), out=Path({str(out)!r}), models={MODELS!r},\n"
         f"    beams=1, threads=1, chunk=1, cache=Path({str(cache)!r}))\n"
         f"run_batch_ray(o, RayOptions(address={cluster!r}))\n"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from aligner.protocols import TokenCounter, unwrap
 from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, connect, default_cache_path
 from aligner.translate.protocol import IdentityTranslator
 
@@ -108,8 +109,10 @@ def test_other_settings_miss(tmp_path: Path) -> None:
     cache.close()
 
 
-def test_wrapper_forwards_identity_and_engine_hooks(tmp_path: Path) -> None:
+def test_wrapper_keeps_identity_and_its_engine_capabilities_stay_reachable(tmp_path: Path) -> None:
     class WithHooks(IdentityTranslator):
+        max_input_tokens = 16
+
         def count_tokens(self, text: str) -> int:
             return len(text.split()) + 1
 
@@ -120,8 +123,10 @@ def test_wrapper_forwards_identity_and_engine_hooks(tmp_path: Path) -> None:
         None,
         "model:identity|rev:none",
     )
-    assert cached.count_tokens("two words") == 3  # the pipeline cuts long sentences with it
-    assert not hasattr(PersistentCachedTranslator(IdentityTranslator(), cache), "count_tokens")
+    engine = unwrap(cached)  # the pipeline cuts long sentences with the engine's own counter
+    assert isinstance(engine, TokenCounter) and engine.count_tokens("two words") == 3
+    assert not isinstance(unwrap(PersistentCachedTranslator(IdentityTranslator(), cache)), TokenCounter)
+    assert not isinstance(cached, TokenCounter)  # a wrapper adds no capability of its own
     cache.close()
 
 

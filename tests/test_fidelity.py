@@ -38,7 +38,6 @@ from aligner.check.fidelity import (
     Thresholds,
     assess,
     combine,
-    fidelity_dict,
     load_thresholds,
     score_fidelity,
     score_pairs,
@@ -47,6 +46,7 @@ from aligner.check.fidelity import (
     with_fidelity,
 )
 from aligner.errors import UsageError
+from aligner.report.serialize import fidelity_dict
 from aligner.translate.engines.marian import MarianTranslator
 from aligner.translate.registry import load_registry
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner.errors import ArticleFormatError, UsageError
-from aligner.textio import decode_text, read_text, safe_name
+from aligner.textio import decode_text, read_text, unique_stems
 
 SUFFIXES = (".txt", ".md")
 
@@ -112,17 +112,9 @@ def _jsonl_sources(path: Path) -> list[Source]:
 
 
 def _with_stems(sources: Sequence[Source], bases: Sequence[str]) -> list[Source]:
-    """Give each source a safe, unique file stem ("a", "a-2", ...) in input order."""
-    taken: set[str] = set()
-    out = []
-    for source, base in zip(sources, bases, strict=True):
-        stem, n = safe_name(base), 1
-        while stem.lower() in taken:
-            n += 1
-            stem = f"{safe_name(base)}-{n}"
-        taken.add(stem.lower())
-        out.append(replace(source, stem=stem))
-    return out
+    """Give each source a safe, unique file stem (``textio.unique_stems``, as ``translate`` names its
+    outputs) in input order."""
+    return [replace(s, stem=stem) for s, stem in zip(sources, unique_stems(bases), strict=True)]
 
 
 def read_sources(path: Path, out: Path) -> list[Source]:

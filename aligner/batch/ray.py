@@ -42,38 +42,27 @@ from types import ModuleType
 from typing import IO, Any
 from urllib.parse import quote
 
-from aligner import __version__
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
+from aligner.batch.flow import Job, Outcome, Settings, failure_reason, run_chunk
 from aligner.batch.inputs import Source, load_text
 from aligner.batch.manifest import Unit
+from aligner.batch.options import BatchOptions
 from aligner.batch.run import BatchReport, run_batch
-from aligner.batch.work import (
-    BatchOptions,
-    Context,
-    MeteredTranslator,
-    build_engine,
-    failure_reason,
-    finished_row,
-    record_unit,
-    unit_row,
-)
-from aligner.check.checker import CheckReport, check_translation
-from aligner.cli.commands import glossary_from, parse_model_options
+from aligner.batch.work import Context, build_engine, engines_for, finished_row, record_unit, unit_row
 from aligner.errors import AlignerError, DependencyMissingError, UsageError
-from aligner.report.files import RENDERERS, translation_dict
-from aligner.textio import inside, write_atomic
-from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
-from aligner.translate.pipeline import ArticleTranslation, translate_articles
+from aligner.lang.names import glossary_from
+from aligner.report.files import write_files
+from aligner.translate.cache import TranslationCache, default_cache_path
+from aligner.translate.registry import parse_model_options
+from aligner.version import __version__
 
 __all__ = [
-    "BACKENDS",
     "KILL_ONCE_ENV",
     "RayOptions",
     "TranslateWorker",
     "WorkerSpec",
     "require_ray",
-    "run_batch_on",
     "run_batch_ray",
     "run_units",
 ]
@@ -81,7 +70,6 @@ __all__ = [
 log = logging.getLogger("aligner")
 
 INSTALL = "pip install 'aligner[ray]'"
-BACKENDS = ("local", "ray")
 KILL_ONCE_ENV = "ALIGNER_TEST_KILL_WORKER_ONCE"
 Todo = Sequence[tuple[Source, tuple[str, ...]]]
 # The cache table of a worker that cannot see the snapshot (the columns ``TranslationCache.get`` reads).
@@ -179,18 +167,6 @@ def _maybe_die(marker: str | None) -> None:
     os._exit(1)
 
 
-def render_files(
-    out: str, stem: str, result: ArticleTranslation, report: CheckReport, fmt: str, origin: str
-) -> dict[str, str]:
-    """Return what ``aligner.report.files.write_outputs`` writes, as ``{name inside out: content}``."""
-    lang = result.lang
-    ext, render = RENDERERS[fmt]
-    names = (f"{stem}.{lang}.txt", f"{stem}.{lang}.json", f"{stem}.{lang}.check.{ext}")
-    record = json.dumps(translation_dict(result, origin, report), ensure_ascii=False, indent=2) + "\n"
-    check = render(report, origin, str(Path(out) / names[0]))
-    return dict(zip(names, (result.text, record, check), strict=True))
-
-
 def _source(item: Mapping[str, Any]) -> Source:
     return Source(item["id"], item["seq"], item["stem"], item["origin"], fields=item["fields"])
 
@@ -224,13 +200,16 @@ class TranslateWorker:
         options = spec.options
         models = parse_model_options(options.models)
         self.cache = WorkerCache(spec.snapshot)
-        self.engines: dict[str, MeteredTranslator] = {
-            lang: build_engine(lang, models.get(lang), options, spec.threads) for lang in options.langs
+        self.engines = {
+            lang: engines_for(
+                lang, build_engine(lang, models.get(lang), options, spec.threads), self.cache, options
+            )
+            for lang in options.langs
         }
-        self.translators = {
-            lang: PersistentCachedTranslator(e, self.cache) for lang, e in self.engines.items()
-        }
-        self.glossary = glossary_from(options.glossary)
+        self.settings = Settings(
+            out_dir=Path(spec.out), fmt=options.fmt, glossary=glossary_from(options.glossary),
+            thresholds=options.thresholds,
+        )  # fmt: skip
 
     def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[str]]:
         """Turn each chunk of the batch (a JSON list of articles) into units (one JSON object each)."""
@@ -241,7 +220,8 @@ class TranslateWorker:
         return {"unit": units}
 
     def process(self, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Parse each article once, translate the chunk in one call per language, check and render units."""
+        """Parse each article once, then per language run the chunk through the per-article flow
+        (``aligner.batch.flow``) and return each unit with its files as data."""
         units: list[dict[str, Any]] = []
         ready: list[tuple[Source, Sequence[str], Article, float]] = []
         for item in items:
@@ -254,45 +234,28 @@ class TranslateWorker:
             ready.append((source, item["langs"], article, time.perf_counter() - started))
         for lang in self.spec.options.langs:
             todo = [(source, article, parse_s) for source, langs, article, parse_s in ready if lang in langs]
-            results = self._translate([article for _, article, _ in todo], lang) if todo else []
-            units += (self._unit(s, r, lang, p) for (s, _, p), r in zip(todo, results, strict=True))
+            jobs = [Job(source.stem, source.origin, article) for source, article, _ in todo]
+            outcomes = run_chunk(jobs, lang, self.engines[lang], self.settings) if todo else []
+            units += (self._unit(s, o, lang, p) for (s, _, p), o in zip(todo, outcomes, strict=True))
         if units:
             units[0]["cache"] = self.cache.take()
         return units
 
-    def _translate(self, articles: Sequence[Article], lang: str) -> list[ArticleTranslation | Exception]:
-        """One engine call for the chunk; when it fails, article by article to find the culprit."""
-        try:
-            return list(translate_articles(articles, lang, self.translators[lang], glossary=self.glossary))
-        except Exception as error:  # an engine may raise anything; the article fails, not the batch
-            if len(articles) == 1:
-                return [error]
-        return [self._translate([article], lang)[0] for article in articles]
-
     def _unit(
-        self, source: Source, result: ArticleTranslation | Exception, lang: str, parse_s: float
+        self, source: Source, outcome: Outcome | Exception, lang: str, parse_s: float
     ) -> dict[str, Any]:
-        try:
-            if isinstance(result, Exception):
-                raise result
-            return self._finish(source, result, parse_s)
-        except Exception as error:  # a check or render failure fails this unit only
-            return _failed(source, lang, failure_reason(error))
-
-    def _finish(self, source: Source, result: ArticleTranslation, parse_s: float) -> dict[str, Any]:
-        started = time.perf_counter()
-        report = check_translation(result.article, result.text, result.lang, glossary=self.glossary)
-        checked = time.perf_counter()
-        files = render_files(self.spec.out, source.stem, result, report, self.spec.options.fmt, source.origin)
-        outputs = dict(zip(("translation", "record", "check"), files, strict=True))
-        row = finished_row(source, result, report, outputs)
+        if isinstance(outcome, Exception):
+            return _failed(source, lang, failure_reason(outcome))
+        outputs = outcome.outputs
+        row = finished_row(source, outcome.result, outcome.report, outputs)
         row["timings"] = {
             "parse_s": round(parse_s, 4),
-            "translate_s": round(result.seconds, 4),
-            "check_s": round(checked - started, 4),
+            "translate_s": round(outcome.result.seconds, 4),
+            "check_s": round(outcome.check_seconds, 4),
             "write_s": 0.0,  # the driver's, filled in when it writes the files
         }
-        return _payload(Unit(source.id, result.lang, source.seq, row["status"], None, outputs, row), files)
+        unit = Unit(source.id, lang, source.seq, row["status"], None, outputs, row)
+        return _payload(unit, outcome.files)
 
 
 # ---------------------------------------------------------------- on the driver
@@ -383,8 +346,8 @@ def _commit(ctx: Context, cache: TranslationCache, out: Path, payload: Mapping[s
         cache.put(signature, [(source, target) for source, target in pairs])
     started, unit = time.perf_counter(), _unit_of(payload)
     try:
-        for name, content in payload["files"].items():
-            write_atomic(inside(out, name), content)
+        text, record, check = payload["files"]
+        write_files(out, {name: payload["files"][name] for name in (check, record, text)})
     except Exception as error:  # a write failure fails this unit only, as in a local batch
         row = unit.row
         source = Source(unit.article_id, unit.seq, row["stem"], row["source"], fields=row["fields"])
@@ -516,18 +479,3 @@ def run_batch_ray(
     """
     require_ray()
     return run_batch(options, stderr=stderr, runner=partial(run_units, ray_options=ray_options))
-
-
-def run_batch_on(backend: str, options: BatchOptions, address: str | None = None) -> BatchReport:
-    """Run the batch on this machine (``local``) or on a Ray cluster (``ray``, at ``address``).
-
-    Raises:
-        UsageError: an unknown backend, or an address without ``ray``; and whatever the backend raises.
-    """
-    if backend not in BACKENDS:
-        raise UsageError(f"--engine-backend must be one of {', '.join(BACKENDS)}")
-    if backend == "local":
-        if address is not None:
-            raise UsageError("--ray-address is for --engine-backend ray")
-        return run_batch(options)
-    return run_batch_ray(options, RayOptions(address=address))

@@ -31,21 +31,15 @@ from typing import IO
 
 from aligner.batch.inputs import Source, read_sources
 from aligner.batch.manifest import MANIFEST_NAME, Manifest, Unit, write_views
-from aligner.batch.work import (
-    ENGINES,
-    BatchOptions,
-    Context,
-    MeteredTranslator,
-    Progress,
-    build_engine,
-    tally_of,
-    work,
-)
-from aligner.cli.commands import glossary_from, parse_model_options
+from aligner.batch.options import BatchOptions, Engine
+from aligner.batch.work import Context, MeteredTranslator, Progress, build_engine, engines_for, tally_of, work
 from aligner.errors import AlignerError, ExitCode, UsageError
+from aligner.lang.names import glossary_from
+from aligner.protocols import Closeable
 from aligner.report.files import RENDERERS
-from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
+from aligner.translate.cache import TranslationCache, default_cache_path
 from aligner.translate.protocol import Translator
+from aligner.translate.registry import parse_model_options
 
 __all__ = ["BatchOptions", "BatchReport", "run_batch"]
 
@@ -104,7 +98,7 @@ def validate(options: BatchOptions) -> None:
     models = parse_model_options(options.models)
     unknown = ", ".join(sorted(set(models) - set(options.langs)))
     checks = [
-        (options.engine not in ENGINES, f"--engine must be one of {', '.join(ENGINES)}"),
+        (options.engine not in list(Engine), f"--engine must be one of {', '.join(Engine)}"),
         (options.fmt not in RENDERERS, f"--format must be one of {', '.join(RENDERERS)}"),
         (options.fail_on not in _FAIL_ON, f"--fail-on must be one of {', '.join(_FAIL_ON)}"),
         (not options.langs, "give at least one --to language"),
@@ -236,12 +230,12 @@ def _run_here(
     loaded = time.perf_counter()
     cache = TranslationCache(options.cache or default_cache_path(options.out))
     try:
-        ctx.translators = {lang: PersistentCachedTranslator(t, cache) for lang, t in metered.items()}
+        ctx.engines = {lang: engines_for(lang, engine, cache, options) for lang, engine in metered.items()}
         work(ctx, todo, parent)
     finally:
         cache.close()
         for lang, engine in metered.items():
-            if lang not in engines and hasattr(engine.inner, "close"):
+            if lang not in engines and isinstance(engine.inner, Closeable):
                 engine.inner.close()  # the transformers engine's worker processes
     return _Timing(loaded - started, sum(t.seconds for t in metered.values()))
 

@@ -14,64 +14,23 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
-from aligner import __version__
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
+from aligner.batch.flow import Engines, Job, Outcome, Settings, failure_reason, run_chunk, write_unit
 from aligner.batch.inputs import Source, load_text
 from aligner.batch.manifest import Manifest, Unit
-from aligner.check.checker import CheckReport, check_translation
-from aligner.cli.commands import parse_model_options
-from aligner.errors import AlignerError
+from aligner.batch.options import BatchOptions, Engine
+from aligner.check.checker import CheckReport
 from aligner.lang.names import Glossary
-from aligner.report.files import write_outputs
-from aligner.translate.pipeline import ArticleTranslation, translate_articles
-from aligner.translate.protocol import Translator, WrappingTranslator
+from aligner.protocols import Translator, Variable, unwrap
+from aligner.translate.cache import PersistentCachedTranslator, TranslationCache
+from aligner.translate.pipeline import ArticleTranslation
+from aligner.translate.protocol import WrappingTranslator
+from aligner.translate.registry import ModelEntry, parse_model_options
 
 log = logging.getLogger("aligner")
-
-ENGINES = ("transformers", "ct2")
-# Articles per engine call: the sentences of this many articles are deduplicated and sorted together.
-CHUNK = 16
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOptions:
-    """Everything ``aligner batch`` was asked to do."""
-
-    input: Path
-    langs: tuple[str, ...]
-    out: Path
-    engine: str = "transformers"
-    workers: int = 1
-    resume: bool = False
-    models: tuple[str, ...] = ()  # LANG=HUB_ID_OR_DIR
-    glossary: Path | None = None
-    fmt: str = "json"
-    fail_on: str = "error"
-    device: str = "auto"
-    beams: int = 4
-    batch_size: int = 16
-    int8: bool = False
-    threads: int | None = None  # per worker; cores // workers when None
-    cache: Path | None = None  # the translation cache; default_cache_path(out) when None
-    chunk: int = CHUNK
-    engine_workers: int | None = None  # transformers engine processes per worker; see choose_workers
-
-    def settings(self) -> dict[str, Any]:
-        """The settings a resumed run must share with the first run of the folder."""
-        return {
-            "input": str(self.input.resolve()),
-            "engine": self.engine,
-            "models": dict(parse_model_options(self.models)),
-            "glossary": str(self.glossary.resolve()) if self.glossary else None,
-            "format": self.fmt,
-            "beams": self.beams,
-            "int8": self.int8,
-            "aligner": __version__,
-        }
 
 
 class MeteredTranslator(WrappingTranslator):
@@ -91,25 +50,14 @@ class MeteredTranslator(WrappingTranslator):
         return out
 
 
-def build_engine(lang: str, model: str | None, options: BatchOptions, threads: int) -> MeteredTranslator:
-    """Load the engine for en→``lang``: MarianMT through transformers (optionally int8) or CTranslate2.
+def _ct2(entry: ModelEntry, options: BatchOptions, threads: int) -> Translator:
+    from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
 
-    Both use ``threads`` cores as one single-threaded decoding worker per core: CTranslate2 through
-    its ``inter_threads``, transformers through engine processes (``choose_workers``: at most 4, each
-    loading the model; one when ``options.workers`` batch processes already share the cores out).
+    decode = DecodeOptions(beams=options.beams, batch_size=options.batch_size)
+    return CT2Translator.from_entry(entry, options=decode, threads=threads)
 
-    Raises:
-        ModelUnavailableError: the model cannot be found or loaded.
-        DependencyMissingError: ctranslate2 is missing for ``--engine ct2``.
-    """
-    from aligner.translate.registry import load_registry
 
-    entry = load_registry().resolve(f"en-{lang}", model)
-    if options.engine == "ct2":
-        from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
-
-        decode = DecodeOptions(beams=options.beams, batch_size=options.batch_size)
-        return MeteredTranslator(CT2Translator.from_entry(entry, options=decode, threads=threads))
+def _transformers(entry: ModelEntry, options: BatchOptions, threads: int) -> Translator:
     from aligner.translate.engines.hub import resolve_device
     from aligner.translate.engines.marian import MarianTranslator
     from aligner.translate.engines.pool import choose_workers
@@ -127,7 +75,56 @@ def build_engine(lang: str, model: str | None, options: BatchOptions, threads: i
         int8=options.int8,
         workers=workers,
     )
-    return MeteredTranslator(marian.load())
+    return marian.load()
+
+
+# --engine name -> what builds it (each imports its engine module when called).
+BUILDERS: dict[Engine, Callable[[ModelEntry, BatchOptions, int], Translator]] = {
+    Engine.TRANSFORMERS: _transformers,
+    Engine.CT2: _ct2,
+}
+# The retry engine's decoding settings, as ``aligner translate`` uses: a wider beam, no repeated 3-gram.
+RETRY_BEAMS, RETRY_NO_REPEAT = 2, 3
+
+
+def build_engine(lang: str, model: str | None, options: BatchOptions, threads: int) -> MeteredTranslator:
+    """Load the engine for en→``lang``: MarianMT through transformers (optionally int8) or CTranslate2.
+
+    Both use ``threads`` cores as one single-threaded decoding worker per core: CTranslate2 through
+    its ``inter_threads``, transformers through engine processes (``choose_workers``: at most 4, each
+    loading the model; one when ``options.workers`` batch processes already share the cores out).
+
+    Raises:
+        ModelUnavailableError: the model cannot be found or loaded.
+        DependencyMissingError: the engine's library is missing.
+    """
+    from aligner.translate.registry import load_registry
+
+    entry = load_registry().resolve(f"en-{lang}", model)
+    return MeteredTranslator(BUILDERS[Engine(options.engine)](entry, options, threads))
+
+
+def engines_for(
+    lang: str, engine: MeteredTranslator, cache: TranslationCache, options: BatchOptions
+) -> Engines:
+    """The translators of ``lang`` for the per-article flow: the engine behind the translation cache,
+    its retry variant (when the engine has one), and the back-translation model of ``--back-model``."""
+    from aligner.translate.registry import load_registry
+
+    inner = unwrap(engine)
+    retry = (
+        inner.variant(beams=options.beams + RETRY_BEAMS, no_repeat_ngram=RETRY_NO_REPEAT)
+        if isinstance(inner, Variable)
+        else None
+    )
+    back_model = parse_model_options(options.back_models).get(lang)
+    back = None
+    if back_model is not None:
+        from aligner.translate.engines.marian import MarianTranslator
+
+        entry = load_registry().resolve(f"{lang}-en", back_model)
+        back = MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
+    return Engines(forward=PersistentCachedTranslator(engine, cache), retry=retry, back=back)
 
 
 # ---------------------------------------------------------------- one worker's loop
@@ -158,9 +155,10 @@ class Context:
     manifest: Manifest
     run: int
     glossary: Glossary
-    translators: Mapping[str, Translator]
+    engines: Mapping[str, Engines]
     tally: Tally = field(default_factory=Tally)
     on_unit: Callable[[Tally], None] = lambda tally: None
+    sources: dict[str, Source] = field(default_factory=dict)  # by output stem, for the chunk in flight
 
 
 def unit_row(source: Source, lang: str, status: str, reason: str | None) -> dict[str, Any]:
@@ -184,11 +182,6 @@ def _fail(ctx: Context, source: Source, lang: str, reason: str) -> None:
     )
 
 
-def failure_reason(error: Exception) -> str:
-    """Return the one-line reason a unit failed, as the summary records it."""
-    return str(error) if isinstance(error, AlignerError) else f"{type(error).__name__}: {error}"
-
-
 def finished_row(
     source: Source, result: ArticleTranslation, report: CheckReport, outputs: dict[str, str]
 ) -> dict[str, Any]:
@@ -205,34 +198,21 @@ def finished_row(
     }  # fmt: skip
 
 
-def _finish(ctx: Context, source: Source, result: ArticleTranslation, parse_s: float) -> None:
-    """Check, write, then record one unit (in that order: the manifest invariant)."""
-    lang, out = result.lang, ctx.options.out
+def _record(ctx: Context, outcome: Outcome, parse_s: float) -> None:
+    """Write, then record one finished unit (in that order: the manifest invariant)."""
+    source, out = ctx.sources[outcome.job.stem], ctx.options.out
     started = time.perf_counter()
-    report = check_translation(result.article, result.text, lang, glossary=ctx.glossary)
-    checked = time.perf_counter()
-    written = write_outputs(out, source.stem, result, report, ctx.options.fmt, source.origin)
-    files = {"translation": written.translation, "record": written.record, "check": written.check}
-    outputs = {kind: str(path.relative_to(out.resolve())) for kind, path in files.items() if path}
-    row = finished_row(source, result, report, outputs)
+    write_unit(outcome, out)
+    row = finished_row(source, outcome.result, outcome.report, outcome.outputs)
     row["timings"] = {
         "parse_s": round(parse_s, 4),
-        "translate_s": round(result.seconds, 4),
-        "check_s": round(checked - started, 4),
-        "write_s": round(time.perf_counter() - checked, 4),
+        "translate_s": round(outcome.result.seconds, 4),
+        "check_s": round(outcome.check_seconds, 4),
+        "write_s": round(time.perf_counter() - started, 4),
     }
-    record_unit(ctx, Unit(source.id, lang, source.seq, row["status"], None, outputs, row))
-
-
-def _translate(articles: Sequence[Article], lang: str, ctx: Context) -> list[ArticleTranslation | Exception]:
-    """Translate a chunk in one engine call; when that fails, article by article to find the culprit."""
-    translator = ctx.translators[lang]
-    try:
-        return list(translate_articles(articles, lang, translator, glossary=ctx.glossary))
-    except Exception as error:  # an engine may raise anything; the article is recorded, not the batch
-        if len(articles) == 1:
-            return [error]
-    return [_translate([article], lang, ctx)[0] for article in articles]
+    record_unit(
+        ctx, Unit(source.id, outcome.result.lang, source.seq, row["status"], None, outcome.outputs, row)
+    )
 
 
 def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article, float] | None:
@@ -247,19 +227,27 @@ def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article,
 
 
 def process_chunk(ctx: Context, chunk: Sequence[tuple[Source, tuple[str, ...]]]) -> None:
-    """Parse each article once, then per language translate the chunk together and finish each unit."""
+    """Parse each article once, then per language run the chunk through the per-article flow
+    (``aligner.batch.flow``) and write and record each unit."""
     parsed = [(source, langs, _parse(ctx, source, langs)) for source, langs in chunk]
     ready = [(source, langs, done) for source, langs, done in parsed if done is not None]
+    ctx.sources.update((source.stem, source) for source, _, _ in ready)
+    settings = Settings(out_dir=ctx.options.out, fmt=ctx.options.fmt, glossary=ctx.glossary,
+                        thresholds=ctx.options.thresholds)  # fmt: skip
     for lang in ctx.options.langs:
-        todo = [(source, article, parse_s) for source, langs, (article, parse_s) in ready if lang in langs]
-        results = _translate([article for _, article, _ in todo], lang, ctx) if todo else []
-        for (source, _, parse_s), result in zip(todo, results, strict=True):
+        todo = [
+            (Job(s.stem, s.origin, article), parse_s)
+            for s, langs, (article, parse_s) in ready
+            if lang in langs
+        ]
+        outcomes = run_chunk([job for job, _ in todo], lang, ctx.engines[lang], settings) if todo else []
+        for (job, parse_s), outcome in zip(todo, outcomes, strict=True):
             try:
-                if isinstance(result, Exception):
-                    raise result
-                _finish(ctx, source, result, parse_s)
-            except Exception as error:  # a check or write failure fails this unit only
-                _fail(ctx, source, lang, failure_reason(error))
+                if isinstance(outcome, Exception):
+                    raise outcome
+                _record(ctx, outcome, parse_s)
+            except Exception as error:  # a translation, check or write failure fails this unit only
+                _fail(ctx, ctx.sources[job.stem], lang, failure_reason(error))
 
 
 def _chunks(todo: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from aligner import __version__
 from aligner.align.quotes import QuoteAlignment, align
 from aligner.article.records import Article, Quote, QuoteKind
 from aligner.check.boundary import check_boundary, check_presence
@@ -66,6 +65,7 @@ from aligner.check.records import (
 from aligner.errors import DependencyMissingError
 from aligner.lang.names import Glossary
 from aligner.spans import Span
+from aligner.version import __version__
 
 __all__ = [
     "ATTRIBUTION_TAIL_LETTERS",

@@ -30,15 +30,14 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from aligner import __version__
 from aligner.article.records import QuoteKind
 from aligner.check.checker import CheckReport, Finding, QuoteResult, Severity, Status, summarise
 from aligner.errors import DependencyMissingError, UsageError
-from aligner.report.serialize import finding_dict
+from aligner.protocols import Scorer, Translator
 from aligner.spans import Span
-from aligner.translate.protocol import Translator
+from aligner.version import __version__
 
 log = logging.getLogger("aligner")
 
@@ -55,15 +54,6 @@ _FIELDS = (
     "combined_error",
     "combined_warning",
 )
-
-
-@runtime_checkable
-class Scorer(Translator, Protocol):
-    """A translator that can also score given targets by forced decoding (``MarianTranslator``)."""
-
-    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-        """Return the mean log-probability per target token of each target given its source."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,38 +468,3 @@ def _merged(quote: QuoteResult, fidelity: QuoteFidelity | None) -> QuoteResult:
     # The score rule of check._score for a quotation that has a target.
     score = round(max(0.0, 1.0 - 0.5 * errors - 0.1 * warnings), 3)
     return replace(quote, findings=findings, status=status, score=score)
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
-    """Return the JSON shape of a fidelity report (numbers rounded to 4 places; findings as in check)."""
-    t = fidelity.thresholds
-    return {
-        "signature": fidelity.signature,
-        "lang": fidelity.lang,
-        "forward_model": asdict(fidelity.forward),
-        "back_model": None if fidelity.back is None else asdict(fidelity.back),
-        "chrf_signature": fidelity.chrf_signature,
-        "thresholds": {**asdict(t), "models": list(t.models)},
-        "thresholds_match": fidelity.thresholds_match,
-        "quotes": [
-            {
-                "id": q.quote_id,
-                "source_text": q.source_text,
-                "target_text": q.target_text,
-                "forced_logprob": _rounded(q.forced_logprob),
-                "own_translation": q.own_translation,
-                "own_logprob": _rounded(q.own_logprob),
-                "margin": _rounded(q.margin),
-                "back_translation": q.back_translation,
-                "back_chrf": _rounded(q.back_chrf),
-                "combined": _rounded(q.combined),
-                "fired": list(q.fired),
-                "findings": [finding_dict(f) for f in q.findings],
-            }
-            for q in fidelity.quotes
-        ],
-    }

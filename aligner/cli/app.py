@@ -13,8 +13,9 @@ from typing import Annotated
 
 import typer
 
-from aligner import __version__
+from aligner.batch.options import Backend, BatchOptions, Engine
 from aligner.errors import AlignerError
+from aligner.version import __version__
 
 app = typer.Typer(
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
@@ -160,7 +161,8 @@ def check(
 
     With --model (and --back-model) MarianMT also scores the meaning of every quotation.
     """
-    from aligner.cli.commands import CheckOptions, ModelOptions, parse_model_options, run_check
+    from aligner.cli.commands import CheckOptions, ModelOptions, run_check
+    from aligner.translate.registry import parse_model_options
 
     try:
         forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
@@ -252,10 +254,14 @@ def batch(
     source: Annotated[Path, typer.Argument(help="Folder of .txt/.md articles, or JSONL of {id, text}.")],
     to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (new or empty, or --resume).")],
-    engine: Annotated[str, typer.Option(help="transformers or ct2 (CTranslate2, int8).")] = "transformers",
+    engine: Annotated[
+        Engine, typer.Option(help="Decoding engine (ct2: CTranslate2, int8).")
+    ] = Engine.TRANSFORMERS,
     workers: Annotated[int, typer.Option(min=1, help="Processes, each with its own engine.")] = 1,
     resume: Annotated[bool, typer.Option(help="Finish the batch in --out (retries failed units).")] = False,
     model: Annotated[list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR.")] = None,
+    back_model: BackModelOpt = None,
+    thresholds: ThresholdsOpt = None,
     glossary: GlossaryOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.json,
     fail_on: FailOnOpt = FailOn.error,
@@ -265,18 +271,36 @@ def batch(
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker (cores/N).")] = None,
     cache: Annotated[Path | None, typer.Option(help="Translation cache [OUT/translations.sqlite].")] = None,
-    engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
+    engine_backend: Annotated[
+        Backend, typer.Option(help="Where units run (ray: the ray extra).")
+    ] = Backend.LOCAL,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
     engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
-    from aligner.batch.ray import run_batch_on
-    from aligner.batch.run import BatchOptions
+    from aligner.batch.backends import run_batch_on
 
-    langs = tuple(dict.fromkeys(lang.value for lang in to))
-    what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
-    how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
-    options = BatchOptions(*what, *how, engine_workers=engine_workers)
+    options = BatchOptions(
+        input=source,
+        langs=tuple(dict.fromkeys(lang.value for lang in to)),
+        out=out,
+        engine=engine,
+        workers=workers,
+        resume=resume,
+        models=tuple(model or ()),
+        back_models=tuple(back_model or ()),
+        thresholds=thresholds,
+        glossary=glossary,
+        fmt=fmt.value,
+        fail_on=fail_on.value,
+        device=device.value,
+        beams=beams,
+        batch_size=batch_size,
+        int8=int8,
+        threads=threads,
+        cache=cache,
+        engine_workers=engine_workers,
+    )
     try:
         report = run_batch_on(engine_backend, options, ray_address)
     except AlignerError as error:

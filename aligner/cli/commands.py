@@ -12,17 +12,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aligner.article.parse import parse_article
-from aligner.article.records import Article
 from aligner.check.checker import CheckReport, check_translation, exit_status
 from aligner.errors import UsageError
-from aligner.lang.names import Glossary, default_glossary, load_glossary
-from aligner.report.files import Written, render_check, write_outputs
-from aligner.textio import read_text, safe_name, write_atomic
-from aligner.translate.engines.marian import MarianTranslator
-from aligner.translate.protocol import Translator
-from aligner.translate.registry import load_registry
+from aligner.lang.names import glossary_from
+from aligner.report.files import render_check
+from aligner.textio import read_text, unique_stems, write_atomic
+from aligner.translate.registry import load_registry, parse_model_options
+
+if TYPE_CHECKING:  # imported where used: a model-free ``aligner check`` loads no translation engine
+    from aligner.batch.flow import Job, Outcome
+    from aligner.check.fidelity import FidelityReport
+    from aligner.protocols import Translator
+    from aligner.translate.engines.marian import MarianTranslator
 
 log = logging.getLogger("aligner")
 
@@ -30,12 +34,6 @@ log = logging.getLogger("aligner")
 STEP = 8
 # The retry engine for units the guard rejects: a wider beam that may not repeat any 3-gram.
 RETRY_NO_REPEAT = 3
-
-
-def glossary_from(path: Path | None) -> Glossary:
-    """Return the built-in glossary, merged with the user's file when one is given."""
-    builtin = default_glossary()
-    return builtin if path is None else builtin.merged(load_glossary(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +61,17 @@ class CheckOptions:
     models: ModelOptions
 
 
-def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple[CheckReport, object]:
+def score_meaning(
+    report: CheckReport, lang: str, models: ModelOptions
+) -> tuple[CheckReport, FidelityReport | None]:
     """Add the model-based fidelity findings to ``report`` when a model was named."""
-    from aligner.check.fidelity import score_fidelity, thresholds_for, with_fidelity
-
     if models.forward is None:
         if models.back is not None:
             raise UsageError("--back-model needs --model for the same language (the forward model)")
         return report, None
+    from aligner.check.fidelity import score_fidelity, thresholds_for, with_fidelity
+    from aligner.translate.engines.marian import MarianTranslator
+
     registry = load_registry()
     forward = MarianTranslator(
         registry.resolve(f"en-{lang}", models.forward),
@@ -121,27 +122,11 @@ class TranslateOptions:
     engine_workers: int | None = None  # engine processes; one per thread on the CPU when None
 
 
-def parse_model_options(values: Sequence[str]) -> dict[str, str]:
-    """Turn ``["ko=PATH", "uk=ID"]`` into ``{"ko": "PATH", "uk": "ID"}``.
-
-    Raises:
-        UsageError: a value without ``LANG=``.
-    """
-    models = {}
-    for value in values:
-        lang, sep, model = value.partition("=")
-        if not sep or not lang or not model:
-            raise UsageError(
-                f"--model {value!r}: write LANG=HUB_ID_OR_DIR, e.g. --model ko=models/tiny/en-ko"
-            )
-        models[lang.strip()] = model.strip()
-    return models
-
-
 def load_translator(lang: str, model: str | None, options: TranslateOptions) -> MarianTranslator:
     """Load the MarianMT translator for en→``lang`` (fails early with a clear error), with one engine
     process per thread on the CPU unless ``options.engine_workers`` says otherwise."""
     from aligner.translate.engines.hub import resolve_device
+    from aligner.translate.engines.marian import MarianTranslator
     from aligner.translate.engines.pool import choose_workers, default_threads
 
     entry = load_registry().resolve(f"en-{lang}", model)
@@ -155,44 +140,23 @@ def load_translator(lang: str, model: str | None, options: TranslateOptions) -> 
 
 def load_back_translator(lang: str, model: str | None, options: TranslateOptions) -> Translator | None:
     """Load the ``lang``→en model named by ``--back-model``, or return None."""
+    from aligner.translate.engines.marian import MarianTranslator
+
     if model is None:
         return None
     entry = load_registry().resolve(f"{lang}-en", model)
     return MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
 
 
-def back_translation_fidelity(
-    report: CheckReport, forward: Translator, back: Translator | None, options: TranslateOptions
-) -> tuple[CheckReport, object]:
-    """Score the meaning of the output's quotations when a back-translation model was given.
+def read_articles(paths: Sequence[Path]) -> list[Job]:
+    """Read and parse every article before anything is loaded or written; name each one's outputs
+    (``textio.unique_stems``: "nk-soldier.en.txt" -> "nk-soldier", as ``batch`` names them)."""
+    from aligner.batch.flow import Job
 
-    The forward margin is 0 on the model's own output, so here the back-translation chrF decides.
-    """
-    from aligner.check.fidelity import Scorer, score_fidelity, thresholds_for, with_fidelity
-
-    if back is None or not isinstance(forward, Scorer):
-        return report, None
-    fidelity = score_fidelity(
-        report, forward, back, thresholds=thresholds_for(report.lang, options.thresholds)
-    )
-    return with_fidelity(report, fidelity), fidelity
-
-
-def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
-    """Read and parse every article before anything is loaded or written."""
-    return [(path, parse_article(read_text(path))) for path in paths]
-
-
-def stems(paths: Sequence[Path]) -> list[str]:
-    """Return a safe, unique output stem per article: "nk-soldier.en.txt" -> "nk-soldier", and
-    "a", "a-2" when two files share a name."""
-    seen: dict[str, int] = {}
-    out = []
-    for path in paths:
-        stem = safe_name(path.stem.removesuffix(".en"))
-        seen[stem] = seen.get(stem, 0) + 1
-        out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
-    return out
+    stems = unique_stems([path.stem for path in paths])
+    return [
+        Job(stem, str(path), parse_article(read_text(path))) for path, stem in zip(paths, stems, strict=True)
+    ]
 
 
 @contextmanager
@@ -215,51 +179,77 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     yield advance
 
 
-def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
-    """Translate every article into every language, check the output, write it; return the status."""
-    from aligner.translate.pipeline import translate_articles
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the end-of-run table: a unit, or the reason it failed."""
 
-    articles = read_articles(paths)
-    glossary = glossary_from(options.glossary)
+    source: str
+    lang: str
+    report: CheckReport | None
+    problems: tuple[str, ...]
+    output: str  # the translation's path, or why the unit failed
+
+
+def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
+    """Translate every article into every language through the per-article flow
+    (``aligner.batch.flow``: translate, check, fidelity, files), write each unit's files; return the
+    status: 1 when any unit failed or has findings at ``--fail-on``."""
+    from aligner.batch.flow import Engines, Settings, run_chunk
+
+    jobs = read_articles(paths)
+    settings = Settings(
+        out_dir=options.out,
+        fmt=options.fmt,
+        glossary=glossary_from(options.glossary),
+        thresholds=options.thresholds,
+    )
     models = parse_model_options(options.models)
     unknown = set(models) - set(options.langs)
     if unknown:
         raise UsageError(f"--model names {', '.join(sorted(unknown))} but --to does not")
     backs = parse_model_options(options.back_models)
-    names = stems(paths)
-    rows: list[tuple[str, str, CheckReport, tuple[str, ...], Written]] = []
+    rows: list[Row] = []
     for lang in options.langs:
         translator = load_translator(lang, models.get(lang), options)
-        back = load_back_translator(lang, backs.get(lang), options)
-        retry = translator.variant(beams=options.beams + 2, no_repeat_ngram=RETRY_NO_REPEAT)
-        with translator, progress(len(articles), f"translating into {lang}") as advance:
-            for start in range(0, len(articles), STEP):
-                chunk = articles[start : start + STEP]
-                results = translate_articles(
-                    [a for _, a in chunk], lang, translator, retry=retry, glossary=glossary
-                )
-                for (path, article), stem, result in zip(chunk, names[start:], results, strict=False):
-                    report = check_translation(article, result.text, lang, glossary=glossary)
-                    report, fidelity = back_translation_fidelity(report, translator, back, options)
-                    written = write_outputs(
-                        options.out, stem, result, report, options.fmt, str(path), fidelity
-                    )
-                    rows.append((str(path), lang, report, result.problems, written))
+        engines = Engines(
+            forward=translator,
+            retry=translator.variant(beams=options.beams + 2, no_repeat_ngram=RETRY_NO_REPEAT),
+            back=load_back_translator(lang, backs.get(lang), options),
+        )
+        with translator, progress(len(jobs), f"translating into {lang}") as advance:
+            for start in range(0, len(jobs), STEP):
+                chunk = jobs[start : start + STEP]
+                for job, outcome in zip(chunk, run_chunk(chunk, lang, engines, settings), strict=True):
+                    rows.append(_row(job, lang, outcome, options.out))
                 advance(len(chunk))
     sys.stdout.write(summary_table(rows))
-    failed = any(exit_status(r, options.fail_on) or problems for _, _, r, problems, _ in rows)
-    return int(failed)
+    return int(any(_failed(row, options.fail_on) for row in rows))
 
 
-def summary_table(rows: Sequence[tuple[str, str, CheckReport, tuple[str, ...], Written]]) -> str:
+def _row(job: Job, lang: str, outcome: Outcome | Exception, out: Path) -> Row:
+    from aligner.batch.flow import failure_reason, write_unit
+
+    if isinstance(outcome, Exception):
+        reason = failure_reason(outcome)
+        log.error("%s (%s): %s", job.origin, lang, reason)
+        return Row(job.origin, lang, None, (), f"failed: {reason}")
+    written = write_unit(outcome, out)
+    return Row(job.origin, lang, outcome.report, outcome.result.problems, str(written["translation"]))
+
+
+def _failed(row: Row, fail_on: str) -> bool:
+    return row.report is None or bool(row.problems) or bool(exit_status(row.report, fail_on))
+
+
+def summary_table(rows: Sequence[Row]) -> str:
     """Return the end-of-run table: one line per article and language."""
     lines = [f"{'article':<32} {'lang':<4} {'quotes ok':>9} {'findings':>8} {'problems':>8}  output"]
-    for source, lang, report, problems, written in rows:
-        s = report.summary
-        lines.append(
-            f"{Path(source).name[:32]:<32} {lang:<4} {f'{s.ok}/{s.quotes}':>9} "
-            f"{s.errors + s.warnings:>8} {len(problems):>8}  {written.translation}"
-        )
+    for row in rows:
+        s = row.report.summary if row.report else None
+        ok = f"{s.ok}/{s.quotes}" if s else "-"
+        findings = str(s.errors + s.warnings) if s else "-"
+        name = Path(row.source).name[:32]
+        lines.append(f"{name:<32} {row.lang:<4} {ok:>9} {findings:>8} {len(row.problems):>8}  {row.output}")
     return "\n".join(lines) + "\n"
 
 

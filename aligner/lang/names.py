@@ -126,6 +126,16 @@ def load_glossary(path: Path | str) -> Glossary:
 
 
 @functools.cache
+def glossary_from(path: Path | str | None) -> Glossary:
+    """Return the built-in glossary, merged with the user's file when one is given (its entries win).
+
+    Raises:
+        InputError: the user's file cannot be read or parsed.
+    """
+    builtin = default_glossary()
+    return builtin if path is None else builtin.merged(load_glossary(path))
+
+
 def default_glossary() -> Glossary:
     """Return the built-in glossary (``aligner/data/glossary.tsv``), read once."""
     resource = resources.files("aligner") / "data" / "glossary.tsv"

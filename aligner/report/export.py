@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from aligner import __version__
 from aligner.check.checker import CheckReport, Finding, Severity, Status
 from aligner.spans import Span
+from aligner.version import __version__
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 ITS_NS = "http://www.w3.org/2005/11/its"

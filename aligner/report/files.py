@@ -1,66 +1,23 @@
-"""What ``translate`` and ``batch`` write per article and language, and the translation record's
-JSON shape (``aligner.translation/1``). Every file is written atomically, inside the output folder.
+"""Check reports rendered by ``--format``, and files written atomically inside an output folder.
+
+What ``translate`` and ``batch`` write per article and language is decided by the per-article flow
+(``aligner.batch.flow``); the translation record's shape by ``aligner.translate.record``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from aligner import __version__
 from aligner.check.checker import CheckReport
 from aligner.report.export import check_html, check_xliff
-from aligner.report.serialize import check_dict, check_json, check_text
+from aligner.report.serialize import check_dict, check_json, check_text, fidelity_dict
 from aligner.textio import inside, write_atomic
-from aligner.translate.pipeline import ArticleTranslation
 
-TRANSLATION_SCHEMA = "aligner.translation/1"
-
-
-def translation_dict(result: ArticleTranslation, source: str, check: CheckReport | None) -> dict[str, Any]:
-    """Return the JSON record of one translated article: units, quotation spans (exact by
-    construction), model and decoding signature, timings, and what could not be kept."""
-    article = result.article
-    return {
-        "schema": TRANSLATION_SCHEMA,
-        "signature": f"{result.signature}|aligner:{__version__}",
-        "source": source,
-        "lang": result.lang,
-        "units": [
-            {
-                "source": unit.source,
-                "target": unit.target,
-                "pieces": unit.pieces,
-                "attempts": unit.attempts,
-                "issues": [{"code": i.code, "message": i.message} for i in unit.issues],
-            }
-            for unit in result.units
-        ],
-        "quotes": [
-            {
-                "id": quote.id,
-                "kind": quote.kind.value,
-                "source_span": quote.span.to_list(),
-                "source_parts": [p.to_list() for p in quote.parts],
-                "target_parts": [s.to_list() for s in result.quote_spans.get(quote.id, ())],
-                "method": "construction" if quote.id in result.quote_spans else None,
-            }
-            for quote in article.quotes
-        ],
-        "problems": list(result.problems),
-        "check": None
-        if check is None
-        else {"status": _status(check), "score": check.summary.score, "signature": check.signature},
-        "timings": {"seconds_per_article": round(result.seconds, 4)},
-    }
-
-
-def _status(check: CheckReport) -> str:
-    return "ok" if not check.findings() else "findings"
-
+if TYPE_CHECKING:  # only ``--model`` runs make one: a model-free check never loads the fidelity scorer
+    from aligner.check.fidelity import FidelityReport
 
 # Check-report renderers by --format; html and xliff join when their module is present.
 RENDERERS: dict[str, tuple[str, Callable[[CheckReport, str, str], str]]] = {
@@ -71,48 +28,24 @@ RENDERERS: dict[str, tuple[str, Callable[[CheckReport, str, str], str]]] = {
 }
 
 
-def render_check(report: CheckReport, fmt: str, source: str, target: str, fidelity: object = None) -> str:
+def render_check(
+    report: CheckReport, fmt: str, source: str, target: str, fidelity: FidelityReport | None = None
+) -> str:
     """Render a check report; JSON gains a ``fidelity`` object when models scored the quotations."""
-    from aligner.check.fidelity import FidelityReport, fidelity_dict
-
-    if fmt == "json" and isinstance(fidelity, FidelityReport):
+    if fmt == "json" and fidelity is not None:
         doc = check_dict(report, source, target)
         doc["fidelity"] = fidelity_dict(fidelity)
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     return RENDERERS[fmt][1](report, source, target)
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
-    """The files written for one article and language."""
-
-    translation: Path
-    record: Path
-    check: Path | None
-
-
-def write_outputs(
-    out_dir: Path,
-    stem: str,
-    result: ArticleTranslation,
-    check: CheckReport | None,
-    fmt: str,
-    source: str,
-    fidelity: object = None,
-) -> Written:
-    """Write ``STEM.LANG.txt``, ``STEM.LANG.json`` and ``STEM.LANG.check.EXT`` under ``out_dir``.
+def write_files(out_dir: Path, files: Mapping[str, str]) -> tuple[Path, ...]:
+    """Write each ``{name inside out_dir: content}`` atomically, in order; return the paths.
 
     Raises:
-        InputError: If ``stem`` would put a file outside ``out_dir``.
+        InputError: a name would put a file outside ``out_dir``.
     """
-    lang = result.lang
-    text_path = inside(out_dir, f"{stem}.{lang}.txt")
-    record_path = inside(out_dir, f"{stem}.{lang}.json")
-    check_path = None
-    if check is not None:
-        check_path = inside(out_dir, f"{stem}.{lang}.check.{RENDERERS[fmt][0]}")
-        write_atomic(check_path, render_check(check, fmt, source, str(text_path), fidelity))
-    record = json.dumps(translation_dict(result, source, check), ensure_ascii=False, indent=2) + "\n"
-    write_atomic(record_path, record)
-    write_atomic(text_path, result.text)
-    return Written(translation=text_path, record=record_path, check=check_path)
+    paths = tuple(inside(out_dir, name) for name in files)
+    for path, content in zip(paths, files.values(), strict=True):
+        write_atomic(path, content)
+    return paths

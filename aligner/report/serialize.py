@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from aligner import __version__
 from aligner.article.records import Article, Attribution, Quote, Speaker, SpeechVerb
 from aligner.lang.numbers import NumberMention
 from aligner.spans import Span
+from aligner.version import __version__
 
 if TYPE_CHECKING:  # the check records are only read here; importing check at run time would
     # tie ``aligner quotes`` to every module the checks need
     from aligner.check.checker import AttributionResult, CheckReport, ExtraQuote, Finding, QuoteResult
+    from aligner.check.fidelity import FidelityReport
 
 QUOTES_SCHEMA = "aligner.quotes/1"
 
@@ -302,3 +303,38 @@ def check_text(report: CheckReport) -> str:
     )
     lines.append(f"signature: {report.signature}")
     return "\n".join(lines) + "\n"
+
+
+def _rounded4(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
+    """Return the JSON shape of a fidelity report (numbers rounded to 4 places; findings as in check)."""
+    t = fidelity.thresholds
+    return {
+        "signature": fidelity.signature,
+        "lang": fidelity.lang,
+        "forward_model": asdict(fidelity.forward),
+        "back_model": None if fidelity.back is None else asdict(fidelity.back),
+        "chrf_signature": fidelity.chrf_signature,
+        "thresholds": {**asdict(t), "models": list(t.models)},
+        "thresholds_match": fidelity.thresholds_match,
+        "quotes": [
+            {
+                "id": q.quote_id,
+                "source_text": q.source_text,
+                "target_text": q.target_text,
+                "forced_logprob": _rounded4(q.forced_logprob),
+                "own_translation": q.own_translation,
+                "own_logprob": _rounded4(q.own_logprob),
+                "margin": _rounded4(q.margin),
+                "back_translation": q.back_translation,
+                "back_chrf": _rounded4(q.back_chrf),
+                "combined": _rounded4(q.combined),
+                "fired": list(q.fired),
+                "findings": [finding_dict(f) for f in q.findings],
+            }
+            for q in fidelity.quotes
+        ],
+    }

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from aligner.article.records import Article, QuoteKind
 from aligner.lang.names import Glossary, default_glossary, find_name
+from aligner.protocols import TokenCounter, Translator, unwrap
 from aligner.spans import Span
 from aligner.translate.guard import GuardIssue, inspect
-from aligner.translate.protocol import Translator
 from aligner.translate.quoting import Composed, Narration, Plan, compose, plan_article
 
 # Safe points to cut a sentence that is longer than the model's input, best first:
@@ -78,16 +78,16 @@ def split_long(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
 
 
 def _token_counter(translator: Translator) -> Callable[[str], int]:
-    counter = getattr(translator, "count_tokens", None)
-    if callable(counter):
-        return lambda text: int(counter(text))
+    engine = unwrap(translator)
+    if isinstance(engine, TokenCounter):
+        return engine.count_tokens
     return lambda text: len(text) // _CHARS_PER_TOKEN + 1
 
 
 def _input_limit(translator: Translator) -> int:
-    entry = getattr(translator, "entry", None)
-    limit = getattr(entry, "max_input_tokens", 512)
-    return max(8, int(limit) - 8)  # room for the target token and </s>
+    engine = unwrap(translator)
+    limit = engine.max_input_tokens if isinstance(engine, TokenCounter) else 512
+    return max(8, limit - 8)  # room for the target token and </s>
 
 
 def translate_units(

@@ -9,7 +9,8 @@ and exists for plumbing tests; ``CachedTranslator`` wraps any translator (after 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+
+from aligner.protocols import Translator
 
 __all__ = [
     "CachedTranslator",
@@ -17,29 +18,6 @@ __all__ = [
     "Translator",
     "WrappingTranslator",
 ]
-
-
-@runtime_checkable
-class Translator(Protocol):
-    """Anything that translates a batch of texts and can say which settings made the output."""
-
-    @property
-    def model_id(self) -> str:
-        """Hub id, local path or a name such as ``identity``."""
-        ...
-
-    @property
-    def revision(self) -> str | None:
-        """Pinned revision of the model, or None when unknown (a local directory)."""
-        ...
-
-    def translate(self, texts: Sequence[str]) -> list[str]:
-        """Translate every text; the result has the same length and order."""
-        ...
-
-    def signature(self) -> str:
-        """A ``key:value|...`` string naming everything that changes the output."""
-        ...
 
 
 class IdentityTranslator:
@@ -59,8 +37,8 @@ class IdentityTranslator:
 
 class WrappingTranslator:
     """Base of translators that wrap an engine (a cache, a meter): model id, revision and signature
-    are the engine's, and the pipeline's optional engine hooks (``count_tokens``, ``entry``) are
-    forwarded, so a wrapped engine cuts long sentences exactly as the bare engine does."""
+    are the engine's. Its optional capabilities (``aligner.protocols``) are found on the engine under
+    the wrappers (``unwrap``), so a wrapped engine cuts long sentences exactly as the bare engine does."""
 
     def __init__(self, inner: Translator) -> None:
         self.inner = inner
@@ -78,12 +56,6 @@ class WrappingTranslator:
     def signature(self) -> str:
         """The inner signature (wrapping does not change output)."""
         return self.inner.signature()
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes not defined here: the engine's optional hooks.
-        if name == "inner":  # not set yet (during unpickling): no recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
 
 class CachedTranslator(WrappingTranslator):

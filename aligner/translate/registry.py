@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -135,6 +135,23 @@ class Registry:
             if entry.direction == direction and model in (entry.model_id, entry.name):
                 return entry
         return default.with_model(model)
+
+
+def parse_model_options(values: Sequence[str]) -> dict[str, str]:
+    """Turn ``["ko=PATH", "uk=ID"]`` into ``{"ko": "PATH", "uk": "ID"}``.
+
+    Raises:
+        UsageError: a value without ``LANG=``.
+    """
+    models = {}
+    for value in values:
+        lang, sep, model = value.partition("=")
+        if not sep or not lang or not model:
+            raise UsageError(
+                f"--model {value!r}: write LANG=HUB_ID_OR_DIR, e.g. --model ko=models/tiny/en-ko"
+            )
+        models[lang.strip()] = model.strip()
+    return models
 
 
 def registry_path() -> Traversable:

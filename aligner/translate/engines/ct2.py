@@ -196,7 +196,15 @@ def convert_marian(
 
 
 def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: str) -> str:
-    """Convert with ``_marian_loader`` in place of CTranslate2's own; return the decoder start (see there)."""
+    """Convert with ``_marian_loader`` in place of CTranslate2's own; return the decoder start (see there).
+
+    Raises:
+        DependencyMissingError: converting reads the checkpoint with transformers and torch (decoding the
+            converted model later needs neither).
+    """
+    from aligner.translate.engines.hub import require_marian
+
+    require_marian("converting a Marian checkpoint for --engine ct2 (done once, then cached)")
     from ctranslate2.converters import transformers as loaders
 
     copy = [name for name in COPIED_FILES if (model_dir / name).is_file()]
@@ -429,7 +437,7 @@ class CT2Translator:
             DependencyMissingError: ctranslate2 is not installed.
         """
         model_dir = Path(model_dir)
-        self.entry: ModelEntry | None = None  # set by from_entry; the pipeline reads its max_input_tokens
+        self.entry: ModelEntry | None = None  # set by from_entry
         self.model_id = model_id or str(model_dir)
         self.revision = revision
         self.target_token = target_token

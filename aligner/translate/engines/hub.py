@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from aligner.errors import ModelUnavailableError, UsageError
+from aligner.errors import DependencyMissingError, ModelUnavailableError, UsageError
 from aligner.translate.registry import ModelEntry
 
 log = logging.getLogger("aligner")
@@ -27,12 +27,31 @@ _FETCH_PATTERNS = ["*.json", "*.spm"]
 _TRUE = {"1", "true", "yes", "on"}
 
 
+# What the MarianMT engine imports, and the extra that installs it.
+MARIAN_MODULES = ("torch", "transformers", "sentencepiece")
+INSTALL_MARIAN = "pip install 'aligner[marian]'"
+
+
+def require_marian(feature: str = "the MarianMT engine (translate, check --model, batch)") -> None:
+    """Fail with the install command when the engine's libraries are missing (a core install has
+    ``quotes`` and ``check`` only).
+
+    Raises:
+        DependencyMissingError: torch, transformers or sentencepiece is not installed.
+    """
+    missing = [name for name in MARIAN_MODULES if find_spec(name) is None]
+    if missing:
+        raise DependencyMissingError(f"{feature} (missing: {', '.join(missing)})", INSTALL_MARIAN)
+
+
 def resolve_device(name: str = "auto") -> str:
     """Turn ``auto|cpu|cuda|cuda:N|mps`` into a device that exists here (``auto``: CUDA if present, else CPU).
 
     Raises:
         UsageError: the device is unknown or not available on this machine.
+        DependencyMissingError: the engine's libraries are not installed.
     """
+    require_marian()
     import torch
 
     if name == "auto":
@@ -191,6 +210,8 @@ def _load_folder(entry: ModelEntry, folder: Path, name: str, with_model: bool) -
 def _from_pretrained(folder: str, *, safetensors: bool, with_model: bool = True) -> tuple[Any, Any]:
     """Load a local folder: safetensors when present, never remote code, never the network."""
     import warnings
+
+    require_marian()
 
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging

@@ -149,6 +149,11 @@ class MarianTranslator:
         token = self.entry.target_token
         return f"{token} {text}" if token else text
 
+    @property
+    def max_input_tokens(self) -> int:
+        """The longest input the model takes, in tokens (the registry entry's)."""
+        return self.entry.max_input_tokens
+
     def count_tokens(self, text: str) -> int:
         """Return the input tokens of ``text``, target token and ``</s>`` included (loads the model)."""
         self.load()
