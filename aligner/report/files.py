@@ -12,8 +12,10 @@ from typing import Any
 
 from aligner import __version__
 from aligner.check.checker import CheckReport
-from aligner.report.export import check_html, check_xliff
-from aligner.report.serialize import check_dict, check_json, check_text
+from aligner.report.export import check_html
+from aligner.report.serialize import UnitSpans, check_dict, check_json, check_text, mark_units
+from aligner.report.tmx import check_tmx
+from aligner.report.xliff import check_xliff
 from aligner.textio import inside, write_atomic
 from aligner.translate.pipeline import ArticleTranslation
 
@@ -68,17 +70,42 @@ RENDERERS: dict[str, tuple[str, Callable[[CheckReport, str, str], str]]] = {
     "text": ("txt", lambda report, source, target: check_text(report)),
     "html": ("html", check_html),
     "xliff": ("xlf", check_xliff),
+    "tmx": ("tmx", check_tmx),
 }
 
 
-def render_check(report: CheckReport, fmt: str, source: str, target: str, fidelity: object = None) -> str:
-    """Render a check report; JSON gains a ``fidelity`` object when models scored the quotations."""
+def render_check(
+    report: CheckReport,
+    fmt: str,
+    source: str,
+    target: str,
+    fidelity: object = None,
+    units: UnitSpans = (),
+    machine: ArticleTranslation | None = None,
+) -> str:
+    """Render a check report; JSON gains a ``fidelity`` object when models scored the quotations.
+
+    ``units`` (unit id and its span in the translation, when it came from a bilingual file) put a
+    ``unit`` on JSON quotations and findings and on text-report lines; ``machine`` (the translation
+    the engine produced) makes XLIFF targets machine suggestions with the engine's own output as
+    ``<alt-trans>``.
+    """
     from aligner.check.fidelity import FidelityReport, fidelity_dict
 
-    if fmt == "json" and isinstance(fidelity, FidelityReport):
+    if fmt == "json" and (isinstance(fidelity, FidelityReport) or units):
         doc = check_dict(report, source, target)
-        doc["fidelity"] = fidelity_dict(fidelity)
+        if units:
+            mark_units(doc, report, units)
+        if isinstance(fidelity, FidelityReport):
+            doc["fidelity"] = fidelity_dict(fidelity)
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "text" and units:
+        return check_text(report, units)
+    if fmt == "xliff" and machine is not None:
+        raw = {u.source.strip(): u.target for u in machine.units}
+        return check_xliff(
+            report, source, target, machine=True, alternatives=raw, signature=machine.signature
+        )
     return RENDERERS[fmt][1](report, source, target)
 
 
@@ -111,7 +138,7 @@ def write_outputs(
     check_path = None
     if check is not None:
         check_path = inside(out_dir, f"{stem}.{lang}.check.{RENDERERS[fmt][0]}")
-        write_atomic(check_path, render_check(check, fmt, source, str(text_path), fidelity))
+        write_atomic(check_path, render_check(check, fmt, source, str(text_path), fidelity, machine=result))
     record = json.dumps(translation_dict(result, source, check), ensure_ascii=False, indent=2) + "\n"
     write_atomic(record_path, record)
     write_atomic(text_path, result.text)
