@@ -110,14 +110,16 @@ def translation_lang(translation: Path, lang: str | None) -> str:
 
 def read_translation(source: Path, translation: Path, article: Article) -> tuple[str, UnitSpans]:
     """Return the translation to check and, for a bilingual file (XLIFF, TMX, PO), each unit's span."""
-    from aligner.report.bilingual import kind_of, lay_out, read_bilingual, warn_if_sources_differ
+    from aligner.report.bilingual import kind_of, lay_out, read_bilingual, source_mismatch
 
     kind = kind_of(translation)
     if kind is None:
         return read_text(translation), ()
     bilingual = read_bilingual(translation, kind)
     laid = lay_out(bilingual, article)
-    warn_if_sources_differ(bilingual, laid, source)
+    warning = source_mismatch(bilingual, laid, source)
+    if warning:
+        sys.stderr.write(f"aligner: warning: {warning}\n")
     return laid.text, laid.units
 
 

@@ -18,7 +18,6 @@ Either way every unit's target keeps its span in the text, so findings map back 
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,6 @@ from aligner.article.records import Article
 from aligner.errors import DependencyMissingError, InputError
 from aligner.report.xliff import SKELETON_FORM, XLIFF_NS, rebuild
 from aligner.spans import Span
-
-log = logging.getLogger("aligner")
 
 # Extensions of bilingual files; other files are read as plain text.
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "xliff", ".tmx": "tmx", ".po": "po"}
@@ -120,6 +117,13 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _is_header(kind: str, unit: Any) -> bool:
+    """A PO header, or the header entry that po2xliff turns into a unit."""
+    if kind == "po":
+        return bool(unit.isheader())
+    return kind == "xliff" and unit.xmlelement.get("restype") == "x-gettext-domain-header"
+
+
 def _tmx_is_quotation(unit: Any) -> bool:
     return any(
         p.get("type") == KIND_PROP and (p.text or "").strip() == "quotation"
@@ -177,7 +181,7 @@ def read_bilingual(path: Path, kind: str) -> Bilingual:
     except Exception as exc:  # the toolkit raises lxml, ValueError or its own parse errors
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(path, f"not a valid {kind.upper()} file ({reason})", "export it again") from None
-    raw = [u for u in store.units if not (kind == "po" and u.isheader())]
+    raw = [u for u in store.units if not _is_header(kind, u)]
     if kind == "tmx":
         raw = [u for u in raw if not _tmx_is_quotation(u)]
     units = tuple(Unit(_unit_id(kind, u, n), _text(u.source), _text(u.target)) for n, u in enumerate(raw, 1))
@@ -252,17 +256,14 @@ def lay_out(bilingual: Bilingual, article: Article) -> Laid:
     return Laid("".join(out), tuple(spans), unmatched)
 
 
-def warn_if_sources_differ(bilingual: Bilingual, laid: Laid, source: Path) -> None:
-    """Log one warning when the file's source text is not SOURCE's."""
-    if laid.unmatched:
-        log.warning(
-            "%s: the source text of %d of its %d units is not in %s; checking against %s",
-            bilingual.path,
-            laid.unmatched,
-            len(bilingual.units),
-            source,
-            source,
-        )
+def source_mismatch(bilingual: Bilingual, laid: Laid, source: Path) -> str | None:
+    """Return the one-line warning to give when the file's source text is not SOURCE's, or None."""
+    if not laid.unmatched:
+        return None
+    return (
+        f"{bilingual.path}: the source text of {laid.unmatched} of its {len(bilingual.units)} units "
+        f"is not in {source}; checking against {source}"
+    )
 
 
 def merge_target(path: Path) -> str:
