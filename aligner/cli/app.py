@@ -153,7 +153,9 @@ def check(
     ],
     lang: Annotated[
         Lang | None,
-        typer.Option("--lang", "-l", help="Language of the translation [default: the XLIFF/TMX/PO file's]."),
+        typer.Option(
+            "--lang", "-l", help="Language of the translation (default: the one an XLIFF/TMX/PO file names)."
+        ),
     ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
