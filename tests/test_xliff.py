@@ -427,3 +427,19 @@ def test_markup_in_the_text_stays_text(variants: dict[str, Variant]) -> None:
     assert not root.xpath("//*[local-name()='script' or local-name()='img']")
     text = "".join(root.itertext())
     assert "<script>alert(1)</script>" in text and '"><img src=x onerror=alert(2)> &amp;' in text
+
+
+def test_local_and_ray_batch_write_the_same_machine_xliff(seed: Seed, tmp_path: Path) -> None:
+    """``write_outputs`` (translate, local batch) and the Ray backend's ``render_files`` render the
+    XLIFF of a translation the same way: machine suggestions, with the engine's output as alt-trans."""
+    from aligner.batch.ray import render_files
+    from aligner.report.files import write_outputs
+
+    article = parse_article(seed.en)
+    result = translate_article(article, "ko", IdentityTranslator())
+    report = check_translation(article, result.text, "ko")
+    written = write_outputs(tmp_path, "nk", result, report, "xliff", "nk.en.txt")
+    assert written.check is not None
+    files = render_files(str(tmp_path), "nk", result, report, "xliff", "nk.en.txt")
+    assert files["nk.ko.check.xlf"] == written.check.read_text(encoding="utf-8")
+    assert 'state-qualifier="mt-suggestion"' in files["nk.ko.check.xlf"]

@@ -61,7 +61,7 @@ from aligner.batch.work import (
 from aligner.check.checker import CheckReport, check_translation
 from aligner.cli.commands import glossary_from, parse_model_options
 from aligner.errors import AlignerError, DependencyMissingError, UsageError
-from aligner.report.files import RENDERERS, translation_dict
+from aligner.report.files import RENDERERS, render_check, translation_dict
 from aligner.textio import inside, write_atomic
 from aligner.translate.cache import PersistentCachedTranslator, TranslationCache, default_cache_path
 from aligner.translate.pipeline import ArticleTranslation, translate_articles
@@ -184,10 +184,10 @@ def render_files(
 ) -> dict[str, str]:
     """Return what ``aligner.report.files.write_outputs`` writes, as ``{name inside out: content}``."""
     lang = result.lang
-    ext, render = RENDERERS[fmt]
+    ext = RENDERERS[fmt][0]
     names = (f"{stem}.{lang}.txt", f"{stem}.{lang}.json", f"{stem}.{lang}.check.{ext}")
     record = json.dumps(translation_dict(result, origin, report), ensure_ascii=False, indent=2) + "\n"
-    check = render(report, origin, str(Path(out) / names[0]))
+    check = render_check(report, fmt, origin, str(Path(out) / names[0]), machine=result)
     return dict(zip(names, (result.text, record, check), strict=True))
 
 

@@ -118,9 +118,9 @@ def _text(value: object) -> str:
 
 
 def _is_header(kind: str, unit: Any) -> bool:
-    """A PO header, or the header entry that po2xliff turns into a unit."""
+    """A PO header or obsolete (``#~``) entry, or the header entry po2xliff turns into a unit."""
     if kind == "po":
-        return bool(unit.isheader())
+        return bool(unit.isheader() or unit.isobsolete())
     return kind == "xliff" and unit.xmlelement.get("restype") == "x-gettext-domain-header"
 
 
