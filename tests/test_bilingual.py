@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import SEEDS, Seed
-from translate.storage.po import pofile  # type: ignore[import-untyped]
-from translate.storage.xliff2 import Xliff2File  # type: ignore[import-untyped]
+from translate.storage.po import pofile
+from translate.storage.xliff2 import Xliff2File
 from typer.testing import CliRunner
 
 from aligner.article.parse import parse_article

@@ -10,7 +10,7 @@ import lxml.etree  # type: ignore[import-untyped]  # lxml ships no stubs
 import pytest
 from conftest import SEEDS, Seed
 from test_export import NAMES, Variant, _variants
-from translate.storage.tmx import tmxfile  # type: ignore[import-untyped]
+from translate.storage.tmx import tmxfile
 from typer.testing import CliRunner
 
 from aligner.article.parse import parse_article

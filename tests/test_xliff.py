@@ -18,7 +18,7 @@ import lxml.etree  # type: ignore[import-untyped]  # lxml ships no stubs
 import pytest
 from conftest import SEEDS, Seed
 from test_export import ITS, ITS_TYPES, NAMES, NS, XLF, Variant, _labelled, _variants
-from translate.storage.xliff import Xliff1File  # type: ignore[import-untyped]
+from translate.storage.xliff import Xliff1File
 from typer.testing import CliRunner
 
 from aligner.article.parse import parse_article
