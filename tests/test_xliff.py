@@ -443,3 +443,18 @@ def test_local_and_ray_batch_write_the_same_machine_xliff(seed: Seed, tmp_path: 
     files = render_files(str(tmp_path), "nk", result, report, "xliff", "nk.en.txt")
     assert files["nk.ko.check.xlf"] == written.check.read_text(encoding="utf-8")
     assert 'state-qualifier="mt-suggestion"' in files["nk.ko.check.xlf"]
+
+
+def test_crossing_targets_become_one_unit_and_still_rebuild(variants: dict[str, Variant]) -> None:
+    """Should the sentence alignment ever cross (it is monotonic by construction), the units whose
+    targets cross merge, so that every stretch of the translation belongs to one unit."""
+    v = variants["uk"]
+    pairs = list(v.report.alignment.sentences)
+    pairs[3], pairs[4] = replace(pairs[3], target=pairs[4].target), replace(pairs[4], target=pairs[3].target)
+    report = replace(v.report, alignment=replace(v.report.alignment, sentences=tuple(pairs)))
+    units = [u for u in segments(report) if u.target is not None]
+    assert len(units) == len([u for u in segments(v.report) if u.target is not None]) - 1
+    assert all(a.target.end <= b.target.start for a, b in zip(units, units[1:], strict=False))
+    root = lxml.etree.fromstring(check_xliff(report).encode("utf-8"))
+    targets = {u.get("id"): _target_text(u) for u in _units(root) if u.find("x:target", NS) is not None}
+    assert rebuild(root.find(f".//{SKELETON}").text, targets)[0] == v.target

@@ -110,15 +110,15 @@ def segments(report: CheckReport) -> tuple[Segment, ...]:
     seen = {s for src, _ in groups for s in src}
     groups += [([s], []) for s in sentences if s not in seen]
     groups.sort(key=lambda g: g[0][0].start)
-    # The alignment is monotonic; should two targets still cross, their units are merged.
+    # The alignment is monotonic; should targets still cross, the units involved become one, so
+    # that no two units share a stretch of the translation (the skeleton needs them disjoint).
     merged: list[tuple[list[Span], list[Span]]] = []
     for src, tgt in groups:
-        last_end = max((t.end for _, ts in merged for t in ts), default=-1)
-        if merged and tgt and min(t.start for t in tgt) < last_end:
-            merged[-1][0].extend(src)
-            merged[-1][1].extend(tgt)
-        else:
-            merged.append((list(src), list(tgt)))
+        cur = (list(src), list(tgt))
+        while merged and cur[1] and min(t.start for t in cur[1]) < _last_end(merged):
+            prev = merged.pop()
+            cur = (prev[0] + cur[0], prev[1] + cur[1])
+        merged.append(cur)
     out = []
     for src, tgt in merged:
         first, last = number[src[0]], number[src[-1]]
@@ -131,6 +131,10 @@ def segments(report: CheckReport) -> tuple[Segment, ...]:
             )
         )
     return tuple(out)
+
+
+def _last_end(groups: Sequence[tuple[list[Span], list[Span]]]) -> int:
+    return max((t.end for _, targets in groups for t in targets), default=-1)
 
 
 def source_text(report: CheckReport, segment: Segment) -> str:
