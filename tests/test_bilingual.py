@@ -319,3 +319,18 @@ def test_a_bad_bilingual_file_is_exit_2(tmp_path: Path, name: str, content: str,
     assert result.exit_code == 2
     assert message in result.stderr and str(path) in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_missing_source_sentences_gives_one_warning_line(seed: Seed, tmp_path: Path) -> None:
+    _, pairs = _pairs(seed, "uk")
+    store = pofile()
+    store.updateheader(add=True, Language="uk")
+    for uid, source, target in pairs[:-2]:  # the last two units were never exported
+        unit = store.addsourceunit(source)
+        unit.target = target
+        unit.addlocation(uid)
+    path = tmp_path / "partial.po"
+    path.write_bytes(bytes(store))
+    result = CliRunner().invoke(app, ["check", str(SEEDS / "nk-soldier.en.txt"), str(path)])
+    (warning,) = result.stderr.strip().splitlines()
+    assert "2 sentences of" in warning and "are in none of its units" in warning

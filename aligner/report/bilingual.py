@@ -58,12 +58,13 @@ class Bilingual:
 
 @dataclass(frozen=True, slots=True)
 class Laid:
-    """The plain translation built from a bilingual file, where each unit landed in it, and how
-    many units' sources were not found in SOURCE."""
+    """The plain translation built from a bilingual file, where each unit landed in it, how many
+    units' sources are not in SOURCE and how many SOURCE sentences no unit's source holds."""
 
     text: str
     units: tuple[tuple[str, Span], ...]
     unmatched: int
+    uncovered: int
 
 
 def base_lang(code: str | None) -> str | None:
@@ -208,6 +209,21 @@ def _end_of(text: str, needle: str, pos: int) -> int:
     return found.end() if found else pos + len(needle)
 
 
+def _matches(bilingual: Bilingual, text: str) -> list[Span | None]:
+    """Return where each unit's source is in SOURCE (in file order, never going back), or None."""
+    found: list[Span | None] = []
+    cursor = 0
+    for unit in bilingual.units:
+        needle = unit.source.strip()
+        pos = _find(text, needle, cursor) if needle else -1
+        if pos < 0:
+            found.append(None)
+            continue
+        cursor = _end_of(text, needle, pos)
+        found.append(Span(pos, cursor))
+    return found
+
+
 def lay_out(bilingual: Bilingual, article: Article) -> Laid:
     """Return the plain translation of a bilingual file (see the module note).
 
@@ -216,27 +232,22 @@ def lay_out(bilingual: Bilingual, article: Article) -> Laid:
     """
     text = article.text
     starts = [p.span.start for p in article.paragraphs]
-    unmatched, cursor = 0, 0
-    for unit in bilingual.units:
-        pos = _find(text, unit.source.strip(), cursor) if unit.source.strip() else -1
-        if pos < 0:
-            unmatched += 1
-        else:
-            cursor = _end_of(text, unit.source.strip(), pos)
+    matches = _matches(bilingual, text)
+    unmatched = sum(m is None for m in matches)
+    sentences = [s for p in article.paragraphs for s in p.sentences]
+    uncovered = sum(not any(m is not None and m.overlaps(s) for m in matches) for s in sentences)
     if bilingual.skeleton is not None:
         targets = {u.id: u.target for u in bilingual.units}
         try:
             built, where = rebuild(bilingual.skeleton, targets)
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(bilingual.path, f"its aligner skeleton does not fit ({exc})", "") from None
-        return Laid(built, tuple(where.items()), unmatched)
+        return Laid(built, tuple(where.items()), unmatched, uncovered)
     by_para: list[list[Unit]] = [[] for _ in article.paragraphs]
-    cursor, para = 0, 0
-    for unit in bilingual.units:
-        pos = _find(text, unit.source.strip(), cursor) if unit.source.strip() else -1
-        if pos >= 0:
-            cursor = _end_of(text, unit.source.strip(), pos)
-            para = max(para, sum(1 for s in starts if s <= pos) - 1)
+    para = 0
+    for unit, match in zip(bilingual.units, matches, strict=True):
+        if match is not None:
+            para = max(para, sum(1 for s in starts if s <= match.start) - 1)
         if unit.target.strip() and by_para:
             by_para[para].append(unit)
     out: list[str] = [text[: starts[0]] if starts else ""]
@@ -253,17 +264,21 @@ def lay_out(bilingual: Bilingual, article: Article) -> Laid:
         if units or k + 1 == len(starts):
             out.append(gap)
             size += len(gap)
-    return Laid("".join(out), tuple(spans), unmatched)
+    return Laid("".join(out), tuple(spans), unmatched, uncovered)
 
 
 def source_mismatch(bilingual: Bilingual, laid: Laid, source: Path) -> str | None:
     """Return the one-line warning to give when the file's source text is not SOURCE's, or None."""
-    if not laid.unmatched:
+    if not laid.unmatched and not laid.uncovered:
         return None
-    return (
-        f"{bilingual.path}: the source text of {laid.unmatched} of its {len(bilingual.units)} units "
-        f"is not in {source}; checking against {source}"
-    )
+    what = []
+    if laid.unmatched:
+        what.append(
+            f"the source text of {laid.unmatched} of its {len(bilingual.units)} units is not in {source}"
+        )
+    if laid.uncovered:
+        what.append(f"{laid.uncovered} sentences of {source} are in none of its units")
+    return f"{bilingual.path}: {' and '.join(what)}; checking against {source}"
 
 
 def merge_target(path: Path) -> str:
