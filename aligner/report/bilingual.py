@@ -83,7 +83,7 @@ def kind_of(path: Path) -> str | None:
     except OSError:
         return by_suffix
     if by_suffix == "xliff" or (by_suffix is None and b"<xliff" in head):
-        return "xliff2" if _XLIFF2.search(head) else "xliff"
+        return "xliff2" if _XLIFF2.search(head) or b"xliff:document:2." in head else "xliff"
     if by_suffix is not None:
         return by_suffix
     if b"<tmx" in head:
