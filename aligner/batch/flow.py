@@ -25,7 +25,7 @@ from aligner.check.fidelity import FidelityReport, score_fidelity, thresholds_fo
 from aligner.errors import AlignerError
 from aligner.lang.names import Glossary
 from aligner.protocols import Scorer, Translator, unwrap
-from aligner.report.files import RENDERERS, render_check, write_files
+from aligner.report.files import RENDERERS, MachineOutput, render_check, write_files
 from aligner.translate.pipeline import ArticleTranslation, translate_articles
 from aligner.translate.record import translation_dict
 
@@ -124,6 +124,11 @@ def _fidelity(
     return with_fidelity(report, fidelity), fidelity
 
 
+def machine_output(result: ArticleTranslation) -> MachineOutput:
+    """The engine's own output of each unit, for the reports on machine output (XLIFF ``alt-trans``)."""
+    return MachineOutput({unit.source.strip(): unit.target for unit in result.units}, result.signature)
+
+
 def finish(job: Job, result: ArticleTranslation, engines: Engines, settings: Settings) -> Outcome:
     """Check one translation, score its fidelity, and render its files."""
     started = time.perf_counter()
@@ -135,7 +140,9 @@ def finish(job: Job, result: ArticleTranslation, engines: Engines, settings: Set
     files = {
         text_name: result.text,
         record_name: record,
-        check_name: render_check(report, settings.fmt, job.origin, target, fidelity),
+        check_name: render_check(
+            report, settings.fmt, job.origin, target, fidelity, machine=machine_output(result)
+        ),
     }
     return Outcome(job, result, report, fidelity, files, time.perf_counter() - started)
 

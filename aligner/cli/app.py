@@ -94,6 +94,7 @@ class ReportFormat(StrEnum):
     json = "json"
     html = "html"
     xliff = "xliff"
+    tmx = "tmx"
 
 
 class FailOn(StrEnum):
@@ -145,8 +146,18 @@ EngineWorkersOpt = Annotated[
 @app.command()
 def check(
     source: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
-    translation: Annotated[Path, typer.Argument(help="Its Korean or Ukrainian translation, any system.")],
-    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the translation.")],
+    translation: Annotated[
+        Path,
+        typer.Argument(
+            help="Its Korean or Ukrainian translation, any system: text, or XLIFF/TMX/PO from a CAT tool."
+        ),
+    ],
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang", "-l", help="Language of the translation (default: the one an XLIFF/TMX/PO file names)."
+        ),
+    ] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     glossary: GlossaryOpt = None,
@@ -161,13 +172,14 @@ def check(
 
     With --model (and --back-model) MarianMT also scores the meaning of every quotation.
     """
-    from aligner.cli.commands import CheckOptions, ModelOptions, run_check
+    from aligner.cli.commands import CheckOptions, ModelOptions, run_check, translation_lang
     from aligner.translate.registry import parse_model_options
 
     try:
+        target = translation_lang(translation, lang.value if lang else None)
         forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
-        models = ModelOptions(forward.get(lang.value), back.get(lang.value), thresholds, device.value)
-        options = CheckOptions(lang.value, fmt.value, output, glossary, ref, fail_on.value, models)
+        models = ModelOptions(forward.get(target), back.get(target), thresholds, device.value)
+        options = CheckOptions(target, fmt.value, output, glossary, ref, fail_on.value, models)
         code = run_check(source, translation, options)
     except AlignerError as error:
         raise fail(error) from None
@@ -218,6 +230,20 @@ def translate(
     except AlignerError as error:
         raise fail(error) from None
     raise typer.Exit(code)
+
+
+@app.command()
+def merge(
+    review: Annotated[Path, typer.Argument(help="Reviewed XLIFF 1.2 that aligner check/translate wrote.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Write the target document here.")],
+) -> None:
+    """Merge a reviewed XLIFF back into the target document (its lines and paragraphs kept)."""
+    from aligner.cli.commands import merge as merge_review
+
+    try:
+        merge_review(review, output)
+    except AlignerError as error:
+        raise fail(error) from None
 
 
 models_app = typer.Typer(help="List and fetch the MarianMT models of the registry.", no_args_is_help=True)

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aligner.article.parse import parse_article
+from aligner.article.records import Article
 from aligner.check.checker import CheckReport, check_translation, exit_status
 from aligner.errors import UsageError
 from aligner.lang.names import glossary_from
 from aligner.report.files import render_check
+from aligner.report.serialize import UnitSpans
 from aligner.textio import read_text, unique_stems, write_atomic
 from aligner.translate.registry import load_registry, parse_model_options
 
@@ -88,15 +90,50 @@ def score_meaning(
     return with_fidelity(report, fidelity), fidelity
 
 
+def translation_lang(translation: Path, lang: str | None) -> str:
+    """Return the language to check: ``--lang``, or the target language a bilingual file names.
+
+    Raises:
+        UsageError: the two differ, neither is given, or the file's is not ko or uk.
+    """
+    from aligner.report.bilingual import kind_of, read_bilingual
+
+    kind = kind_of(translation)
+    named = read_bilingual(translation, kind).target_lang if kind else None
+    if lang and named and lang != named:
+        raise UsageError(f"{translation}: its target language is {named}, not {lang}; drop --lang or fix it")
+    chosen = lang or named
+    if chosen is None:
+        raise UsageError(f"{translation}: give --lang ko|uk (the file names no target language)")
+    if chosen not in ("ko", "uk"):
+        raise UsageError(f"{translation}: its target language is {chosen}; aligner checks ko and uk")
+    return chosen
+
+
+def read_translation(source: Path, translation: Path, article: Article) -> tuple[str, UnitSpans]:
+    """Return the translation to check and, for a bilingual file (XLIFF, TMX, PO), each unit's span."""
+    from aligner.report.bilingual import kind_of, lay_out, read_bilingual, source_mismatch
+
+    kind = kind_of(translation)
+    if kind is None:
+        return read_text(translation), ()
+    bilingual = read_bilingual(translation, kind)
+    laid = lay_out(bilingual, article)
+    warning = source_mismatch(bilingual, laid, source)
+    if warning:
+        sys.stderr.write(f"aligner: warning: {warning}\n")
+    return laid.text, laid.units
+
+
 def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
     article = parse_article(read_text(source))
-    target = read_text(translation)
+    target, units = read_translation(source, translation, article)
     reference = read_text(options.ref) if options.ref else None
     names = glossary_from(options.glossary)
     report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
     report, fidelity = score_meaning(report, options.lang, options.models)
-    rendered = render_check(report, options.fmt, str(source), str(translation), fidelity)
+    rendered = render_check(report, options.fmt, str(source), str(translation), fidelity, units)
     if options.output is None:
         sys.stdout.write(rendered)
     else:
@@ -251,6 +288,13 @@ def summary_table(rows: Sequence[Row]) -> str:
         name = Path(row.source).name[:32]
         lines.append(f"{name:<32} {row.lang:<4} {ok:>9} {findings:>8} {len(row.problems):>8}  {row.output}")
     return "\n".join(lines) + "\n"
+
+
+def merge(review: Path, output: Path) -> None:
+    """Write the target document of a reviewed aligner XLIFF to ``output``, atomically."""
+    from aligner.report.bilingual import merge_target
+
+    write_atomic(output, merge_target(review))
 
 
 def models_table() -> str:

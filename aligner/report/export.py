@@ -1,58 +1,29 @@
-"""Check reports for people: a side-by-side HTML page and an XLIFF 1.2 file for CAT tools.
+"""Check reports for people: a side-by-side HTML page (the XLIFF file for CAT tools is in
+``report.xliff``).
 
 Pure: a ``CheckReport`` in, a string out. ``check_html`` puts the English paragraphs beside the
 translation's, rows grouped by the sentence alignment, every quotation pair in one colour with
 linked ids (``en-q1`` / ``tr-q1``) and its findings beside it; every piece of article text is
-escaped. ``check_xliff`` writes one ``trans-unit`` per source sentence with its aligned
-translation, each finding as a ``<note>`` and as ITS 2.0 Localization Quality Issue markup
-(W3C XLIFF 1.2 mapping: ``<mrk mtype="x-its">`` around the span when it lies in the unit's
-target, otherwise a standoff ``its:locQualityIssues`` group that ``<target>`` refers to).
-
-ITS severity: a finding has no score of its own (a quotation's score sums all its findings;
-attributions and invented quotations have none), so ``locQualityIssueSeverity`` comes from the
-finding's severity: error 90, warning 50, info 10. Note priority: error 1, warning 2, info 3.
+escaped. ``check_items`` and ``index_at`` are shared with the XLIFF writer.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
 
 from aligner.check.checker import CheckReport, Finding, Severity, Status
 from aligner.spans import Span
-from aligner.version import __version__
 
-XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-ITS_NS = "http://www.w3.org/2005/11/its"
-ITSXLF_NS = "http://www.w3.org/ns/its-xliff/"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-# The closed list of ITS 2.0 Localization Quality Issue types (ITS 2.0 §8.15; XLIFF 2.1 its.xsd).
-LQI_TYPES = frozenset(
-    "terminology mistranslation omission untranslated addition duplication inconsistency grammar "
-    "legal register locale-specific-content locale-violation style characters misspelling "
-    "typographical formatting inconsistent-entities numbers markup pattern-problem whitespace "
-    "internationalization length non-conformance uncategorized other".split()
-)
-LQI_SEVERITY = {Severity.ERROR: 90, Severity.WARNING: 50, Severity.INFO: 10}
-NOTE_PRIORITY = {Severity.ERROR: 1, Severity.WARNING: 2, Severity.INFO: 3}
 COLOURS = 8  # quotation colour classes c1..c8, reused in turn
 LANG_NAMES = {"en": "English", "ko": "한국어", "uk": "Українська"}
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/F): "\x0b" -> "\ufffd".
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-# ElementTree writes registered prefixes (its:, and XLIFF as the default namespace); an
-# unregistered namespace would come out as ns0:.
-ET.register_namespace("", XLIFF_NS)
-ET.register_namespace("its", ITS_NS)
 
 
 @dataclass(frozen=True, slots=True)
-class _Item:
+class Item:
     """One checked thing with its findings: a quotation (q1), an attribution (a1) or a quotation
     of the translation that renders none of the source (t3). ``anchor`` is where it starts, in
     the source (``on_source``) or in the translation."""
@@ -63,23 +34,25 @@ class _Item:
     on_source: bool
 
 
-def _items(report: CheckReport) -> list[_Item]:
+def check_items(report: CheckReport) -> list[Item]:
+    """Return every quotation, attribution and invented quotation of ``report`` with its findings."""
     target_ids = {tq.span: tq.id for tq in report.alignment.target.quotes}
     return [
-        *(_Item(q.id, q.findings, q.source_span.start, True) for q in report.quotes),
-        *(_Item(a.id, a.findings, a.sentence_span.start, True) for a in report.attributions),
+        *(Item(q.id, q.findings, q.source_span.start, True) for q in report.quotes),
+        *(Item(a.id, a.findings, a.sentence_span.start, True) for a in report.attributions),
         *(
-            _Item(target_ids.get(e.target_span, f"extra{k}"), e.findings, e.target_span.start, False)
+            Item(target_ids.get(e.target_span, f"extra{k}"), e.findings, e.target_span.start, False)
             for k, e in enumerate(report.extra_quotes, 1)
         ),
     ]
 
 
-def _worst(findings: Sequence[Finding]) -> Severity | None:
+def worst_of(findings: Sequence[Finding]) -> Severity | None:
+    """Return the most severe finding's severity, or None when there are none."""
     return max((f.severity for f in findings), key=_RANK.__getitem__, default=None)
 
 
-def _index(starts: Sequence[int], pos: int) -> int:
+def index_at(starts: Sequence[int], pos: int) -> int:
     """Return the index of the last span starting at or before ``pos`` (0 when none does)."""
     return max(0, bisect_right(starts, pos) - 1)
 
@@ -224,12 +197,12 @@ def _source_tags(report: CheckReport) -> list[Tag]:
     return tags
 
 
-def _target_tags(report: CheckReport, items: Sequence[_Item]) -> list[Tag]:
+def _target_tags(report: CheckReport, items: Sequence[Item]) -> list[Tag]:
     tags = _quote_tags(report, "tr")
     for e, item in zip(
         report.extra_quotes, items[len(report.quotes) + len(report.attributions) :], strict=True
     ):
-        worst = _worst(e.findings)
+        worst = worst_of(e.findings)
         base = (
             ("class", f"extra sev-{worst.value if worst else 'none'}"),
             ("title", f"{item.label}: no source quotation"),
@@ -256,8 +229,8 @@ def _rows(report: CheckReport) -> list[tuple[range, range]]:
     tgt = [p.span.start for p in report.alignment.target.paragraphs]
     bounds: list[list[int]] = []  # [source last, target last] per row
     for pair in report.alignment.sentences:
-        s = [_index(src, x.start) for x in pair.source]
-        t = [_index(tgt, x.start) for x in pair.target]
+        s = [index_at(src, x.start) for x in pair.source]
+        t = [index_at(tgt, x.start) for x in pair.target]
         if not s and not t:
             continue
         last = bounds[-1] if bounds else [-1, -1]
@@ -303,7 +276,7 @@ def _quote_card(report: CheckReport, n: int) -> str:
     )
 
 
-def _item_card(item: _Item, kind: str, head: str) -> str:
+def _item_card(item: Item, kind: str, head: str) -> str:
     return (
         f'<div class="card {kind}" id="card-{_esc(item.label)}"><a href="#{"en" if item.on_source else "tr"}-'
         f'{_esc(item.label)}">{_esc(item.label)}</a> <span class="meta">{_esc(head)}</span>'
@@ -312,7 +285,7 @@ def _item_card(item: _Item, kind: str, head: str) -> str:
 
 
 def _cards(
-    report: CheckReport, items: Sequence[_Item], rows: Sequence[tuple[range, range]]
+    report: CheckReport, items: Sequence[Item], rows: Sequence[tuple[range, range]]
 ) -> list[list[str]]:
     """Return the cards of each row: quotations and attributions by source paragraph, invented
     quotations by target paragraph. Attributions without findings get no card."""
@@ -324,9 +297,9 @@ def _cards(
     nq, na = len(report.quotes), len(report.attributions)
     for k, item in enumerate(items):
         where = (
-            src_row.get(_index(src, item.anchor), 0)
+            src_row.get(index_at(src, item.anchor), 0)
             if item.on_source
-            else tgt_row.get(_index(tgt, item.anchor), 0)
+            else tgt_row.get(index_at(tgt, item.anchor), 0)
         )
         if k < nq:
             cards[where].append(_quote_card(report, k))
@@ -347,9 +320,9 @@ def _column(text: str, spans: Sequence[Span], lines: Sequence[int], tags: Sequen
     )
 
 
-def _header(report: CheckReport, source: str, translation: str, items: Sequence[_Item]) -> str:
+def _header(report: CheckReport, source: str, translation: str, items: Sequence[Item]) -> str:
     s = report.summary
-    worst = _worst(report.findings())
+    worst = worst_of(report.findings())
     counts = [
         f"{s.quotes} quotations: {s.ok} ok, {s.altered} altered, {s.missing} missing",
         f"{s.extra_quotes} quotations with no source quotation",
@@ -364,7 +337,7 @@ def _header(report: CheckReport, source: str, translation: str, items: Sequence[
     chips += "".join(
         f'<a class="sev-{sev.value}" href="#card-{_esc(i.label)}">{_esc(i.label)}</a>'
         for i in items[len(report.quotes) :]
-        if (sev := _worst(i.findings)) is not None
+        if (sev := worst_of(i.findings)) is not None
     )
     return (
         f"<header><h1>Quotation check: English → {_esc(LANG_NAMES.get(report.lang, report.lang))}</h1>"
@@ -387,7 +360,7 @@ def check_html(report: CheckReport, source: str = "", translation: str = "") -> 
         source: The source file's name, shown in the header.
         translation: The translation file's name, shown in the header.
     """
-    items = _items(report)
+    items = check_items(report)
     rows = _rows(report)
     cards = _cards(report, items, rows)
     src_tags, tgt_tags = _source_tags(report), _target_tags(report, items)
@@ -416,272 +389,3 @@ def check_html(report: CheckReport, source: str = "", translation: str = "") -> 
         "<div>Findings</div></div>"
         f"{''.join(body)}</main></body></html>\n"
     )
-
-
-# --- XLIFF 1.2 ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One source sentence and the target text (pieces of the translation) it carries; a
-    sentence that the translation renders together with an earlier one carries none and names
-    that unit in ``merged_into``."""
-
-    id: str
-    source: Span
-    pieces: tuple[Span, ...]
-    merged_into: str | None
-    resname: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """A finding placed in a unit: ``local`` is its span in the unit's target text, or None when
-    it has no span there (then it is reported by a standoff group on ``<target>``)."""
-
-    label: str
-    finding: Finding
-    local: Span | None
-
-
-def _pieces(text: str, spans: Sequence[Span]) -> tuple[Span, ...]:
-    """Merge target sentences that follow each other on one line into one piece."""
-    merged: list[Span] = []
-    for span in sorted(set(spans)):
-        if merged and not text[merged[-1].end : span.start].strip(" \t") and merged[-1].end <= span.start:
-            merged[-1] = Span(merged[-1].start, span.end)
-        else:
-            merged.append(span)
-    return tuple(merged)
-
-
-def _units(report: CheckReport) -> list[_Unit]:
-    sentences = [s for p in report.article.paragraphs for s in p.sentences]
-    ids = {s: f"s{k}" for k, s in enumerate(sentences, 1)}
-    targets: dict[Span, list[Span]] = {s: [] for s in sentences}
-    holder: dict[Span, Span] = {}
-    last = sentences[0] if sentences else None
-    for pair in report.alignment.sentences:
-        src = [s for s in pair.source if s in targets]
-        if src:
-            last = src[0]
-            holder.update((s, last) for s in src)
-        if last is not None:
-            targets[last].extend(pair.target)  # a 0:1 pair joins the unit before it
-    units = []
-    for s in sentences:
-        head = holder.get(s, s)
-        quotes = [q.id for q in report.quotes if any(p.overlaps(s) for p in q.source_parts)]
-        merged = ids[head] if head != s else None
-        units.append(_Unit(ids[s], s, _pieces(report.target_text, targets[s]), merged, " ".join(quotes)))
-    return units
-
-
-def _local(unit: _Unit, span: Span) -> Span | None:
-    """Return ``span`` as offsets into the unit's target text, or None when no piece holds it."""
-    offset = 0
-    for piece in unit.pieces:
-        if piece.contains(span) and len(span):
-            return span.shift(offset - piece.start)
-        offset += len(piece) + 1
-    return None
-
-
-def _home(units: Sequence[_Unit], item: _Item) -> _Unit:
-    """Return the unit that answers for an item: the one holding the translation of the source
-    sentence it starts in, or the one whose target holds the start of a target-side item."""
-    if not item.on_source:
-        point = Span(item.anchor, item.anchor + 1)
-        return next((u for u in units if _local(u, point) is not None), units[-1])
-    unit = units[_index([u.source.start for u in units], item.anchor)]
-    return next((u for u in units if u.id == unit.merged_into), unit)
-
-
-def _placements(report: CheckReport, units: Sequence[_Unit]) -> dict[str, list[_Placed]]:
-    placed: dict[str, list[_Placed]] = {u.id: [] for u in units}
-    for item in _items(report):
-        for f in item.findings:
-            spot = None
-            if f.target_span is not None:
-                spot = next(((u, loc) for u in units if (loc := _local(u, f.target_span)) is not None), None)
-            unit, local = spot if spot is not None else (_home(units, item), None)
-            placed[unit.id].append(_Placed(item.label, f, local))
-    return placed
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
-
-
-def _note_text(p: _Placed) -> str:
-    return f"{p.label} [{p.finding.check}/{p.finding.severity.value}] {p.finding.message}"
-
-
-def _lqi(p: _Placed) -> dict[str, str]:
-    """Return the ITS LQI attributes (local names) of one placed finding."""
-    kind = p.finding.lqi_type if p.finding.lqi_type in LQI_TYPES else "other"
-    return {
-        "locQualityIssueType": kind,
-        "locQualityIssueComment": _clean(f"{p.label}: {p.finding.message}"),
-        "locQualityIssueSeverity": str(LQI_SEVERITY[p.finding.severity]),
-    }
-
-
-def _laminar(spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
-    """Split spans into those that nest or stand apart (XLIFF 1.2 ``<mrk>`` cannot overlap) and
-    the rest, earlier and longer spans first."""
-    kept: list[Span] = []
-    dropped: list[Span] = []
-    for span in sorted(set(spans), key=lambda s: (s.start, -s.end)):
-        fits = all(not k.overlaps(span) or k.contains(span) or span.contains(k) for k in kept)
-        (kept if fits else dropped).append(span)
-    return kept, dropped
-
-
-def _issues_group(parent: ET.Element, gid: str, group: Sequence[_Placed]) -> None:
-    issues = ET.SubElement(parent, f"{{{ITS_NS}}}locQualityIssues", {f"{{{XML_NS}}}id": gid})
-    for p in group:
-        ET.SubElement(issues, f"{{{ITS_NS}}}locQualityIssue", _lqi(p))
-
-
-def _mrk_attrs(group: Sequence[_Placed], gid: str) -> dict[str, str]:
-    if len(group) == 1:
-        return {"mtype": "x-its", **{f"{{{ITS_NS}}}{k}": v for k, v in _lqi(group[0]).items()}}
-    return {"mtype": "x-its", f"{{{ITS_NS}}}locQualityIssuesRef": f"#{gid}"}
-
-
-def _fill(
-    parent: ET.Element, text: str, lo: int, hi: int, marks: Sequence[tuple[Span, dict[str, str]]]
-) -> None:
-    """Write ``text[lo:hi]`` into ``parent`` with an ``<mrk>`` around each span (nested spans
-    nest); ``marks`` are sorted outer first."""
-    cursor, last = lo, None
-    rest = [m for m in marks if lo <= m[0].start and m[0].end <= hi]
-    while rest:
-        span, attrs = rest[0]
-        inner = [m for m in rest[1:] if span.contains(m[0])]
-        rest = [m for m in rest[1:] if not span.contains(m[0])]
-        if last is None:
-            parent.text = (parent.text or "") + text[cursor : span.start]
-        else:
-            last.tail = text[cursor : span.start]
-        last = ET.SubElement(parent, f"{{{XLIFF_NS}}}mrk", attrs)
-        _fill(last, text, span.start, span.end, inner)
-        cursor = span.end
-    if last is None:
-        parent.text = (parent.text or "") + text[cursor:hi]
-    else:
-        last.tail = text[cursor:hi]
-
-
-def _target(
-    unit_el: ET.Element, unit: _Unit, text: str, placed: Sequence[_Placed], lang: str
-) -> list[tuple[str, list[_Placed]]]:
-    """Add ``<target>`` with its ``<mrk>``s; return the standoff groups it refers to."""
-    content = _clean(" ".join(p.of(text) for p in unit.pieces))
-    state = (
-        "needs-review-translation"
-        if placed
-        else "translated"
-        if unit.pieces or unit.merged_into
-        else "needs-translation"
-    )
-    target = ET.SubElement(unit_el, f"{{{XLIFF_NS}}}target", {"state": state, f"{{{XML_NS}}}lang": lang})
-    by_span: dict[Span, list[_Placed]] = {}
-    for p in placed:
-        if p.local is not None:
-            by_span.setdefault(p.local, []).append(p)
-    kept, dropped = _laminar(list(by_span))
-    groups: list[tuple[str, list[_Placed]]] = []
-    marks = []
-    for span in kept:
-        gid = f"lqi-{unit.id}-{len(groups) + 1}"
-        if len(by_span[span]) > 1:
-            groups.append((gid, by_span[span]))
-        marks.append((span, _mrk_attrs(by_span[span], gid)))
-    _fill(target, content, 0, len(content), marks)
-    loose = [p for p in placed if p.local is None or p.local in dropped]
-    if loose:
-        gid = f"lqi-{unit.id}-{len(groups) + 1}"
-        groups.append((gid, loose))
-        target.set(f"{{{ITS_NS}}}locQualityIssuesRef", f"#{gid}")
-    return groups
-
-
-def _unit_element(body: ET.Element, unit: _Unit, report: CheckReport, placed: Sequence[_Placed]) -> None:
-    attrs = {"id": unit.id, **({"resname": unit.resname} if unit.resname else {})}
-    el = ET.SubElement(body, f"{{{XLIFF_NS}}}trans-unit", attrs)
-    source = ET.SubElement(el, f"{{{XLIFF_NS}}}source", {f"{{{XML_NS}}}lang": "en"})
-    source.text = _clean(unit.source.of(report.article.text))
-    groups = _target(el, unit, report.target_text, placed, report.lang)
-    if unit.merged_into:
-        note = ET.SubElement(
-            el, f"{{{XLIFF_NS}}}note", {"from": "aligner", "priority": "5", "annotates": "general"}
-        )
-        note.text = f"the translation renders this sentence together with unit {unit.merged_into}"
-    for p in placed:
-        attrs = {"from": "aligner", "priority": str(NOTE_PRIORITY[p.finding.severity]), "annotates": "target"}
-        ET.SubElement(el, f"{{{XLIFF_NS}}}note", attrs).text = _clean(_note_text(p))
-    for gid, group in groups:
-        _issues_group(el, gid, group)
-
-
-def _indent(el: ET.Element, level: int = 0) -> None:
-    """Indent the structural elements only: whitespace inside ``<source>``, ``<target>`` or
-    ``<note>`` would change the text."""
-    if el.tag.split("}")[-1] not in ("xliff", "file", "header", "body", "trans-unit", "locQualityIssues"):
-        return
-    pad = "\n" + "  " * (level + 1)
-    el.text = pad
-    for child in el:
-        child.tail = pad
-        _indent(child, level + 1)
-    if len(el):
-        el[-1].tail = pad[:-2]
-
-
-def check_xliff(report: CheckReport, source: str = "", translation: str = "") -> str:
-    """Return an XLIFF 1.2 document: one ``trans-unit`` per source sentence with its aligned
-    translation, each finding as a ``<note>`` and as ITS 2.0 quality-issue markup.
-
-    Args:
-        report: The check report.
-        source: The source file's name (``<file original>``).
-        translation: The translation file's name (in the header note).
-    """
-    # ElementTree declares only the namespaces it uses; itsxlf is declared for tools that expect
-    # the W3C mapping's prefix set, so it goes in as a plain attribute.
-    root = ET.Element(
-        f"{{{XLIFF_NS}}}xliff", {"version": "1.2", f"{{{ITS_NS}}}version": "2.0", "xmlns:itsxlf": ITSXLF_NS}
-    )
-    file_attrs = {
-        "original": _clean(source or "article"),
-        "source-language": "en",
-        "target-language": report.lang,
-        "datatype": "plaintext",
-        "tool-id": "aligner",
-    }
-    file_el = ET.SubElement(root, f"{{{XLIFF_NS}}}file", file_attrs)
-    header = ET.SubElement(file_el, f"{{{XLIFF_NS}}}header")
-    ET.SubElement(
-        header,
-        f"{{{XLIFF_NS}}}tool",
-        {"tool-id": "aligner", "tool-name": "aligner", "tool-version": __version__},
-    )
-    s = report.summary
-    summary = (
-        f"translation: {translation or '-'}; {s.quotes} quotations ({s.ok} ok, {s.altered} altered, "
-        f"{s.missing} missing), {s.extra_quotes} extra, {s.errors} errors, {s.warnings} warnings, "
-        f"score {s.score:.2f}; signature: {report.signature}"
-    )
-    ET.SubElement(header, f"{{{XLIFF_NS}}}note", {"from": "aligner", "annotates": "general"}).text = _clean(
-        summary
-    )
-    body = ET.SubElement(file_el, f"{{{XLIFF_NS}}}body")
-    units = _units(report)
-    placed = _placements(report, units) if units else {}
-    for unit in units:
-        _unit_element(body, unit, report, placed[unit.id])
-    _indent(root)
-    xml = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}\n'

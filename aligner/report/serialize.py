@@ -272,14 +272,53 @@ def _finding_lines(findings: Sequence[Finding]) -> list[str]:
     return [f"       {f.severity.value:<7} {f.check}: {f.message}" for f in findings]
 
 
-def check_text(report: CheckReport) -> str:
-    """Return a readable table of a check report for a terminal."""
+# Translation units of a bilingual file (id, span of its target in the translation), in order.
+UnitSpans = Sequence[tuple[str, Span]]
+
+
+def unit_at(units: UnitSpans, span: Span | None) -> str | None:
+    """Return the id of the unit whose target holds the start of ``span`` (None when none does)."""
+    if span is None:
+        return None
+    return next((uid for uid, s in units if s.start <= span.start < max(s.end, s.start + 1)), None)
+
+
+def mark_units(doc: dict[str, Any], report: CheckReport, units: UnitSpans) -> None:
+    """Add a ``unit`` field (the bilingual file's unit id, or null) to the quotations, invented
+    quotations, attributions and findings of a ``check_dict`` document."""
+    rows: list[tuple[dict[str, Any], Span | None, tuple[Finding, ...]]] = [
+        *((d, q.target_span, q.findings) for d, q in zip(doc["quotes"], report.quotes, strict=True)),
+        *(
+            (d, e.target_span, e.findings)
+            for d, e in zip(doc["extra_quotes"], report.extra_quotes, strict=True)
+        ),
+        *(
+            (d, a.target_span, a.findings)
+            for d, a in zip(doc["attributions"], report.attributions, strict=True)
+        ),
+    ]
+    for row, span, findings in rows:
+        own = unit_at(units, span)
+        row["unit"] = own
+        for fdict, finding in zip(row["findings"], findings, strict=True):
+            fdict["unit"] = unit_at(units, finding.target_span) or own
+
+
+def _unit_label(units: UnitSpans, span: Span | None) -> str:
+    uid = unit_at(units, span) if units else None
+    return f"  [unit {uid}]" if uid else ""
+
+
+def check_text(report: CheckReport, units: UnitSpans = ()) -> str:
+    """Return a readable table of a check report for a terminal; with ``units`` (from a bilingual
+    file) each quotation, invented quotation and attribution names its unit."""
     source, target = report.article.text, report.target_text
     lines = [f"{'id':<4} {'status':<8} {'score':>5} {'conf':>5}  {'method':<14} speaker -> target"]
     for q in report.quotes:
         who = f"{_text_of(source, q.speaker) or '-'} -> {_text_of(target, q.target_speaker) or '-'}"
         lines.append(
             f"{q.id:<4} {q.status.value:<8} {q.score:>5.2f} {q.confidence:>5.2f}  {q.method:<14} {who}"
+            + _unit_label(units, q.target_span)
         )
         rendered = " … ".join(p.of(target) for p in q.target_parts)
         lines.append(f"     en “{_clip(q.source_span.of(source), 90)}”")
@@ -288,11 +327,11 @@ def check_text(report: CheckReport) -> str:
         )
         lines += _finding_lines(q.findings)
     for e in report.extra_quotes:
-        lines.append(f"extra    “{_clip(e.target_span.of(target), 90)}”")
+        lines.append(f"extra    “{_clip(e.target_span.of(target), 90)}”" + _unit_label(units, e.target_span))
         lines += _finding_lines(e.findings)
     for a in report.attributions:
         who = f"{a.source_span.of(source)} -> {_text_of(target, a.target_span) or '-'}"
-        lines.append(f"{a.id:<4} {a.status.value:<8} {a.kind:<14} {who}")
+        lines.append(f"{a.id:<4} {a.status.value:<8} {a.kind:<14} {who}" + _unit_label(units, a.target_span))
         lines += _finding_lines(a.findings)
     s = report.summary
     lines.append(
