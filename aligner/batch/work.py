@@ -59,6 +59,8 @@ class BatchOptions:
     cache: Path | None = None  # the translation cache; default_cache_path(out) when None
     chunk: int = CHUNK
     engine_workers: int | None = None  # transformers engine processes per worker; see choose_workers
+    max_bytes: int = 0  # an article larger than this fails (0: no limit)
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
     def settings(self) -> dict[str, Any]:
         """The settings a resumed run must share with the first run of the folder."""
@@ -109,7 +111,9 @@ def build_engine(lang: str, model: str | None, options: BatchOptions, threads: i
         from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
 
         decode = DecodeOptions(beams=options.beams, batch_size=options.batch_size)
-        return MeteredTranslator(CT2Translator.from_entry(entry, options=decode, threads=threads))
+        pickle = options.allow_pickle
+        engine = CT2Translator.from_entry(entry, options=decode, threads=threads, allow_pickle=pickle)
+        return MeteredTranslator(engine)
     from aligner.translate.engines.hub import resolve_device
     from aligner.translate.engines.marian import MarianTranslator
     from aligner.translate.engines.pool import choose_workers
@@ -126,6 +130,7 @@ def build_engine(lang: str, model: str | None, options: BatchOptions, threads: i
         threads=threads,
         int8=options.int8,
         workers=workers,
+        allow_pickle=options.allow_pickle,
     )
     return MeteredTranslator(marian.load())
 
@@ -238,7 +243,7 @@ def _translate(articles: Sequence[Article], lang: str, ctx: Context) -> list[Art
 def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article, float] | None:
     started = time.perf_counter()
     try:
-        article = parse_article(load_text(source))
+        article = parse_article(load_text(source, ctx.options.max_bytes))
     except Exception as error:  # bad encoding, empty, or a parser bug: this article fails, not the batch
         for lang in langs:
             _fail(ctx, source, lang, failure_reason(error))

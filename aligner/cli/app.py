@@ -1,28 +1,63 @@
 """The thin Typer layer: options in, library calls, rendered output, exit codes.
 
-This is the single place where ``AlignerError`` becomes a message on stderr and an exit code.
+``main`` is the single place where an exception becomes one line on stderr and an exit code
+(``ExitCode``): an ``AlignerError`` its own code (2 for bad input or output), anything else 3
+(internal error, with the traceback under ``-v``), an interrupt 130. The root command routes every
+invocation through it, the console script's and ``CliRunner``'s alike.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from aligner import __version__
-from aligner.errors import AlignerError
+from aligner.errors import REPORT_TO, AlignerError, ExitCode
+from aligner.textio import DEFAULT_MAX_BYTES
+
+EXIT_CODES = (
+    "Exit codes: 0 all good; 1 findings at or above --fail-on, or failed units in a batch; "
+    "2 bad input, usage or unwritable output (one line on stderr naming the file, nothing written); "
+    "3 internal error (a bug: one line, the traceback with -v); 130 interrupted."
+)
+
+
+class _Root(TyperGroup):
+    """The root command: every run, however invoked (console script, ``CliRunner``), goes through ``main``."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        main(args, prog_name=prog_name, complete_var=complete_var, **extra)
+
 
 app = typer.Typer(
+    cls=_Root,
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
     "and who said it, survived.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+_verbose = [False]  # set by --verbose; read by main for the traceback of an internal error
 
 
 class QuotesFormat(StrEnum):
@@ -45,6 +80,7 @@ def _main(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details on stderr.")] = False,
 ) -> None:
+    _verbose[0] = verbose
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="aligner: %(levelname)s: %(message)s",
@@ -58,20 +94,36 @@ def fail(error: AlignerError) -> typer.Exit:
     return typer.Exit(int(error.exit_code))
 
 
+MaxBytesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes", min=0, help="Refuse an article or translation larger than this (bytes; 0: no limit)."
+    ),
+]
+AllowPickleOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-pickle",
+        help="Load a model folder that has only pytorch_model.bin (pickle, through torch's weights_only "
+        "loader); by default only safetensors weights load.",
+    ),
+]
+
+
 @app.command()
 def quotes(
     article: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
     fmt: Annotated[QuotesFormat, typer.Option("--format", "-f", help="Output format.")] = QuotesFormat.text,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """List every quotation of an English article: span, kind, speaker, verb and numbers."""
     from aligner.article.parse import parse_article
+    from aligner.errors import while_reading
     from aligner.report.serialize import quotes_json, quotes_text
     from aligner.textio import read_text
 
-    try:
-        parsed = parse_article(read_text(article))
-    except AlignerError as error:
-        raise fail(error) from None
+    with while_reading(article):
+        parsed = parse_article(read_text(article, max_bytes))
     for warning in parsed.warnings:
         typer.echo(f"aligner: warning: {article}: line {warning.line}: {warning.message}", err=True)
     typer.echo(
@@ -155,6 +207,8 @@ def check(
     back_model: BackModelOpt = None,
     thresholds: ThresholdsOpt = None,
     device: DeviceOpt = Device.auto,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Find every source quotation in a translation; report what was altered, dropped or invented.
 
@@ -162,14 +216,12 @@ def check(
     """
     from aligner.cli.commands import CheckOptions, ModelOptions, parse_model_options, run_check
 
-    try:
-        forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
-        models = ModelOptions(forward.get(lang.value), back.get(lang.value), thresholds, device.value)
-        options = CheckOptions(lang.value, fmt.value, output, glossary, ref, fail_on.value, models)
-        code = run_check(source, translation, options)
-    except AlignerError as error:
-        raise fail(error) from None
-    raise typer.Exit(code)
+    forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
+    models = ModelOptions(
+        forward.get(lang.value), back.get(lang.value), thresholds, device.value, allow_pickle=allow_pickle
+    )
+    options = CheckOptions(lang.value, fmt.value, output, glossary, ref, fail_on.value, models, max_bytes)
+    raise typer.Exit(run_check(source, translation, options))
 
 
 @app.command()
@@ -193,6 +245,9 @@ def translate(
         FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
     ] = FailOn.error,
     engine_workers: EngineWorkersOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs in --out.")] = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate articles with MarianMT, keeping every quotation and its speaker; check the output."""
     from aligner.cli.commands import TranslateOptions, run_translate
@@ -210,12 +265,11 @@ def translate(
         back_models=tuple(back_model or ()),
         thresholds=thresholds,
         engine_workers=engine_workers,
+        force=force,
+        max_bytes=max_bytes,
+        allow_pickle=allow_pickle,
     )
-    try:
-        code = run_translate(articles, options)
-    except AlignerError as error:
-        raise fail(error) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_translate(articles, options))
 
 
 models_app = typer.Typer(help="List and fetch the MarianMT models of the registry.", no_args_is_help=True)
@@ -227,10 +281,7 @@ def models_list() -> None:
     """List every registry entry: direction, model id, revision, size, licence, published scores."""
     from aligner.cli.commands import models_table
 
-    try:
-        typer.echo(models_table(), nl=False)
-    except AlignerError as error:
-        raise fail(error) from None
+    typer.echo(models_table(), nl=False)
 
 
 @models_app.command("fetch")
@@ -240,11 +291,8 @@ def models_fetch(
     """Download models into the Hugging Face cache (HF_HOME), for use offline later."""
     from aligner.cli.commands import fetch
 
-    try:
-        for key in keys:
-            typer.echo(f"{key}: {fetch(key)}")
-    except AlignerError as error:
-        raise fail(error) from None
+    for key in keys:
+        typer.echo(f"{key}: {fetch(key)}")
 
 
 @app.command()
@@ -268,23 +316,65 @@ def batch(
     engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
     engine_workers: EngineWorkersOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
     from aligner.batch.ray import run_batch_on
     from aligner.batch.run import BatchOptions
+    from aligner.textio import check_output_folder
 
     langs = tuple(dict.fromkeys(lang.value for lang in to))
     what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
     how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
-    options = BatchOptions(*what, *how, engine_workers=engine_workers)
-    try:
-        report = run_batch_on(engine_backend, options, ray_address)
-    except AlignerError as error:
-        raise fail(error) from None
+    options = BatchOptions(
+        *what, *how, engine_workers=engine_workers, max_bytes=max_bytes, allow_pickle=allow_pickle
+    )
+    check_output_folder(out)
+    report = run_batch_on(engine_backend, options, ray_address)
     typer.echo(report.line())
     raise typer.Exit(report.code)
 
 
-def main() -> None:
-    """Run the CLI (the console-script entry point)."""
-    app()
+def main(args: Sequence[str] | None = None, **extra: Any) -> None:
+    """Run the CLI (the console-script entry point) and exit with its ``ExitCode``.
+
+    The one place where exceptions become exit codes: Typer's own usage errors keep theirs (2); an
+    ``AlignerError`` prints its one line and exits with its code; an interrupt exits 130; any other
+    exception is an internal error: one line (the file being read, when known), exit 3, and the
+    traceback too with ``-v``.
+    """
+    _verbose[0] = False
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args, standalone_mode=False, **extra)
+        code = result if isinstance(result, int) else ExitCode.OK
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        typer.echo("aligner: interrupted", err=True)
+        code = ExitCode.INTERRUPTED
+    except AlignerError as error:
+        code = fail(error).exit_code
+    except Exception as error:
+        code = internal_error(error)
+    sys.exit(int(code))
+
+
+def internal_error(error: Exception) -> ExitCode:
+    """Print an unexpected exception as one line on stderr (after its traceback under ``-v``)."""
+    where = getattr(error, "aligner_file", None) or getattr(error, "filename", None)
+    while_reading = f" (while reading {where})" if where else ""
+    message = (str(error).strip().splitlines() or [""])[0][:300]
+    if _verbose[0]:
+        traceback.print_exception(error, file=sys.stderr)
+        tail = ""
+    else:
+        tail = " — run with -v for the traceback"
+    typer.echo(
+        f"aligner: internal error: {type(error).__name__}: {message}{while_reading}; "
+        f"please report it to {REPORT_TO}{tail}",
+        err=True,
+    )
+    return ExitCode.INTERNAL

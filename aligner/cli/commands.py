@@ -1,7 +1,9 @@
 """The use cases behind the CLI commands, as small functions the Typer layer calls in order.
 
 Inputs are read and validated before any model loads or any file is written, so bad input
-costs nothing and leaves nothing behind.
+costs nothing and leaves nothing behind. So are the outputs (the preflight): the output file or
+folder must be creatable and writable with a few MB free, no output may be a directory, and
+``translate`` refuses to replace existing outputs without ``--force``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from pathlib import Path
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
 from aligner.check.checker import CheckReport, check_translation, exit_status
-from aligner.errors import UsageError
+from aligner.errors import OutputError, UsageError, while_reading
 from aligner.lang.names import Glossary, default_glossary, load_glossary
-from aligner.report.files import Written, render_check, write_outputs
-from aligner.textio import read_text, safe_name, write_atomic
+from aligner.report.files import RENDERERS, Written, render_check, write_outputs
+from aligner.textio import check_output_file, check_output_folder, inside, read_text, safe_name, write_output
 from aligner.translate.engines.marian import MarianTranslator
 from aligner.translate.protocol import Translator
 from aligner.translate.registry import load_registry
@@ -48,6 +50,7 @@ class ModelOptions:
     device: str = "auto"
     beams: int = 4
     batch_size: int = 16
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class CheckOptions:
     ref: Path | None
     fail_on: str
     models: ModelOptions
+    max_bytes: int = 0  # refuse a source, translation or reference larger than this (0: no limit)
 
 
 def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple[CheckReport, object]:
@@ -77,11 +81,15 @@ def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple
         device=models.device,
         beams=models.beams,
         batch_size=models.batch_size,
+        allow_pickle=models.allow_pickle,
     ).load()
     back = None
     if models.back is not None:
         back = MarianTranslator(
-            registry.resolve(f"{lang}-en", models.back), device=models.device, batch_size=models.batch_size
+            registry.resolve(f"{lang}-en", models.back),
+            device=models.device,
+            batch_size=models.batch_size,
+            allow_pickle=models.allow_pickle,
         ).load()
     fidelity = score_fidelity(report, forward, back, thresholds=thresholds_for(lang, models.thresholds))
     return with_fidelity(report, fidelity), fidelity
@@ -89,17 +97,21 @@ def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple
 
 def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
-    article = parse_article(read_text(source))
-    target = read_text(translation)
-    reference = read_text(options.ref) if options.ref else None
+    if options.output is not None:
+        check_output_file(options.output)
+    with while_reading(source):
+        article = parse_article(read_text(source, options.max_bytes))
+    target = read_text(translation, options.max_bytes)
+    reference = read_text(options.ref, options.max_bytes) if options.ref else None
     names = glossary_from(options.glossary)
-    report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
+    with while_reading(translation):
+        report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
     report, fidelity = score_meaning(report, options.lang, options.models)
     rendered = render_check(report, options.fmt, str(source), str(translation), fidelity)
     if options.output is None:
         sys.stdout.write(rendered)
     else:
-        write_atomic(options.output, rendered)
+        write_output(options.output, rendered)
     return exit_status(report, options.fail_on)
 
 
@@ -119,6 +131,9 @@ class TranslateOptions:
     back_models: tuple[str, ...] = ()  # LANG=HUB_ID_OR_DIR of xx→en models: fidelity of the output
     thresholds: Path | None = None
     engine_workers: int | None = None  # engine processes; one per thread on the CPU when None
+    force: bool = False  # replace existing outputs
+    max_bytes: int = 0  # refuse an article larger than this (0: no limit)
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
 
 def parse_model_options(values: Sequence[str]) -> dict[str, str]:
@@ -148,7 +163,12 @@ def load_translator(lang: str, model: str | None, options: TranslateOptions) -> 
     device = resolve_device(options.device)
     workers = choose_workers(options.engine_workers, device=device, threads=default_threads())
     translator = MarianTranslator(
-        entry, device=device, beams=options.beams, batch_size=options.batch_size, workers=workers
+        entry,
+        device=device,
+        beams=options.beams,
+        batch_size=options.batch_size,
+        workers=workers,
+        allow_pickle=options.allow_pickle,
     )
     return translator.load()
 
@@ -158,7 +178,9 @@ def load_back_translator(lang: str, model: str | None, options: TranslateOptions
     if model is None:
         return None
     entry = load_registry().resolve(f"{lang}-en", model)
-    return MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
+    return MarianTranslator(
+        entry, device=options.device, batch_size=options.batch_size, allow_pickle=options.allow_pickle
+    ).load()
 
 
 def back_translation_fidelity(
@@ -178,9 +200,34 @@ def back_translation_fidelity(
     return with_fidelity(report, fidelity), fidelity
 
 
-def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
+def read_articles(paths: Sequence[Path], max_bytes: int = 0) -> list[tuple[Path, Article]]:
     """Read and parse every article before anything is loaded or written."""
-    return [(path, parse_article(read_text(path))) for path in paths]
+    articles = []
+    for path in paths:
+        with while_reading(path):
+            articles.append((path, parse_article(read_text(path, max_bytes))))
+    return articles
+
+
+def preflight_translate(names: Sequence[str], options: TranslateOptions) -> None:
+    """Check, before any model loads, that every output of ``translate`` can be written.
+
+    Raises:
+        OutputError: ``--out`` is a file or cannot be written, its device is (nearly) full, an output
+            path is a directory, or (without ``--force``) an output exists already.
+    """
+    check_output_folder(options.out)
+    if not options.out.is_dir():
+        return
+    ext = RENDERERS[options.fmt][0]
+    for stem in names:
+        for lang in options.langs:
+            for name in (f"{stem}.{lang}.txt", f"{stem}.{lang}.json", f"{stem}.{lang}.check.{ext}"):
+                path = inside(options.out, name)
+                if path.is_dir():
+                    raise OutputError(path, "is a directory where an output file goes", "move it away")
+                if path.exists() and not options.force:
+                    raise OutputError(path, "exists already", "pass --force to overwrite, or another --out")
 
 
 def stems(paths: Sequence[Path]) -> list[str]:
@@ -219,7 +266,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     """Translate every article into every language, check the output, write it; return the status."""
     from aligner.translate.pipeline import translate_articles
 
-    articles = read_articles(paths)
+    articles = read_articles(paths, options.max_bytes)
     glossary = glossary_from(options.glossary)
     models = parse_model_options(options.models)
     unknown = set(models) - set(options.langs)
@@ -227,6 +274,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
         raise UsageError(f"--model names {', '.join(sorted(unknown))} but --to does not")
     backs = parse_model_options(options.back_models)
     names = stems(paths)
+    preflight_translate(names, options)
     rows: list[tuple[str, str, CheckReport, tuple[str, ...], Written]] = []
     for lang in options.langs:
         translator = load_translator(lang, models.get(lang), options)
