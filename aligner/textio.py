@@ -241,7 +241,7 @@ def check_output_folder(folder: Path, min_free: int = MIN_FREE_BYTES) -> None:
             device has less than ``min_free`` bytes free.
     """
     if folder.exists() and not folder.is_dir():
-        raise OutputError(folder, "is not a folder", "give a folder for the outputs")
+        raise OutputError(folder, "is a file, not a folder", "give a folder for the outputs")
     _check_folder_writable(folder, folder, min_free)
 
 

@@ -16,7 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -45,7 +44,13 @@ class _Root(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        main(args, prog_name=prog_name, complete_var=complete_var, **extra)
+        main(
+            args,
+            prog_name=prog_name,
+            complete_var=complete_var,
+            windows_expand_args=windows_expand_args,
+            **extra,
+        )
 
 
 app = typer.Typer(
@@ -339,24 +344,18 @@ def batch(
 def main(args: Sequence[str] | None = None, **extra: Any) -> None:
     """Run the CLI (the console-script entry point) and exit with its ``ExitCode``.
 
-    The one place where exceptions become exit codes: Typer's own usage errors keep theirs (2); an
-    ``AlignerError`` prints its one line and exits with its code; an interrupt exits 130; any other
-    exception is an internal error: one line (the file being read, when known), exit 3, and the
-    traceback too with ``-v``.
+    The one place where exceptions become exit codes. Typer itself exits for what it owns (a usage
+    error 2, Ctrl-C 130, ``typer.Exit`` its code, a closed stdout pipe 1); an ``AlignerError`` prints
+    its one line and exits with its code; any other exception is an internal error: one line (the
+    file being read, when known), exit 3, and the traceback too with ``-v``.
     """
     _verbose[0] = False
-    command = typer.main.get_command(app)
+    command = typer.main.get_group(app)
     try:
-        result = command.main(args, standalone_mode=False, **extra)
-        code = result if isinstance(result, int) else ExitCode.OK
-    except click.ClickException as error:
-        error.show()
-        code = error.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        typer.echo("aligner: interrupted", err=True)
-        code = ExitCode.INTERRUPTED
+        TyperGroup.main(command, args, standalone_mode=True, **extra)  # not _Root.main: that calls here
+        code = ExitCode.OK  # not reached: standalone Typer always exits
     except AlignerError as error:
-        code = fail(error).exit_code
+        code = ExitCode(fail(error).exit_code)
     except Exception as error:
         code = internal_error(error)
     sys.exit(int(code))

@@ -177,7 +177,20 @@ def require_safetensors(folder: Path, name: str, allow_pickle: bool) -> bool:
     return False
 
 
-def _bad_file(folder: Path, with_model: bool) -> tuple[Path, str] | None:
+def _check_safetensors(path: Path) -> str | None:
+    """Why the safetensors file at ``path`` is unusable (a bad header, or data shorter than the header
+    says), or None; reads the header only, so every process that loads the folder can afford it."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            handle.keys()
+    except Exception as exc:  # SafetensorError, or OSError for an unreadable file
+        return f"is not a valid safetensors file ({_first_line(exc)})"
+    return None
+
+
+def _bad_file(folder: Path) -> tuple[Path, str] | None:
     """Find the first unreadable model file of ``folder`` (after a failed load): its path and why."""
     for file in ("config.json", "vocab.json", "tokenizer_config.json", "target_vocab.json"):
         path = folder / file
@@ -194,15 +207,6 @@ def _bad_file(folder: Path, with_model: bool) -> tuple[Path, str] | None:
             sentencepiece.SentencePieceProcessor(model_file=str(path))
         except Exception as exc:  # sentencepiece raises RuntimeError or OSError for a bad model
             return path, f"is not a sentencepiece model ({_first_line(exc)})"
-    weights = folder / "model.safetensors"
-    if with_model and weights.is_file():
-        from safetensors import safe_open
-
-        try:
-            with safe_open(str(weights), framework="pt") as handle:
-                handle.keys()
-        except Exception as exc:  # SafetensorError, or OSError for an unreadable file
-            return weights, f"is not a valid safetensors file ({_first_line(exc)})"
     return None
 
 
@@ -243,19 +247,25 @@ def _load_folder(
         hint = f"point --model {entry.key}= at a full copy" if name == str(folder) else fetch_hint(entry)
         raise ModelUnavailableError(name, f"{folder} lacks {', '.join(missing)}", hint)
     safetensors = require_safetensors(folder, name, allow_pickle)
+    local = name == str(folder)
+    tensors = folder / _WEIGHTS[0]
+    if safetensors and (problem := _check_safetensors(tensors)):
+        raise ModelUnavailableError(
+            name, f"{tensors} {problem}", _replace_hint(entry, folder, tensors, local)
+        )
     try:
         return _from_pretrained(str(folder), safetensors=safetensors, with_model=with_model)
-    except Exception as exc:  # transformers, sentencepiece and safetensors raise many types for a bad file
-        bad = _bad_file(folder, with_model)
+    except Exception as exc:  # transformers and sentencepiece raise many types for a bad file
+        bad = _bad_file(folder)
         if bad is None:
-            raise ModelUnavailableError(
-                name, f"cannot be loaded ({_first_line(exc)})", fetch_hint(entry)
-            ) from exc
-        local = name == str(folder)
-        hint = (
-            f"replace {bad[0].name} with a good copy" if local else f"delete {folder} and {fetch_hint(entry)}"
-        )
+            reason = f"cannot be loaded ({_first_line(exc)})"
+            raise ModelUnavailableError(name, reason, fetch_hint(entry)) from exc
+        hint = _replace_hint(entry, folder, bad[0], local)
         raise ModelUnavailableError(name, f"{bad[0]} {bad[1]}", hint) from exc
+
+
+def _replace_hint(entry: ModelEntry, folder: Path, bad: Path, local: bool) -> str:
+    return f"replace {bad.name} with a good copy" if local else f"delete {folder} and {fetch_hint(entry)}"
 
 
 def _from_pretrained(folder: str, *, safetensors: bool, with_model: bool = True) -> tuple[Any, Any]:
