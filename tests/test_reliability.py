@@ -256,17 +256,8 @@ def test_translate_refuses_a_directory_where_an_output_goes_even_with_force(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     (tmp_path / "nk-soldier.ko.txt").mkdir()
-    args = [
-        "translate",
-        str(SEED_EN),
-        "--to",
-        "ko",
-        "--out",
-        str(tmp_path),
-        "--force",
-        "-m",
-        "ko=/nonexistent/m",
-    ]
+    args = ["translate", str(SEED_EN), "--to", "ko", "--out", str(out), "-m", f"ko={TINY_KO}"]
+    args += ["--beams", "1", "--engine-workers", "1"]
     result = runner.invoke(app, args)
     one_line_refusal(result.exit_code, result.stderr, "nk-soldier.ko.txt: is a directory")
 
