@@ -256,8 +256,7 @@ def test_translate_refuses_a_directory_where_an_output_goes_even_with_force(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     (tmp_path / "nk-soldier.ko.txt").mkdir()
-    args = ["translate", str(SEED_EN), "--to", "ko", "--out", str(out), "-m", f"ko={TINY_KO}"]
-    args += ["--beams", "1", "--engine-workers", "1"]
+    args = ["translate", str(SEED_EN), "--to", "ko", "--out", str(tmp_path), "--force", "-m", "ko=/x/m"]
     result = runner.invoke(app, args)
     one_line_refusal(result.exit_code, result.stderr, "nk-soldier.ko.txt: is a directory")
 
@@ -267,18 +266,8 @@ def test_translate_force_replaces_existing_outputs(runner: CliRunner, tmp_path: 
     out = tmp_path / "out"
     out.mkdir()
     (out / "nk-soldier.ko.txt").write_text("stale", encoding="utf-8")
-    args = [
-        "translate",
-        str(SEED_EN),
-        "--to",
-        "ko",
-        "--out",
-        str(out),
-        "--model",
-        f"ko={TINY_KO}",
-        "--beams",
-        "1",
-    ]
+    args = ["translate", str(SEED_EN), "--to", "ko", "--out", str(out), "-m", f"ko={TINY_KO}"]
+    args += ["--beams", "1", "--engine-workers", "1"]
     result = runner.invoke(app, [*args, "--force"])
     assert result.exit_code == 0, result.stderr
     assert (out / "nk-soldier.ko.txt").read_text(encoding="utf-8") != "stale"
