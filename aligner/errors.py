@@ -6,6 +6,8 @@ turns them into a message on stderr and an exit code (see ``ExitCode``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 
@@ -15,8 +17,13 @@ class ExitCode(IntEnum):
 
     OK = 0
     FINDINGS = 1  # findings at or above --fail-on, or failed units in a batch
-    USAGE = 2  # bad input, bad usage, or a missing model
+    USAGE = 2  # bad input, bad usage, unwritable output, or a missing model
+    INTERNAL = 3  # any other exception: a bug, to be reported
     INTERRUPTED = 130
+
+
+# Where an internal error should be reported (the project has no public tracker yet).
+REPORT_TO = "the aligner maintainers, with the command line and the input"
 
 
 class AlignerError(Exception):
@@ -41,6 +48,20 @@ class InputError(AlignerError):
 
 class ArticleFormatError(InputError):
     """An article file is missing, empty, binary or not UTF-8."""
+
+
+class OutputError(AlignerError):
+    """An output file or folder cannot be written (or must not be replaced)."""
+
+    def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
+        super().__init__(path, reason, hint)
+        self.path = Path(path)
+        self.reason = reason
+        self.hint = hint
+
+    def __str__(self) -> str:
+        tail = f"; {self.hint}" if self.hint else ""
+        return f"{self.path}: {self.reason}{tail}"
 
 
 class ModelUnavailableError(AlignerError):
@@ -89,3 +110,17 @@ class UsageError(AlignerError):
 
     def __str__(self) -> str:
         return self.message
+
+
+@contextmanager
+def while_reading(path: Path | str) -> Iterator[None]:
+    """Tag any unexpected exception raised inside with the input ``path`` (as ``aligner_file``), so the
+    CLI's internal-error line can say which file was being read."""
+    try:
+        yield
+    except AlignerError:
+        raise
+    except Exception as exc:
+        if not hasattr(exc, "aligner_file"):
+            exc.aligner_file = str(path)  # type: ignore[attr-defined]
+        raise

@@ -3,8 +3,9 @@
 Listing is cheap and reads no article: a folder's files are read when their chunk is processed, so a
 resumed run never rereads finished articles. Every article gets an id (its relative path, or the
 record's ``id``) and a safe, unique file stem. A JSONL line that is not a usable record (bad JSON,
-no ``id`` or ``text``, not UTF-8, or a repeated id) is kept as a source that fails with its line
-number, so it is reported like any other failed article and never stops the batch.
+JSON nested too deep to parse, no ``id`` or ``text``, not UTF-8, or a repeated id) is kept as a
+source that fails with its line number, so it is reported like any other failed article and never
+stops the batch. An article over the size limit (``--max-bytes``) fails the same way.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from aligner.errors import ArticleFormatError, UsageError
-from aligner.textio import decode_text, read_text, unique_stems
+from aligner.textio import decode_text, read_text, too_large, unique_stems
 
 SUFFIXES = (".txt", ".md")
+# Deepest nesting a JSONL record may have: its other fields are written again into summary.jsonl and
+# the manifest, and a record nested near Python's recursion limit would fail there, deep in the run.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +39,23 @@ class Source:
     fields: Mapping[str, Any] = field(default_factory=dict)  # other JSONL fields, carried through
 
 
-def load_text(source: Source) -> str:
-    """Return the article text of ``source``.
+def load_text(source: Source, max_bytes: int = 0) -> str:
+    """Return the article text of ``source``, refusing more than ``max_bytes`` of UTF-8 (0: no limit).
 
     Raises:
-        ArticleFormatError: unreadable, empty, binary or not UTF-8, or a bad JSONL line.
+        ArticleFormatError: unreadable, too large, empty, binary or not UTF-8, or a bad JSONL line.
     """
     if source.error is not None:
         raise ArticleFormatError(source.origin, source.error)
     if source.path is not None:
-        return read_text(source.path)
+        return read_text(source.path, max_bytes)
     if not (source.text or "").strip():
         raise ArticleFormatError(source.origin, 'the "text" is empty', "give an article with text")
     # Same rules as a file; a lone surrogate from a JSON escape fails as "not valid UTF-8".
-    return decode_text((source.text or "").encode("utf-8", "surrogatepass"), source.origin)
+    data = (source.text or "").encode("utf-8", "surrogatepass")
+    if max_bytes and len(data) > max_bytes:
+        raise too_large(source.origin, len(data), max_bytes)
+    return decode_text(data, source.origin)
 
 
 def _folder_sources(folder: Path, out: Path) -> list[tuple[str, str, Path]]:
@@ -70,14 +77,32 @@ def _jsonl_record(line: str) -> tuple[str | None, str | None, dict[str, Any], st
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return None, None, {}, f"invalid JSON ({error.msg})"
+    except RecursionError:  # e.g. [[[[…]]]] a thousand deep: the parser's stack, not the batch, gives up
+        return None, None, {}, "invalid JSON (nested too deeply)"
     if not isinstance(record, dict):
         return None, None, {}, "not a JSON object"
+    if _depth(record) > MAX_DEPTH:
+        return None, None, {}, f"invalid JSON (nested deeper than {MAX_DEPTH} levels)"
     raw_id, text = record.pop("id", None), record.pop("text", None)
     if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or str(raw_id) == "":
         return None, None, record, 'no "id" (a string or number)'
     if not isinstance(text, str):
         return str(raw_id), None, record, 'no "text" string'
     return str(raw_id), text, record, None
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of a decoded JSON value (1 for a flat object), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend(
+                    (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None]]:

@@ -59,6 +59,8 @@ class BatchOptions:
     cache: Path | None = None  # the translation cache; default_cache_path(out) when None
     chunk: int = CHUNK
     engine_workers: int | None = None  # transformers engine processes per worker; see choose_workers
+    max_bytes: int = 0  # an article larger than this fails (0: no limit)
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
     def settings(self) -> dict[str, Any]:
         """The settings a resumed run must share with the first run of the folder."""

@@ -54,7 +54,7 @@ def _ct2(entry: ModelEntry, options: BatchOptions, threads: int) -> Translator:
     from aligner.translate.engines.ct2 import CT2Translator, DecodeOptions
 
     decode = DecodeOptions(beams=options.beams, batch_size=options.batch_size)
-    return CT2Translator.from_entry(entry, options=decode, threads=threads)
+    return CT2Translator.from_entry(entry, options=decode, threads=threads, allow_pickle=options.allow_pickle)
 
 
 def _transformers(entry: ModelEntry, options: BatchOptions, threads: int) -> Translator:
@@ -74,6 +74,7 @@ def _transformers(entry: ModelEntry, options: BatchOptions, threads: int) -> Tra
         threads=threads,
         int8=options.int8,
         workers=workers,
+        allow_pickle=options.allow_pickle,
     )
     return marian.load()
 
@@ -218,7 +219,7 @@ def _record(ctx: Context, outcome: Outcome, parse_s: float) -> None:
 def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article, float] | None:
     started = time.perf_counter()
     try:
-        article = parse_article(load_text(source))
+        article = parse_article(load_text(source, ctx.options.max_bytes))
     except Exception as error:  # bad encoding, empty, or a parser bug: this article fails, not the batch
         for lang in langs:
             _fail(ctx, source, lang, failure_reason(error))

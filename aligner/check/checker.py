@@ -305,12 +305,19 @@ def check_translation(
 def _with_chrf(
     article: Article, quotes: tuple[QuoteResult, ...], target_text: str, reference_text: str, lang: str
 ) -> tuple[tuple[QuoteResult, ...], str]:
-    """Score each quotation with sentence chrF against the reference translation's quotation."""
+    """Score each quotation with sentence chrF against the reference translation's quotation.
+
+    A quotation missing from either side gets a null chrF; the signature is given even when no
+    quotation was scored (one reference each, as every sentence score has).
+    """
     try:
         from sacrebleu.metrics.chrf import CHRF
     except ImportError:  # pragma: no cover - sacrebleu is a dependency
         raise DependencyMissingError("--ref (chrF)", "pip install sacrebleu") from None
     metric = CHRF()
+    # sacrebleu learns the reference count from the first score and cannot sign before it; each
+    # quotation is scored against exactly one reference quotation.
+    metric.num_refs = 1
     reference = align(article, reference_text, lang)
     by_id = {qa.quote_id: qa for qa in reference.quotes}
     scored = []

@@ -1,29 +1,69 @@
 """The thin Typer layer: options in, library calls, rendered output, exit codes.
 
-This is the single place where ``AlignerError`` becomes a message on stderr and an exit code.
+``main`` is the single place where an exception becomes one line on stderr and an exit code
+(``ExitCode``): an ``AlignerError`` its own code (2 for bad input or output), anything else 3
+(internal error, with the traceback under ``-v``), an interrupt 130. The root command routes every
+invocation through it, the console script's and ``CliRunner``'s alike.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from aligner.batch.options import Backend, BatchOptions, Engine
-from aligner.errors import AlignerError
+from aligner.errors import REPORT_TO, AlignerError, ExitCode
+from aligner.textio import DEFAULT_MAX_BYTES
 from aligner.version import __version__
 
+EXIT_CODES = (
+    "Exit codes: 0 all good; 1 findings at or above --fail-on, or failed units in a batch; "
+    "2 bad input, usage or unwritable output (one line on stderr naming the file, nothing written); "
+    "3 internal error (a bug: one line, the traceback with -v); 130 interrupted."
+)
+
+
+class _Root(TyperGroup):
+    """The root command: every run, however invoked (console script, ``CliRunner``), goes through ``main``."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        main(
+            args,
+            prog_name=prog_name,
+            complete_var=complete_var,
+            windows_expand_args=windows_expand_args,
+            **extra,
+        )
+
+
 app = typer.Typer(
+    cls=_Root,
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
     "and who said it, survived.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+_verbose = [False]  # set by --verbose; read by main for the traceback of an internal error
 
 
 class QuotesFormat(StrEnum):
@@ -46,6 +86,7 @@ def _main(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details on stderr.")] = False,
 ) -> None:
+    _verbose[0] = verbose
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="aligner: %(levelname)s: %(message)s",
@@ -59,20 +100,36 @@ def fail(error: AlignerError) -> typer.Exit:
     return typer.Exit(int(error.exit_code))
 
 
+MaxBytesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes", min=0, help="Refuse an article or translation larger than this (bytes; 0: no limit)."
+    ),
+]
+AllowPickleOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-pickle",
+        help="Load a model folder that has only pytorch_model.bin (pickle, through torch's weights_only "
+        "loader); by default only safetensors weights load.",
+    ),
+]
+
+
 @app.command()
 def quotes(
     article: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
     fmt: Annotated[QuotesFormat, typer.Option("--format", "-f", help="Output format.")] = QuotesFormat.text,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """List every quotation of an English article: span, kind, speaker, verb and numbers."""
     from aligner.article.parse import parse_article
+    from aligner.errors import while_reading
     from aligner.report.serialize import quotes_json, quotes_text
     from aligner.textio import read_text
 
-    try:
-        parsed = parse_article(read_text(article))
-    except AlignerError as error:
-        raise fail(error) from None
+    with while_reading(article):
+        parsed = parse_article(read_text(article, max_bytes))
     for warning in parsed.warnings:
         typer.echo(f"aligner: warning: {article}: line {warning.line}: {warning.message}", err=True)
     typer.echo(
@@ -167,6 +224,8 @@ def check(
     back_model: BackModelOpt = None,
     thresholds: ThresholdsOpt = None,
     device: DeviceOpt = Device.auto,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Find every source quotation in a translation; report what was altered, dropped or invented.
 
@@ -175,15 +234,13 @@ def check(
     from aligner.cli.commands import CheckOptions, ModelOptions, run_check, translation_lang
     from aligner.translate.registry import parse_model_options
 
-    try:
-        target = translation_lang(translation, lang.value if lang else None)
-        forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
-        models = ModelOptions(forward.get(target), back.get(target), thresholds, device.value)
-        options = CheckOptions(target, fmt.value, output, glossary, ref, fail_on.value, models)
-        code = run_check(source, translation, options)
-    except AlignerError as error:
-        raise fail(error) from None
-    raise typer.Exit(code)
+    target = translation_lang(translation, lang.value if lang else None)
+    forward, back = parse_model_options(model or ()), parse_model_options(back_model or ())
+    models = ModelOptions(
+        forward.get(target), back.get(target), thresholds, device.value, allow_pickle=allow_pickle
+    )
+    options = CheckOptions(target, fmt.value, output, glossary, ref, fail_on.value, models, max_bytes)
+    raise typer.Exit(run_check(source, translation, options))
 
 
 @app.command()
@@ -207,6 +264,9 @@ def translate(
         FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
     ] = FailOn.error,
     engine_workers: EngineWorkersOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs in --out.")] = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate articles with MarianMT, keeping every quotation and its speaker; check the output."""
     from aligner.cli.commands import TranslateOptions, run_translate
@@ -224,12 +284,11 @@ def translate(
         back_models=tuple(back_model or ()),
         thresholds=thresholds,
         engine_workers=engine_workers,
+        force=force,
+        max_bytes=max_bytes,
+        allow_pickle=allow_pickle,
     )
-    try:
-        code = run_translate(articles, options)
-    except AlignerError as error:
-        raise fail(error) from None
-    raise typer.Exit(code)
+    raise typer.Exit(run_translate(articles, options))
 
 
 @app.command()
@@ -255,10 +314,7 @@ def models_list() -> None:
     """List every registry entry: direction, model id, revision, size, licence, published scores."""
     from aligner.cli.commands import models_table
 
-    try:
-        typer.echo(models_table(), nl=False)
-    except AlignerError as error:
-        raise fail(error) from None
+    typer.echo(models_table(), nl=False)
 
 
 @models_app.command("fetch")
@@ -268,11 +324,8 @@ def models_fetch(
     """Download models into the Hugging Face cache (HF_HOME), for use offline later."""
     from aligner.cli.commands import fetch
 
-    try:
-        for key in keys:
-            typer.echo(f"{key}: {fetch(key)}")
-    except AlignerError as error:
-        raise fail(error) from None
+    for key in keys:
+        typer.echo(f"{key}: {fetch(key)}")
 
 
 @app.command()
@@ -302,9 +355,12 @@ def batch(
     ] = Backend.LOCAL,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
     engine_workers: EngineWorkersOpt = None,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
     from aligner.batch.backends import run_batch_on
+    from aligner.textio import check_output_folder
 
     options = BatchOptions(
         input=source,
@@ -326,15 +382,48 @@ def batch(
         threads=threads,
         cache=cache,
         engine_workers=engine_workers,
+        max_bytes=max_bytes,
+        allow_pickle=allow_pickle,
     )
-    try:
-        report = run_batch_on(engine_backend, options, ray_address)
-    except AlignerError as error:
-        raise fail(error) from None
+    check_output_folder(out)
+    report = run_batch_on(engine_backend, options, ray_address)
     typer.echo(report.line())
     raise typer.Exit(report.code)
 
 
-def main() -> None:
-    """Run the CLI (the console-script entry point)."""
-    app()
+def main(args: Sequence[str] | None = None, **extra: Any) -> None:
+    """Run the CLI (the console-script entry point) and exit with its ``ExitCode``.
+
+    The one place where exceptions become exit codes. Typer itself exits for what it owns (a usage
+    error 2, Ctrl-C 130, ``typer.Exit`` its code, a closed stdout pipe 1); an ``AlignerError`` prints
+    its one line and exits with its code; any other exception is an internal error: one line (the
+    file being read, when known), exit 3, and the traceback too with ``-v``.
+    """
+    _verbose[0] = False
+    command = typer.main.get_group(app)
+    try:
+        TyperGroup.main(command, args, standalone_mode=True, **extra)  # not _Root.main: that calls here
+        code = ExitCode.OK  # not reached: standalone Typer always exits
+    except AlignerError as error:
+        code = ExitCode(fail(error).exit_code)
+    except Exception as error:
+        code = internal_error(error)
+    sys.exit(int(code))
+
+
+def internal_error(error: Exception) -> ExitCode:
+    """Print an unexpected exception as one line on stderr (after its traceback under ``-v``)."""
+    where = getattr(error, "aligner_file", None) or getattr(error, "filename", None)
+    while_reading = f" (while reading {where})" if where else ""
+    message = (str(error).strip().splitlines() or [""])[0][:300]
+    if _verbose[0]:
+        traceback.print_exception(error, file=sys.stderr)
+        tail = ""
+    else:
+        tail = " — run with -v for the traceback"
+    typer.echo(
+        f"aligner: internal error: {type(error).__name__}: {message}{while_reading}; "
+        f"please report it to {REPORT_TO}{tail}",
+        err=True,
+    )
+    return ExitCode.INTERNAL

@@ -1,7 +1,9 @@
 """The use cases behind the CLI commands, as small functions the Typer layer calls in order.
 
 Inputs are read and validated before any model loads or any file is written, so bad input
-costs nothing and leaves nothing behind.
+costs nothing and leaves nothing behind. So are the outputs (the preflight): the output file or
+folder must be creatable and writable with a few MB free, no output may be a directory, and
+``translate`` refuses to replace existing outputs without ``--force``.
 """
 
 from __future__ import annotations
@@ -17,11 +19,19 @@ from typing import TYPE_CHECKING
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
 from aligner.check.checker import CheckReport, check_translation, exit_status
-from aligner.errors import UsageError
+from aligner.errors import OutputError, UsageError, while_reading
 from aligner.lang.names import glossary_from
 from aligner.report.files import render_check
 from aligner.report.serialize import UnitSpans
-from aligner.textio import read_text, unique_stems, write_atomic
+from aligner.textio import (
+    check_output_file,
+    check_output_folder,
+    inside,
+    read_text,
+    unique_stems,
+    write_atomic,
+    write_output,
+)
 from aligner.translate.registry import load_registry, parse_model_options
 
 if TYPE_CHECKING:  # imported where used: a model-free ``aligner check`` loads no translation engine
@@ -48,6 +58,7 @@ class ModelOptions:
     device: str = "auto"
     beams: int = 4
     batch_size: int = 16
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,7 @@ class CheckOptions:
     ref: Path | None
     fail_on: str
     models: ModelOptions
+    max_bytes: int = 0  # refuse a source, translation or reference larger than this (0: no limit)
 
 
 def score_meaning(
@@ -80,11 +92,15 @@ def score_meaning(
         device=models.device,
         beams=models.beams,
         batch_size=models.batch_size,
+        allow_pickle=models.allow_pickle,
     ).load()
     back = None
     if models.back is not None:
         back = MarianTranslator(
-            registry.resolve(f"{lang}-en", models.back), device=models.device, batch_size=models.batch_size
+            registry.resolve(f"{lang}-en", models.back),
+            device=models.device,
+            batch_size=models.batch_size,
+            allow_pickle=models.allow_pickle,
         ).load()
     fidelity = score_fidelity(report, forward, back, thresholds=thresholds_for(lang, models.thresholds))
     return with_fidelity(report, fidelity), fidelity
@@ -110,13 +126,15 @@ def translation_lang(translation: Path, lang: str | None) -> str:
     return chosen
 
 
-def read_translation(source: Path, translation: Path, article: Article) -> tuple[str, UnitSpans]:
+def read_translation(
+    source: Path, translation: Path, article: Article, max_bytes: int = 0
+) -> tuple[str, UnitSpans]:
     """Return the translation to check and, for a bilingual file (XLIFF, TMX, PO), each unit's span."""
     from aligner.report.bilingual import kind_of, lay_out, read_bilingual, source_mismatch
 
     kind = kind_of(translation)
     if kind is None:
-        return read_text(translation), ()
+        return read_text(translation, max_bytes), ()
     bilingual = read_bilingual(translation, kind)
     laid = lay_out(bilingual, article)
     warning = source_mismatch(bilingual, laid, source)
@@ -127,17 +145,21 @@ def read_translation(source: Path, translation: Path, article: Article) -> tuple
 
 def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
-    article = parse_article(read_text(source))
-    target, units = read_translation(source, translation, article)
-    reference = read_text(options.ref) if options.ref else None
+    if options.output is not None:
+        check_output_file(options.output)
+    with while_reading(source):
+        article = parse_article(read_text(source, options.max_bytes))
+    target, units = read_translation(source, translation, article, options.max_bytes)
+    reference = read_text(options.ref, options.max_bytes) if options.ref else None
     names = glossary_from(options.glossary)
-    report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
+    with while_reading(translation):
+        report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
     report, fidelity = score_meaning(report, options.lang, options.models)
     rendered = render_check(report, options.fmt, str(source), str(translation), fidelity, units)
     if options.output is None:
         sys.stdout.write(rendered)
     else:
-        write_atomic(options.output, rendered)
+        write_output(options.output, rendered)
     return exit_status(report, options.fail_on)
 
 
@@ -157,6 +179,9 @@ class TranslateOptions:
     back_models: tuple[str, ...] = ()  # LANG=HUB_ID_OR_DIR of xx→en models: fidelity of the output
     thresholds: Path | None = None
     engine_workers: int | None = None  # engine processes; one per thread on the CPU when None
+    force: bool = False  # replace existing outputs
+    max_bytes: int = 0  # refuse an article larger than this (0: no limit)
+    allow_pickle: bool = False  # load pytorch_model.bin (weights_only) when a folder has no safetensors
 
 
 def load_translator(lang: str, model: str | None, options: TranslateOptions) -> MarianTranslator:
@@ -170,7 +195,12 @@ def load_translator(lang: str, model: str | None, options: TranslateOptions) -> 
     device = resolve_device(options.device)
     workers = choose_workers(options.engine_workers, device=device, threads=default_threads())
     translator = MarianTranslator(
-        entry, device=device, beams=options.beams, batch_size=options.batch_size, workers=workers
+        entry,
+        device=device,
+        beams=options.beams,
+        batch_size=options.batch_size,
+        workers=workers,
+        allow_pickle=options.allow_pickle,
     )
     return translator.load()
 
@@ -182,18 +212,43 @@ def load_back_translator(lang: str, model: str | None, options: TranslateOptions
     if model is None:
         return None
     entry = load_registry().resolve(f"{lang}-en", model)
-    return MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
+    return MarianTranslator(
+        entry, device=options.device, batch_size=options.batch_size, allow_pickle=options.allow_pickle
+    ).load()
 
 
-def read_articles(paths: Sequence[Path]) -> list[Job]:
+def read_articles(paths: Sequence[Path], max_bytes: int = 0) -> list[Job]:
     """Read and parse every article before anything is loaded or written; name each one's outputs
     (``textio.unique_stems``: "nk-soldier.en.txt" -> "nk-soldier", as ``batch`` names them)."""
     from aligner.batch.flow import Job
 
-    stems = unique_stems([path.stem for path in paths])
-    return [
-        Job(stem, str(path), parse_article(read_text(path))) for path, stem in zip(paths, stems, strict=True)
-    ]
+    jobs = []
+    for path, stem in zip(paths, unique_stems([path.stem for path in paths]), strict=True):
+        with while_reading(path):
+            jobs.append(Job(stem, str(path), parse_article(read_text(path, max_bytes))))
+    return jobs
+
+
+def preflight_translate(stems: Sequence[str], options: TranslateOptions) -> None:
+    """Check, before any model loads, that every output of ``translate`` can be written.
+
+    Raises:
+        OutputError: ``--out`` is a file or cannot be written, its device is (nearly) full, an output
+            path is a directory, or (without ``--force``) an output exists already.
+    """
+    from aligner.batch.flow import output_names
+
+    check_output_folder(options.out)
+    if not options.out.is_dir():
+        return
+    for stem in stems:
+        for lang in options.langs:
+            for name in output_names(stem, lang, options.fmt):
+                path = inside(options.out, name)
+                if path.is_dir():
+                    raise OutputError(path, "is a directory where an output file goes", "move it away")
+                if path.exists() and not options.force:
+                    raise OutputError(path, "exists already", "pass --force to overwrite, or another --out")
 
 
 @contextmanager
@@ -233,7 +288,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     status: 1 when any unit failed or has findings at ``--fail-on``."""
     from aligner.batch.flow import Engines, Settings, run_chunk
 
-    jobs = read_articles(paths)
+    jobs = read_articles(paths, options.max_bytes)
     settings = Settings(
         out_dir=options.out,
         fmt=options.fmt,
@@ -245,6 +300,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     if unknown:
         raise UsageError(f"--model names {', '.join(sorted(unknown))} but --to does not")
     backs = parse_model_options(options.back_models)
+    preflight_translate([job.stem for job in jobs], options)
     rows: list[Row] = []
     for lang in options.langs:
         translator = load_translator(lang, models.get(lang), options)

@@ -143,6 +143,7 @@ def convert_marian(
     model_id: str | None = None,
     revision: str | None = None,
     quantization: str = "int8",
+    allow_pickle: bool = False,
 ) -> Path:
     """Convert a Marian checkpoint to CTranslate2 once and return the cached model folder.
 
@@ -155,6 +156,8 @@ def convert_marian(
         model_id: Name used in the cache key; the folder name when None.
         revision: Revision used in the cache key; ``fingerprint(model_dir)`` when None.
         quantization: One of ``QUANTIZATIONS``; weights are stored in that type.
+        allow_pickle: Convert from ``pytorch_model.bin`` (torch's weights_only loader) when the folder
+            has no ``model.safetensors``; refused otherwise.
 
     Returns:
         The folder holding ``model.bin``, the vocabulary and the tokenizer files.
@@ -174,6 +177,9 @@ def convert_marian(
     if _is_current(target):
         return target
     _check_vocab(model_dir, model_id)
+    from aligner.translate.engines.hub import require_safetensors
+
+    require_safetensors(model_dir, model_id, allow_pickle)
     ctranslate2 = _import_ctranslate2()
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=cache))
@@ -418,6 +424,7 @@ class CT2Translator:
         compute_type: str = "int8",
         threads: int | None = None,
         cache_dir: Path | str | None = None,
+        allow_pickle: bool = False,
     ) -> None:
         """Convert (once, cached) and load the model.
 
@@ -431,6 +438,7 @@ class CT2Translator:
             compute_type: ``int8`` (default), ``int8_float32`` or ``float32``; also the stored weight type.
             threads: CPU cores to use, one decoding worker each; ``min(cores, 4)`` when None.
             cache_dir: Where conversions are cached; ``default_cache_dir()`` when None.
+            allow_pickle: Convert a folder that has only ``pytorch_model.bin`` (see ``convert_marian``).
 
         Raises:
             ModelUnavailableError: The model cannot be converted or loaded.
@@ -446,7 +454,12 @@ class CT2Translator:
         self.compute_type = compute_type
         self.threads = threads or default_threads()
         self.path = convert_marian(
-            model_dir, cache_dir, model_id=model_id, revision=revision, quantization=compute_type
+            model_dir,
+            cache_dir,
+            model_id=model_id,
+            revision=revision,
+            quantization=compute_type,
+            allow_pickle=allow_pickle,
         )
         self._pieces = MarianPieces.load(self.path)
         self._decode_kwargs = _decode_kwargs(self.path, self.options)

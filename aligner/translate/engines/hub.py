@@ -1,14 +1,17 @@
 """Where MarianMT models come from and how they load: devices, the Hugging Face cache, downloads.
 
 A model is a hub id (looked up in the Hugging Face cache, downloaded only when the hub is reachable
-and ``HF_HUB_OFFLINE`` is not set) or a local folder. Weights load with safetensors when present,
-else from ``pytorch_model.bin`` through transformers (which loads it ``weights_only``); remote code
-never runs. Every failure is a ``ModelUnavailableError`` that says how to get the model. torch and
-transformers are imported inside the functions.
+and ``HF_HUB_OFFLINE`` is not set) or a local folder. Weights load from safetensors only: a folder
+with only ``pytorch_model.bin`` (a pickle) is refused with the command that converts it, unless the
+caller allows pickles (``--allow-pickle``); then transformers loads it through torch's
+``weights_only`` unpickler. Remote code never runs. Every failure is a ``ModelUnavailableError`` that
+says how to get the model; a corrupt file (config, vocabulary, sentencepiece model, weights) is
+named. torch, transformers, sentencepiece and safetensors are imported inside the functions.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from importlib.metadata import PackageNotFoundError, version
@@ -159,15 +162,71 @@ def check_target_token(entry: ModelEntry, tokenizer: Any) -> None:
         log.warning("model %s has target tokens (%s) but none is set", entry.model_id, " ".join(codes[:5]))
 
 
-def load_marian(entry: ModelEntry, *, with_model: bool = True) -> tuple[Any, Any]:
+def load_marian(entry: ModelEntry, *, with_model: bool = True, allow_pickle: bool = False) -> tuple[Any, Any]:
     """Load tokenizer and model (None unless ``with_model``) for ``entry`` from a local folder or the
-    hub cache (no remote code)."""
+    hub cache (no remote code; ``pytorch_model.bin`` only when ``allow_pickle``)."""
     local = Path(entry.model_id).expanduser()
     if local.is_dir():
-        return _load_folder(entry, local, str(local), with_model)
+        return _load_folder(entry, local, str(local), with_model, allow_pickle)
     if _looks_like_path(entry.model_id):
         raise ModelUnavailableError(entry.model_id, "no such folder", fetch_hint(entry))
-    return _load_folder(entry, _cached_or_download(entry), entry.model_id, with_model)
+    return _load_folder(entry, _cached_or_download(entry), entry.model_id, with_model, allow_pickle)
+
+
+def require_safetensors(folder: Path, name: str, allow_pickle: bool) -> bool:
+    """Return True when ``folder`` has safetensors weights, False for a pickle the caller allows.
+
+    Raises:
+        ModelUnavailableError: only ``pytorch_model.bin`` is there and pickles are not allowed.
+    """
+    if (folder / "model.safetensors").is_file():
+        return True
+    pickle = folder / "pytorch_model.bin"
+    if pickle.is_file() and not allow_pickle:
+        convert = (
+            f"python -c \"from transformers import MarianMTModel as M; M.from_pretrained('{folder}')"
+            f".save_pretrained('{folder}', safe_serialization=True)\""
+        )
+        raise ModelUnavailableError(
+            name,
+            f"{pickle} is a pickle file, and only safetensors weights load by default",
+            f"convert it once with {convert}, or pass --allow-pickle to load it with torch's "
+            "weights_only unpickler",
+        )
+    return False
+
+
+def _check_safetensors(path: Path) -> str | None:
+    """Why the safetensors file at ``path`` is unusable (a bad header, or data shorter than the header
+    says), or None; reads the header only, so every process that loads the folder can afford it."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            handle.keys()
+    except Exception as exc:  # SafetensorError, or OSError for an unreadable file
+        return f"is not a valid safetensors file ({_first_line(exc)})"
+    return None
+
+
+def _bad_file(folder: Path) -> tuple[Path, str] | None:
+    """Find the first unreadable model file of ``folder`` (after a failed load): its path and why."""
+    for file in ("config.json", "vocab.json", "tokenizer_config.json", "target_vocab.json"):
+        path = folder / file
+        if path.is_file():
+            try:
+                json.loads(path.read_bytes())
+            except (ValueError, UnicodeDecodeError) as exc:
+                return path, f"is not valid JSON ({_first_line(exc)})"
+    import sentencepiece
+
+    for file in ("source.spm", "target.spm"):
+        path = folder / file
+        try:
+            sentencepiece.SentencePieceProcessor(model_file=str(path))
+        except Exception as exc:  # sentencepiece raises RuntimeError or OSError for a bad model
+            return path, f"is not a sentencepiece model ({_first_line(exc)})"
+    return None
 
 
 def _cached_or_download(entry: ModelEntry) -> Path:
@@ -190,8 +249,15 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model
 
 
-def _load_folder(entry: ModelEntry, folder: Path, name: str, with_model: bool) -> tuple[Any, Any]:
-    """Load from a folder after checking it has config, tokenizer files and weights (``name`` for errors)."""
+def _load_folder(
+    entry: ModelEntry, folder: Path, name: str, with_model: bool, allow_pickle: bool = False
+) -> tuple[Any, Any]:
+    """Load from a folder after checking it has config, tokenizer files and weights (``name`` for errors).
+
+    Raises:
+        ModelUnavailableError: a file is missing or corrupt (named), or only a pickle is there and
+            ``allow_pickle`` is false.
+    """
     missing = [file for file in ("config.json", *_TOKENIZER_FILES) if not (folder / file).is_file()]
     weights = [file for file in _WEIGHTS if (folder / file).is_file()]
     if not weights:
@@ -199,12 +265,26 @@ def _load_folder(entry: ModelEntry, folder: Path, name: str, with_model: bool) -
     if missing:
         hint = f"point --model {entry.key}= at a full copy" if name == str(folder) else fetch_hint(entry)
         raise ModelUnavailableError(name, f"{folder} lacks {', '.join(missing)}", hint)
-    try:
-        return _from_pretrained(str(folder), safetensors=weights[0] == _WEIGHTS[0], with_model=with_model)
-    except (OSError, ValueError) as exc:
+    safetensors = require_safetensors(folder, name, allow_pickle)
+    local = name == str(folder)
+    tensors = folder / _WEIGHTS[0]
+    if safetensors and (problem := _check_safetensors(tensors)):
         raise ModelUnavailableError(
-            name, f"cannot be loaded ({_first_line(exc)})", fetch_hint(entry)
-        ) from exc
+            name, f"{tensors} {problem}", _replace_hint(entry, folder, tensors, local)
+        )
+    try:
+        return _from_pretrained(str(folder), safetensors=safetensors, with_model=with_model)
+    except Exception as exc:  # transformers and sentencepiece raise many types for a bad file
+        bad = _bad_file(folder)
+        if bad is None:
+            reason = f"cannot be loaded ({_first_line(exc)})"
+            raise ModelUnavailableError(name, reason, fetch_hint(entry)) from exc
+        hint = _replace_hint(entry, folder, bad[0], local)
+        raise ModelUnavailableError(name, f"{bad[0]} {bad[1]}", hint) from exc
+
+
+def _replace_hint(entry: ModelEntry, folder: Path, bad: Path, local: bool) -> str:
+    return f"replace {bad.name} with a good copy" if local else f"delete {folder} and {fetch_hint(entry)}"
 
 
 def _from_pretrained(folder: str, *, safetensors: bool, with_model: bool = True) -> tuple[Any, Any]:

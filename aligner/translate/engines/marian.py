@@ -55,6 +55,7 @@ class MarianTranslator:
         no_repeat_ngram: int = 0,
         min_new_tokens: int = 0,
         workers: int = 1,
+        allow_pickle: bool = False,
     ) -> None:
         if min(beams, batch_size, max_new_tokens, workers) < 1:
             raise UsageError("beams, batch size, max new tokens and workers must each be at least 1")
@@ -70,6 +71,7 @@ class MarianTranslator:
         self.no_repeat_ngram = no_repeat_ngram
         self.min_new_tokens = min_new_tokens
         self.workers = workers
+        self.allow_pickle = allow_pickle  # load pytorch_model.bin (weights_only) when there is no safetensors
         self.decoded_tokens = 0  # target tokens generated so far (eos included, padding not)
         if int8 and self.device != "cpu":
             raise UsageError("int8 (dynamic quantisation) runs on the CPU only; use --device cpu")
@@ -112,6 +114,7 @@ class MarianTranslator:
             "device": self.device, "beams": self.beams, "batch_size": self.batch_size,
             "max_new_tokens": self.max_new_tokens, "threads": self.threads, "int8": self.int8,
             "no_repeat_ngram": self.no_repeat_ngram, "min_new_tokens": self.min_new_tokens,
+            "allow_pickle": self.allow_pickle,
         }  # fmt: skip
         return settings | changes
 
@@ -165,11 +168,14 @@ class MarianTranslator:
 
         Raises:
             ModelUnavailableError: not cached while offline, a local folder without weights or
-                tokenizer files, a target token the model does not know, or any other load failure.
+                tokenizer files, a corrupt file, pickle-only weights without ``allow_pickle``, a
+                target token the model does not know, or any other load failure.
             EngineError: a worker process failed to start.
         """
         if self._tokenizer is None:
-            tokenizer, model = load_marian(self.entry, with_model=self._pool is None)
+            tokenizer, model = load_marian(
+                self.entry, with_model=self._pool is None, allow_pickle=self.allow_pickle
+            )
             check_target_token(self.entry, tokenizer)
             if model is not None:
                 model = model.to(self.device).eval()
