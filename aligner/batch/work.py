@@ -4,7 +4,7 @@ An article is read and parsed once; then, per language, the whole chunk goes to 
 call (the pipeline deduplicates its sentences, the engine sorts them by length), and each unit is
 checked, written and recorded, in that order (see ``aligner.batch.manifest`` for why). Whatever goes wrong
 with one article (bad encoding, empty, an engine or check error) is recorded as that article's failure
-with its reason; the batch goes on.
+with its reason; the batch goes on. A full disk is not the article's fault: it stops the batch.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from aligner import __version__
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
 from aligner.batch.inputs import Source, load_text
-from aligner.batch.manifest import Manifest, Unit
+from aligner.batch.manifest import Manifest, Unit, is_disk_full
 from aligner.check.checker import CheckReport, check_translation
 from aligner.cli.commands import parse_model_options
 from aligner.errors import AlignerError
@@ -230,6 +230,8 @@ def _translate(articles: Sequence[Article], lang: str, ctx: Context) -> list[Art
     try:
         return list(translate_articles(articles, lang, translator, glossary=ctx.glossary))
     except Exception as error:  # an engine may raise anything; the article is recorded, not the batch
+        if is_disk_full(error):
+            raise  # the cache cannot be written: the batch stops (resumable), no article fails
         if len(articles) == 1:
             return [error]
     return [_translate([article], lang, ctx)[0] for article in articles]
@@ -259,6 +261,8 @@ def process_chunk(ctx: Context, chunk: Sequence[tuple[Source, tuple[str, ...]]])
                     raise result
                 _finish(ctx, source, result, parse_s)
             except Exception as error:  # a check or write failure fails this unit only
+                if is_disk_full(error):
+                    raise  # not the unit's fault: the batch stops (resumable), the unit is not recorded
                 _fail(ctx, source, lang, failure_reason(error))
 
 

@@ -270,17 +270,20 @@ def batch(
     engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
-    from aligner.batch.ray import run_batch_on
-    from aligner.batch.run import BatchOptions
-
     langs = tuple(dict.fromkeys(lang.value for lang in to))
     what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
     how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
-    options = BatchOptions(*what, *how, engine_workers=engine_workers)
     try:
+        from aligner.batch.ray import run_batch_on
+        from aligner.batch.run import BatchOptions
+
+        options = BatchOptions(*what, *how, engine_workers=engine_workers)
         report = run_batch_on(engine_backend, options, ray_address)
     except AlignerError as error:
         raise fail(error) from None
+    except KeyboardInterrupt:  # before the batch started (once started, it says how far it got)
+        typer.echo("aligner: interrupted before the batch started; no unit was done", err=True)
+        raise typer.Exit(130) from None
     typer.echo(report.line())
     raise typer.Exit(report.code)
 
