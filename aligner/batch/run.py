@@ -175,7 +175,10 @@ def validate(options: BatchOptions) -> None:
 
 
 def _is_scratch(path: Path) -> bool:
-    return path.name.startswith(_SCRATCH_PREFIX) and path.name.endswith(_SCRATCH_SUFFIX)
+    name = path.name
+    return (name.startswith(_SCRATCH_PREFIX) and name.endswith(_SCRATCH_SUFFIX)) or bool(
+        _OWN_TMP.fullmatch(name)
+    )
 
 
 def check_folder(out: Path, resume: bool) -> None:
