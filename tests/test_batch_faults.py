@@ -488,7 +488,7 @@ STARTUP = [
     (
         "before-the-batch",
         "aligner.batch.ray",
-        "aligner: interrupted before the batch started; no unit was done\n",
+        "aligner: interrupted before the batch started; no unit was recorded\n",
     ),
     (
         "loading-the-engine",

@@ -336,7 +336,8 @@ def _no_sigint() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, before)
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 def _cores() -> int:
@@ -541,13 +542,13 @@ def _run(
                 timing = _run_here(ctx, todo, engines, options.threads or _cores())
             else:
                 timing = _Timing(0.0, 0.0)
+        summary, index = write_views(options.out, ctx.manifest, title)
     except KeyboardInterrupt:
         with _no_sigint():
             ctx.manifest.abandon()  # a row interrupted before its commit is not recorded
             write_views(options.out, ctx.manifest, title)
             done = sum((unit.article_id, unit.lang) in wanted for unit in ctx.manifest.units())
         raise BatchInterruptedError(done, len(wanted)) from None
-    summary, index = write_views(options.out, ctx.manifest, title)
     if timing.failed_workers:
         raise BatchIncompleteError("; ".join(timing.failed_workers))
     units = [unit for unit in ctx.manifest.units() if (unit.article_id, unit.lang) in wanted]

@@ -282,7 +282,7 @@ def batch(
     except AlignerError as error:
         raise fail(error) from None
     except KeyboardInterrupt:  # before the batch started (once started, it says how far it got)
-        typer.echo("aligner: interrupted before the batch started; no unit was done", err=True)
+        typer.echo("aligner: interrupted before the batch started; no unit was recorded", err=True)
         raise typer.Exit(130) from None
     typer.echo(report.line())
     raise typer.Exit(report.code)
