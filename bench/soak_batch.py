@@ -240,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             f"uninterrupted run: {units} units in {span:.2f} s, the first after {first:.2f} s "
             f"(load average {load:.2f}); signal SIG{args.signal.upper()}"
         )
-        print(f"{'trial':>5} {'delay_s':>7} {'killed':>6} {'at_kill':>7} {'then':>8} {'exit':>4} "
-              f"{'lost':>4} {'doubled':>7} {'differ':>6} {'tmp':>3}")  # fmt: skip
+        print(f"{'trial':>5} {'delay_s':>7} {'killed':>6} {'exit1':>5} {'at_kill':>7} {'then':>8} "
+              f"{'exit':>4} {'lost':>4} {'doubled':>7} {'differ':>6} {'tmp':>3}")  # fmt: skip
         trials = []
         for n in range(args.trials):
             early = rng.random() < 0.2
@@ -250,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             trials.append(trial)
             mark = "yes" if trial.killed else "no"
             print(
-                f"{n + 1:>5} {trial.delay:>7.2f} {mark:>6} {trial.at_kill:>4}/{units:<2} {trial.resume:>8} "
-                f"{trial.code:>4} {trial.lost:>4} {trial.doubled:>7} {trial.differ:>6} {trial.leftovers:>3}"
+                f"{n + 1:>5} {trial.delay:>7.2f} {mark:>6} {trial.first_code!s:>5} "
+                f"{trial.at_kill:>4}/{units:<2} {trial.resume:>8} {trial.code:>4} {trial.lost:>4} "
+                f"{trial.doubled:>7} {trial.differ:>6} {trial.leftovers:>3}"
             )
         bad = [t for t in trials if t.lost or t.doubled or t.differ or t.leftovers or t.code not in (0, 1)]
         killed = [t for t in trials if t.killed]
