@@ -26,7 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner.batch.inputs import Source
-from aligner.batch.manifest import MANIFEST_NAME
+from aligner.batch.manifest import MANIFEST_NAME, Manifest
 from aligner.batch.ray import (
     KILL_ONCE_ENV,
     RayOptions,
@@ -234,6 +234,8 @@ def test_driver_records_a_unit_once_and_a_failed_write_as_that_units_failure(
     source = write_inputs(tmp_path / "in", {"a.txt": variant(12)})
     out = tmp_path / "out"
     (out / "a.uk.txt").mkdir(parents=True)  # the Ukrainian translation cannot be written here
+    settings = options(source, out, tmp_path / "c").settings()
+    Manifest.create(out / MANIFEST_NAME, settings)[0].close()  # a batch to --resume
     cache = TranslationCache(tmp_path / "cache.sqlite")
 
     def runner(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.article.records import Article
+from aligner.batch.manifest import is_disk_full
 from aligner.check.checker import CheckReport, check_translation
 from aligner.check.fidelity import FidelityReport, score_fidelity, thresholds_for, with_fidelity
 from aligner.errors import AlignerError
@@ -105,6 +106,8 @@ def translate_chunk(
             translate_articles(articles, lang, engines.forward, retry=engines.retry, glossary=glossary)
         )
     except Exception as error:  # an engine may raise anything; the article fails, not the run
+        if is_disk_full(error):
+            raise  # the cache cannot be written: the run stops (resumable), no article fails
         if len(articles) == 1:
             return [error]
     return [translate_chunk([article], lang, engines, glossary)[0] for article in articles]
@@ -159,6 +162,8 @@ def run_chunk(
                 raise result
             outcomes.append(finish(job, result, engines, settings))
         except Exception as error:  # a check or render failure fails this unit only
+            if is_disk_full(error):
+                raise
             outcomes.append(error)
     return outcomes
 

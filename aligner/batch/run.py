@@ -5,23 +5,38 @@ output folder, records the run in the manifest (``aligner.batch.manifest``), doe
 (``aligner.batch.work``) and rewrites ``summary.jsonl`` and ``index.html`` from the manifest.
 
 Resuming is explicit: a folder that holds a manifest is refused without ``--resume`` (a mistyped
-``--out`` must not mix two batches), and ``--resume`` refuses settings that differ from the first
-run's. It skips every unit recorded as ok or findings and retries the failed ones (an input may have
-been fixed). Temporary files left by a killed run are deleted first.
+``--out`` must not mix two batches), ``--resume`` needs a folder that holds a whole manifest (a missing,
+empty or corrupted one is refused, never silently started over: ``Manifest.open``), and it refuses
+settings that differ from the first run's. It skips every unit recorded as ok or findings and retries
+the failed ones (an input may have been fixed). The batch's own temporary files left by a killed run
+(``.NAME.XXXXXXXX.tmp`` for a NAME this batch writes, and ``.aligner-batch.*``) are deleted first;
+no other file is touched. ``summary.jsonl`` and ``index.html`` are rebuilt from the manifest at once.
+
+Faults: a full disk (ENOSPC, SQLITE_FULL) stops the run (``DiskFullError``, exit 2) without recording
+the unit in flight; Ctrl-C abandons the unit in flight, rewrites the views for what is done and raises
+``BatchInterruptedError`` (exit 130). Either way the folder is resumable.
 
 Workers: ``--workers N`` starts N spawned processes, each with its own engine and ``cores // N``
 threads, each taking every N-th pending article; they share the manifest and the translation cache,
-whose writes SQLite serialises. A lock file keeps a second run out of the folder, also while the
-last worker of a killed run is still finishing its chunk (workers stop when their parent is gone).
+whose writes SQLite serialises. Two lock files keep a second run out of the folder: the run's main
+process holds ``.batch.lock`` exclusively from start to end (never released in between), and each
+worker holds ``.batch.workers.lock`` shared, which a new run must be able to take exclusively, so
+none starts while the last worker of a killed run is still finishing its chunk (workers stop when
+their parent is gone). Workers ignore SIGINT: the main process decides and stops them.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import multiprocessing
 import os
+import re
+import signal
+import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,7 +45,18 @@ from pathlib import Path
 from typing import IO
 
 from aligner.batch.inputs import Source, read_sources
-from aligner.batch.manifest import MANIFEST_NAME, Manifest, Unit, write_views
+from aligner.batch.manifest import (
+    INDEX_NAME,
+    MANIFEST_NAME,
+    SCRATCH_PREFIX,
+    SUMMARY_NAME,
+    DiskFullError,
+    Manifest,
+    ManifestError,
+    Unit,
+    is_disk_full,
+    write_views,
+)
 from aligner.batch.options import BatchOptions, Engine
 from aligner.batch.work import Context, MeteredTranslator, Progress, build_engine, engines_for, tally_of, work
 from aligner.errors import AlignerError, ExitCode, UsageError
@@ -41,11 +67,14 @@ from aligner.translate.cache import TranslationCache, default_cache_path
 from aligner.translate.protocol import Translator
 from aligner.translate.registry import parse_model_options
 
-__all__ = ["BatchOptions", "BatchReport", "run_batch"]
+__all__ = ["BatchInterruptedError", "BatchOptions", "BatchReport", "run_batch"]
 
 log = logging.getLogger("aligner")
 
-LOCK_NAME = ".batch.lock"
+LOCK_NAME = ".batch.lock"  # the main process's, exclusive, for the whole run
+WORKERS_LOCK_NAME = ".batch.workers.lock"  # each worker's, shared, for its whole life
+_LOCKS = (LOCK_NAME, WORKERS_LOCK_NAME)
+_DISK_FULL_EXIT = errno.ENOSPC  # how a worker says that it stopped on a full disk
 _FAIL_ON = ("error", "warning", "never")
 
 
@@ -84,8 +113,27 @@ class BatchIncompleteError(AlignerError):
         return f"{self.detail}; finished units are recorded: run again with --resume"
 
 
-# write_atomic's temporary files (".NAME.XXXXXXXX.tmp"), left behind only by a killed process.
+class BatchInterruptedError(AlignerError):
+    """Ctrl-C (SIGINT) stopped the run; what was done is recorded and in the views."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(done, total)
+        self.done = done
+        self.total = total
+
+    def __str__(self) -> str:
+        return (
+            f"interrupted: {self.done} of {self.total} units done; resume with the same command and --resume"
+        )
+
+
+# Temporary-looking files (".X.tmp") that do not make a folder "not empty" for a new batch.
 _SCRATCH_PREFIX, _SCRATCH_SUFFIX = ".", ".tmp"
+# A temporary file of textio.write_atomic: "." + the final name + "." + mkstemp's 8 characters + ".tmp".
+_ATOMIC_TMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+_OWN_TMP = re.compile(re.escape(SCRATCH_PREFIX) + r"manifest\.[a-z0-9_]{8}\.tmp(?:-journal)?")
 
 
 def validate(options: BatchOptions) -> None:
@@ -121,47 +169,121 @@ def validate(options: BatchOptions) -> None:
 
 
 def _is_scratch(path: Path) -> bool:
-    return path.name.startswith(_SCRATCH_PREFIX) and path.name.endswith(_SCRATCH_SUFFIX)
+    name = path.name
+    return (name.startswith(_SCRATCH_PREFIX) and name.endswith(_SCRATCH_SUFFIX)) or bool(
+        _OWN_TMP.fullmatch(name)
+    )
 
 
 def check_folder(out: Path, resume: bool) -> None:
-    """Refuse to write into a folder that holds other things, unless resuming.
+    """Refuse a folder that holds other things (a new batch), or no manifest (``--resume``).
 
     Raises:
-        UsageError: ``out`` is a file, holds a manifest (without --resume), or is not empty.
+        UsageError: ``out`` is a file, holds a manifest (without --resume), is not empty, or holds
+            nothing to resume (--resume).
+        ManifestError: --resume on a folder with batch files but no manifest.
     """
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file; give a folder")
-    if resume or not out.is_dir():
+    if _in_use(out):
+        raise UsageError(f"--out {out} is in use by another aligner batch; wait for it to end")
+    _check_contents(out, resume)
+
+
+def _check_contents(out: Path, resume: bool) -> None:
+    manifest = out / MANIFEST_NAME
+    others = (
+        [p.name for p in out.iterdir() if p.name not in _LOCKS and not _is_scratch(p)] if out.is_dir() else []
+    )
+    if resume:
+        if not manifest.exists() and not others:
+            raise UsageError(
+                f"--out {out} holds no batch to resume (no {MANIFEST_NAME}); "
+                "run without --resume to start one there"
+            )
+        if not manifest.exists():
+            raise ManifestError(manifest, "is missing but the folder is not empty")
         return
-    if (out / MANIFEST_NAME).exists():
+    if manifest.exists():
         raise UsageError(
             f"--out {out} holds an earlier batch ({MANIFEST_NAME}); pass --resume to finish it "
             "(finished units are kept), or choose another --out"
         )
-    if any(p.name != LOCK_NAME and not _is_scratch(p) for p in out.iterdir()):
+    if SUMMARY_NAME in others or INDEX_NAME in others:
+        raise ManifestError(manifest, "is missing but the folder holds batch outputs")
+    if others:
         raise UsageError(f"--out {out} is not empty; choose a new or empty folder")
 
 
-@contextmanager
-def _locked(out: Path) -> Iterator[int]:
-    """Hold an exclusive lock on ``out`` (a second run, or a dead run's last worker, is refused)."""
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+def _in_use(out: Path) -> bool:
+    """True when a live batch (or a dead one's last worker) holds a lock of ``out`` (a probe; none kept)."""
+    for name in _LOCKS:
+        try:
+            fd = os.open(out / name, os.O_RDONLY)
+        except OSError:
+            continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+    return False
+
+
+def _writable(out: Path, error: OSError) -> AlignerError:
+    """The error to raise for an OSError met while setting up ``out``."""
+    if is_disk_full(error):
+        return DiskFullError(out, error.strerror or str(error))
+    return UsageError(
+        f"--out {out}: cannot write there ({error.strerror or error}); choose a writable folder"
+    )
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock exclusively for the whole run (refusing a second run, and a folder where a
+    dead run's last worker still holds the workers' lock)."""
+    fds: list[int] = []
+    try:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            fds += [os.open(out / name, os.O_RDWR | os.O_CREAT, 0o644) for name in _LOCKS]
+        except OSError as error:
+            raise _writable(out, error) from None
+        try:
+            fcntl.flock(fds[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fds[1], fcntl.LOCK_EX | fcntl.LOCK_NB)  # no worker of an earlier run is alive
+        except BlockingIOError:
             raise UsageError(f"--out {out} is in use by another aligner batch; wait for it to end") from None
-        yield fd
+        fcntl.flock(fds[1], fcntl.LOCK_UN)  # our workers take it shared; .batch.lock keeps others out
+        yield
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
 
 
-def _remove_scratch(out: Path) -> None:
-    """Delete temporary files that a killed run left (safe: this process holds the lock)."""
+def _own_names(sources: Sequence[Source], options: BatchOptions) -> set[str]:
+    """The names of the files this batch writes into ``out`` (what its temporary files are named after)."""
+    ext = RENDERERS[options.fmt][0]
+    names = {SUMMARY_NAME, INDEX_NAME}
+    for source in sources:
+        for lang in options.langs:
+            names |= {
+                f"{source.stem}.{lang}.txt",
+                f"{source.stem}.{lang}.json",
+                f"{source.stem}.{lang}.check.{ext}",
+            }
+    return names
+
+
+def _remove_scratch(out: Path, names: set[str]) -> None:
+    """Delete the temporary files that a killed run of this batch left (safe: this process holds the
+    lock); any other file, such as a user's ``.notes.tmp``, is left alone."""
     for path in out.iterdir():
-        if _is_scratch(path) and path.is_file():
+        match = _ATOMIC_TMP.fullmatch(path.name)
+        own = (match is not None and match["name"] in names) or _OWN_TMP.fullmatch(path.name) is not None
+        if own and path.is_file():
             path.unlink()
 
 
@@ -196,6 +318,20 @@ def _pending(
         if missing:
             todo.append((source, missing))
     return todo
+
+
+@contextmanager
+def _no_sigint() -> Iterator[None]:
+    """Ignore a second Ctrl-C while the views of an interrupted run are written (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 def _cores() -> int:
@@ -249,8 +385,9 @@ def _worker_main(
     level: int,
 ) -> None:
     """The body of one worker process (spawned: nothing is inherited but its arguments)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     logging.basicConfig(level=level, format="aligner: %(levelname)s: %(message)s", stream=sys.stderr)
-    fd = os.open(options.out / LOCK_NAME, os.O_RDWR)
+    fd = os.open(options.out / WORKERS_LOCK_NAME, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_SH)  # held until this process ends: no new run starts while it writes
     manifest = Manifest(options.out / MANIFEST_NAME)
     try:
@@ -259,19 +396,20 @@ def _worker_main(
     except AlignerError as error:
         print(f"aligner: error: {error}", file=sys.stderr)
         raise SystemExit(int(error.exit_code)) from None
+    except Exception as error:
+        if is_disk_full(error):
+            raise SystemExit(_DISK_FULL_EXIT) from None  # the parent says it, once
+        raise
     finally:
         manifest.close()
 
 
-def _run_workers(
-    ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]], lock: int, progress: Progress
-) -> _Timing:
+def _run_workers(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]], progress: Progress) -> _Timing:
     """Start one process per worker, each with every N-th pending article; show progress from the manifest."""
     options = ctx.options
     count = min(options.workers, len(todo))
     threads = options.threads or max(1, _cores() // count)
     spawn = multiprocessing.get_context("spawn")  # no fork: engines and SQLite handles stay private
-    fcntl.flock(lock, fcntl.LOCK_SH)  # let the workers share the lock; still refuses another run
     level = log.getEffectiveLevel()
     args = [(options, todo[i::count], ctx.run, os.getpid(), threads, level) for i in range(count)]
     workers = [
@@ -290,6 +428,8 @@ def _run_workers(
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+    if any(w.exitcode == _DISK_FULL_EXIT for w in workers):
+        raise DiskFullError(options.out, "a worker could not write")
     failed = tuple(
         f"{w.name} exited with {w.exitcode}" for w in workers if w.pid is not None and w.exitcode != 0
     )
@@ -332,7 +472,11 @@ def run_batch(
         The counts over every unit of the input, the exit code and timings.
 
     Raises:
-        UsageError: bad options, input or output folder (before anything is loaded or written).
+        UsageError: bad options, input or output folder (before anything is loaded or written), or
+            another batch running in the folder.
+        ManifestError: --resume on a folder whose manifest is missing, empty or corrupted.
+        DiskFullError: no space left for the outputs, the manifest or the cache (the folder is resumable).
+        BatchInterruptedError: SIGINT (Ctrl-C) once the batch had started (the folder is resumable).
         BatchIncompleteError: a worker process died before finishing its share, or the runner stopped.
         ModelUnavailableError: a model cannot be loaded.
     """
@@ -340,41 +484,67 @@ def run_batch(
     sources = read_sources(options.input, options.out)
     check_folder(options.out, options.resume)
     glossary = glossary_from(options.glossary)
-    with _locked(options.out) as lock:
-        _remove_scratch(options.out)
-        manifest = Manifest(options.out / MANIFEST_NAME)
-        try:
-            check_settings(manifest, options)
-            ctx = Context(options, manifest, manifest.begin_run(options.settings()), glossary, {})
-            return _run(ctx, sources, engines or {}, lock, stderr or sys.stderr, runner)
-        finally:
-            manifest.close()
+    out, title = options.out, f"aligner batch: {options.input.name}"
+    try:
+        with _locked(out):
+            _check_contents(out, options.resume)  # again, now that no other run can change the folder
+            _remove_scratch(out, _own_names(sources, options))
+            if options.resume:
+                manifest = Manifest.open(out / MANIFEST_NAME)
+            else:
+                manifest, run = Manifest.create(out / MANIFEST_NAME, options.settings())
+            try:
+                if options.resume:
+                    check_settings(manifest, options)
+                    run = manifest.begin_run(options.settings())
+                    write_views(out, manifest, title)  # whatever the last run left, rebuilt now
+                ctx = Context(options, manifest, run, glossary, {})
+                return _run(ctx, sources, engines or {}, stderr or sys.stderr, runner)
+            finally:
+                manifest.close()
+    except (OSError, sqlite3.Error) as error:
+        if is_disk_full(error):
+            raise DiskFullError(out, _reason(error)) from None
+        if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            raise _writable(out, error) from None
+        raise
+
+
+def _reason(error: OSError | sqlite3.Error) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 def _run(
     ctx: Context,
     sources: Sequence[Source],
     engines: Mapping[str, Translator],
-    lock: int,
     stderr: IO[str],
     runner: Runner | None = None,
 ) -> BatchReport:
     options, started = ctx.options, time.perf_counter()
     todo = _pending(sources, options.langs, ctx.manifest.finished())
-    with Progress(sum(len(langs) for _, langs in todo), stderr) as progress:
-        ctx.on_unit = progress.update
-        if runner is not None and todo:
-            timing = _Timing(None, None, runner(ctx, todo))
-        elif options.workers > 1 and len(todo) > 1 and not engines:
-            timing = _run_workers(ctx, todo, lock, progress)
-        elif todo:
-            timing = _run_here(ctx, todo, engines, options.threads or _cores())
-        else:
-            timing = _Timing(0.0, 0.0)
-    summary, index = write_views(options.out, ctx.manifest, f"aligner batch: {options.input.name}")
+    title = f"aligner batch: {options.input.name}"
+    wanted = {(source.id, lang) for source in sources for lang in options.langs}
+    try:
+        with Progress(sum(len(langs) for _, langs in todo), stderr) as progress:
+            ctx.on_unit = progress.update
+            if runner is not None and todo:
+                timing = _Timing(None, None, runner(ctx, todo))
+            elif options.workers > 1 and len(todo) > 1 and not engines:
+                timing = _run_workers(ctx, todo, progress)
+            elif todo:
+                timing = _run_here(ctx, todo, engines, options.threads or _cores())
+            else:
+                timing = _Timing(0.0, 0.0)
+        summary, index = write_views(options.out, ctx.manifest, title)
+    except KeyboardInterrupt:
+        with _no_sigint():
+            ctx.manifest.abandon()  # a row interrupted before its commit is not recorded
+            write_views(options.out, ctx.manifest, title)
+            done = sum((unit.article_id, unit.lang) in wanted for unit in ctx.manifest.units())
+        raise BatchInterruptedError(done, len(wanted)) from None
     if timing.failed_workers:
         raise BatchIncompleteError("; ".join(timing.failed_workers))
-    wanted = {(source.id, lang) for source in sources for lang in options.langs}
     units = [unit for unit in ctx.manifest.units() if (unit.article_id, unit.lang) in wanted]
     return BatchReport(
         counts={status: sum(u.status == status for u in units) for status in ("ok", "findings", "failed")},

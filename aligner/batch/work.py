@@ -4,7 +4,7 @@ An article is read and parsed once; then, per language, the whole chunk goes to 
 call (the pipeline deduplicates its sentences, the engine sorts them by length), and each unit is
 checked, written and recorded, in that order (see ``aligner.batch.manifest`` for why). Whatever goes wrong
 with one article (bad encoding, empty, an engine or check error) is recorded as that article's failure
-with its reason; the batch goes on.
+with its reason; the batch goes on. A full disk is not the article's fault: it stops the batch.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from aligner.article.parse import parse_article
 from aligner.article.records import Article
 from aligner.batch.flow import Engines, Job, Outcome, Settings, failure_reason, run_chunk, write_unit
 from aligner.batch.inputs import Source, load_text
-from aligner.batch.manifest import Manifest, Unit
+from aligner.batch.manifest import Manifest, Unit, is_disk_full
 from aligner.batch.options import BatchOptions, Engine
 from aligner.check.checker import CheckReport
 from aligner.lang.names import Glossary
@@ -248,6 +248,8 @@ def process_chunk(ctx: Context, chunk: Sequence[tuple[Source, tuple[str, ...]]])
                     raise outcome
                 _record(ctx, outcome, parse_s)
             except Exception as error:  # a translation, check or write failure fails this unit only
+                if is_disk_full(error):
+                    raise  # not the unit's fault: the batch stops (resumable), the unit is not recorded
                 _fail(ctx, ctx.sources[job.stem], lang, failure_reason(error))
 
 

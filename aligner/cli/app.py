@@ -359,7 +359,6 @@ def batch(
     allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
-    from aligner.batch.backends import run_batch_on
     from aligner.textio import check_output_folder
 
     options = BatchOptions(
@@ -386,7 +385,13 @@ def batch(
         allow_pickle=allow_pickle,
     )
     check_output_folder(out)
-    report = run_batch_on(engine_backend, options, ray_address)
+    try:
+        from aligner.batch.backends import run_batch_on
+
+        report = run_batch_on(engine_backend, options, ray_address)
+    except KeyboardInterrupt:  # before the batch started (once started, it says how far it got)
+        typer.echo("aligner: interrupted before the batch started; no unit was recorded", err=True)
+        raise typer.Exit(130) from None
     typer.echo(report.line())
     raise typer.Exit(report.code)
 
