@@ -5,31 +5,59 @@ This is the single place where ``AlignerError`` becomes a message on stderr and 
 
 from __future__ import annotations
 
-import logging
-import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from aligner import __version__
+from aligner.cli.options import (
+    CONTEXT,
+    AlignerGroup,
+    ArticleArg,
+    BackModelOpt,
+    Backend,
+    BatchSizeOpt,
+    BeamsOpt,
+    Device,
+    DeviceOpt,
+    Engine,
+    EngineWorkersOpt,
+    FailOn,
+    FailOnOpt,
+    GlossaryOpt,
+    Lang,
+    LangOpt,
+    ModelOpt,
+    QuietOpt,
+    QuotesFormat,
+    ReportFormat,
+    ReportFormatOpt,
+    ThresholdsOpt,
+    ToOpt,
+    VerboseOpt,
+    configure_logging,
+    error_line,
+    quiet,
+)
 from aligner.errors import AlignerError
 
+__all__ = ["Device", "FailOn", "Lang", "QuotesFormat", "ReportFormat", "app", "main"]
+
 app = typer.Typer(
+    cls=AlignerGroup,
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
-    "and who said it, survived.",
+    "and who said it, survived. -v and -q work before or after the command.",
     no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 
 
-class QuotesFormat(StrEnum):
-    """Output formats of ``aligner quotes``."""
-
-    text = "text"
-    json = "json"
+def examples(*lines: str) -> str:
+    """An **Examples** epilog that Click prints as written (``\b`` stops its re-wrapping)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _version(value: bool) -> None:
@@ -43,113 +71,75 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details on stderr.")] = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="aligner: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging()
 
 
 def fail(error: AlignerError) -> typer.Exit:
     """Print ``error`` as one line on stderr and return the Exit to raise."""
-    typer.echo(f"aligner: error: {error}", err=True)
+    typer.echo(error_line(str(error)), err=True)
     return typer.Exit(int(error.exit_code))
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner quotes seeds/nk-soldier.en.txt",
+        "aligner quotes article.txt --format json > quotes.json",
+        "curl -s URL | aligner quotes -",
+    )
+)
 def quotes(
-    article: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
+    article: ArticleArg,
     fmt: Annotated[QuotesFormat, typer.Option("--format", "-f", help="Output format.")] = QuotesFormat.text,
 ) -> None:
     """List every quotation of an English article: span, kind, speaker, verb and numbers."""
     from aligner.article.parse import parse_article
+    from aligner.cli.commands import read_input
     from aligner.report.serialize import quotes_json, quotes_text
-    from aligner.textio import read_text
 
     try:
-        parsed = parse_article(read_text(article))
+        parsed = parse_article(read_input(article))
     except AlignerError as error:
         raise fail(error) from None
-    for warning in parsed.warnings:
-        typer.echo(f"aligner: warning: {article}: line {warning.line}: {warning.message}", err=True)
+    for warning in () if quiet() else parsed.warnings:
+        typer.echo(error_line(f"{article}: line {warning.line}: {warning.message}", kind="warning"), err=True)
     typer.echo(
         quotes_json(parsed, str(article)) if fmt is QuotesFormat.json else quotes_text(parsed), nl=False
     )
 
 
-class Lang(StrEnum):
-    """Target languages."""
-
-    ko = "ko"
-    uk = "uk"
-
-
-class ReportFormat(StrEnum):
-    """Formats of a check report."""
-
-    text = "text"
-    json = "json"
-    html = "html"
-    xliff = "xliff"
-
-
-class FailOn(StrEnum):
-    """The lowest finding severity that makes the exit status 1."""
-
-    error = "error"
-    warning = "warning"
-    never = "never"
-
-
-class Device(StrEnum):
-    """Where the model runs."""
-
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")]
-GlossaryOpt = Annotated[
-    Path | None,
-    typer.Option("--glossary", help="TSV of fixed name renderings: en, ko, uk columns, variants split by |."),
-]
-
-
-ModelOpt = Annotated[
-    list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR of the en→LANG MarianMT model.")
-]
-BackModelOpt = Annotated[
-    list[str] | None,
-    typer.Option("--back-model", help="LANG=HUB_ID_OR_DIR of the LANG→en model, for back-translation."),
-]
-ThresholdsOpt = Annotated[
-    Path | None,
-    typer.Option("--fidelity-thresholds", help="TOML from bench/calibrate_fidelity.py (else built in)."),
-]
-DeviceOpt = Annotated[Device, typer.Option("--device", help="Where the model runs.")]
-EngineWorkersOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--engine-workers",
-        min=1,
-        help="Processes of the transformers engine, each with its own copy of the model (default: "
-        "one per thread on the CPU, at most 4; 1 on a GPU or with batch --workers > 1).",
-    ),
-]
-
-
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner check seeds/nk-soldier.en.txt seeds/nk-soldier.ko.txt --lang ko",
+        "aligner check article.en.txt article.uk.txt -l uk --format html --output report.html",
+        "mt-system < article.en.txt | aligner check article.en.txt - -l ko --format json --output -",
+        "aligner check article.en.txt article.ko.txt -l ko --ref human.ko.txt -v",
+        "aligner check article.en.txt article.ko.txt -l ko --model ko=models/tiny/en-ko",
+    )
+)
 def check(
-    source: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
-    translation: Annotated[Path, typer.Argument(help="Its Korean or Ukrainian translation, any system.")],
-    lang: Annotated[Lang, typer.Option("--lang", "-l", help="Language of the translation.")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="English article, UTF-8 text; - for stdin.")
+    ],
+    translation: Annotated[
+        Path,
+        typer.Argument(
+            metavar="TRANSLATION", help="Its Korean or Ukrainian translation, any system; - for stdin."
+        ),
+    ],
+    lang: LangOpt,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report here (atomically); - for stdout."),
+    ] = None,
     glossary: GlossaryOpt = None,
-    ref: Annotated[Path | None, typer.Option("--ref", help="Reference translation: chrF per quote.")] = None,
+    ref: Annotated[
+        Path | None,
+        typer.Option("--ref", metavar="REFERENCE", help="Reference translation: chrF (0-100) per quote."),
+    ] = None,
     fail_on: FailOnOpt = FailOn.error,
     model: ModelOpt = None,
     back_model: BackModelOpt = None,
@@ -172,26 +162,29 @@ def check(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner translate seeds/nk-soldier.en.txt --to ko --to uk \\",
+        "    --model ko=models/tiny/en-ko --model uk=models/tiny/en-uk --out out",
+        "aligner translate a.en.txt b.en.txt -t uk --format html --device cpu",
+        "aligner translate - -t ko < article.en.txt",
+    )
+)
 def translate(
-    articles: Annotated[list[Path], typer.Argument(help="English articles, UTF-8 text.")],
-    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Check report format.")
-    ] = ReportFormat.json,
-    model: Annotated[
-        list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR, e.g. ko=models/tiny/en-ko.")
-    ] = None,
+    articles: Annotated[
+        list[Path], typer.Argument(metavar="ARTICLE...", help="English articles, UTF-8 text; - for stdin.")
+    ],
+    to: ToOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("out"),
+    fmt: ReportFormatOpt = ReportFormat.json,
+    model: ModelOpt = None,
     back_model: BackModelOpt = None,
     thresholds: ThresholdsOpt = None,
     glossary: GlossaryOpt = None,
     device: DeviceOpt = Device.auto,
-    beams: Annotated[int, typer.Option("--beams", min=1, help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")] = 16,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
-    ] = FailOn.error,
+    beams: BeamsOpt = 4,
+    batch_size: BatchSizeOpt = 16,
+    fail_on: FailOnOpt = FailOn.error,
     engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate articles with MarianMT, keeping every quotation and its speaker; check the output."""
@@ -218,11 +211,17 @@ def translate(
     raise typer.Exit(code)
 
 
-models_app = typer.Typer(help="List and fetch the MarianMT models of the registry.", no_args_is_help=True)
+models_app = typer.Typer(
+    cls=AlignerGroup,
+    help="List and fetch the MarianMT models of the registry.",
+    no_args_is_help=True,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+)
 app.add_typer(models_app, name="models")
 
 
-@models_app.command("list")
+@models_app.command("list", epilog=examples("aligner models list"))
 def models_list() -> None:
     """List every registry entry: direction, model id, revision, size, licence, published scores."""
     from aligner.cli.commands import models_table
@@ -233,9 +232,11 @@ def models_list() -> None:
         raise fail(error) from None
 
 
-@models_app.command("fetch")
+@models_app.command("fetch", epilog=examples("aligner models fetch ko uk", "aligner models fetch ko-en uk-en"))
 def models_fetch(
-    keys: Annotated[list[str], typer.Argument(help="ko, uk, ko-en, uk-en, or an entry name.")],
+    keys: Annotated[
+        list[str], typer.Argument(metavar="KEY...", help="ko, uk, ko-en, uk-en, or an entry name.")
+    ],
 ) -> None:
     """Download models into the Hugging Face cache (HF_HOME), for use offline later."""
     from aligner.cli.commands import fetch
@@ -247,26 +248,44 @@ def models_fetch(
         raise fail(error) from None
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner batch articles/ --to ko --to uk --out run-1 -v",
+        "aligner batch articles.jsonl -t uk -o run-1 --engine ct2 --workers 2",
+        "aligner batch articles/ -t ko -o run-1 --resume",
+    )
+)
 def batch(
-    source: Annotated[Path, typer.Argument(help="Folder of .txt/.md articles, or JSONL of {id, text}.")],
-    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (new or empty, or --resume).")],
-    engine: Annotated[str, typer.Option(help="transformers or ct2 (CTranslate2, int8).")] = "transformers",
-    workers: Annotated[int, typer.Option(min=1, help="Processes, each with its own engine.")] = 1,
+    source: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Folder of .txt/.md articles, or JSONL of {id, text}.")
+    ],
+    to: ToOpt,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder (new or empty, or --resume).")
+    ],
+    engine: Annotated[
+        Engine, typer.Option(help="transformers, or ct2 (CTranslate2, int8 on the CPU).")
+    ] = Engine.transformers,
+    workers: Annotated[int, typer.Option(min=1, metavar="N", help="Processes, each with its own engine.")] = 1,
     resume: Annotated[bool, typer.Option(help="Finish the batch in --out (retries failed units).")] = False,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR.")] = None,
+    model: ModelOpt = None,
     glossary: GlossaryOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.json,
+    fmt: ReportFormatOpt = ReportFormat.json,
     fail_on: FailOnOpt = FailOn.error,
-    device: Annotated[Device, typer.Option(help="Where the transformers engine runs.")] = Device.auto,
-    beams: Annotated[int, typer.Option(min=1, help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per engine batch.")] = 16,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = 4,
+    batch_size: BatchSizeOpt = 16,
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
-    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker (cores/N).")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Translation cache [OUT/translations.sqlite].")] = None,
-    engine_backend: Annotated[str, typer.Option(help="local, or ray (needs the ray extra).")] = "local",
-    ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
+    threads: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Threads per worker (cores/N).")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Translation cache [OUT/translations.sqlite].")
+    ] = None,
+    engine_backend: Annotated[Backend, typer.Option(help="local, or ray (needs the ray extra).")] = Backend.local,
+    ray_address: Annotated[
+        str | None, typer.Option(metavar="ADDR", help="Ray cluster [$RAY_ADDRESS or a new one].")
+    ] = None,
     engine_workers: EngineWorkersOpt = None,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
@@ -274,11 +293,11 @@ def batch(
     from aligner.batch.run import BatchOptions
 
     langs = tuple(dict.fromkeys(lang.value for lang in to))
-    what = (source, langs, out, engine, workers, resume, tuple(model or ()), glossary, fmt.value)
+    what = (source, langs, out, engine.value, workers, resume, tuple(model or ()), glossary, fmt.value)
     how = (fail_on.value, device.value, beams, batch_size, int8, threads, cache)
     options = BatchOptions(*what, *how, engine_workers=engine_workers)
     try:
-        report = run_batch_on(engine_backend, options, ray_address)
+        report = run_batch_on(engine_backend.value, options, ray_address)
     except AlignerError as error:
         raise fail(error) from None
     typer.echo(report.line())

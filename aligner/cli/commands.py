@@ -19,7 +19,7 @@ from aligner.check.checker import CheckReport, check_translation, exit_status
 from aligner.errors import UsageError
 from aligner.lang.names import Glossary, default_glossary, load_glossary
 from aligner.report.files import Written, render_check, write_outputs
-from aligner.textio import read_text, safe_name, write_atomic
+from aligner.textio import decode_text, read_text, safe_name, write_atomic
 from aligner.translate.engines.marian import MarianTranslator
 from aligner.translate.protocol import Translator
 from aligner.translate.registry import load_registry
@@ -30,6 +30,26 @@ log = logging.getLogger("aligner")
 STEP = 8
 # The retry engine for units the guard rejects: a wider beam that may not repeat any 3-gram.
 RETRY_NO_REPEAT = 3
+
+
+STDIO = "-"  # an input path that means stdin; an --output that means stdout
+
+
+def read_input(path: Path) -> str:
+    """Read an input file as text, or stdin when ``path`` is ``-`` (decoded and checked alike)."""
+    if str(path) == STDIO:
+        return decode_text(sys.stdin.buffer.read(), "<stdin>")
+    return read_text(path)
+
+
+def one_stdin(*paths: Path | None) -> None:
+    """Refuse ``-`` for more than one input: stdin can be read once.
+
+    Raises:
+        UsageError: two inputs are ``-``.
+    """
+    if sum(str(p) == STDIO for p in paths if p is not None) > 1:
+        raise UsageError("-: stdin can feed only one input; give the others as files")
 
 
 def glossary_from(path: Path | None) -> Glossary:
@@ -89,14 +109,15 @@ def score_meaning(report: CheckReport, lang: str, models: ModelOptions) -> tuple
 
 def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
-    article = parse_article(read_text(source))
-    target = read_text(translation)
-    reference = read_text(options.ref) if options.ref else None
+    one_stdin(source, translation, options.ref)
+    article = parse_article(read_input(source))
+    target = read_input(translation)
+    reference = read_input(options.ref) if options.ref else None
     names = glossary_from(options.glossary)
     report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
     report, fidelity = score_meaning(report, options.lang, options.models)
     rendered = render_check(report, options.fmt, str(source), str(translation), fidelity)
-    if options.output is None:
+    if options.output is None or str(options.output) == STDIO:
         sys.stdout.write(rendered)
     else:
         write_atomic(options.output, rendered)
@@ -180,7 +201,8 @@ def back_translation_fidelity(
 
 def read_articles(paths: Sequence[Path]) -> list[tuple[Path, Article]]:
     """Read and parse every article before anything is loaded or written."""
-    return [(path, parse_article(read_text(path))) for path in paths]
+    one_stdin(*paths)
+    return [(path, parse_article(read_input(path))) for path in paths]
 
 
 def stems(paths: Sequence[Path]) -> list[str]:
@@ -189,7 +211,7 @@ def stems(paths: Sequence[Path]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for path in paths:
-        stem = safe_name(path.stem.removesuffix(".en"))
+        stem = "stdin" if str(path) == STDIO else safe_name(path.stem.removesuffix(".en"))
         seen[stem] = seen.get(stem, 0) + 1
         out.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
     return out
