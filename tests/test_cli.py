@@ -105,7 +105,7 @@ def test_check_seed_is_clean(runner: CliRunner, lang: str) -> None:
     )
     assert result.exit_code == 0, result.stdout
     doc = json.loads(result.stdout)
-    assert doc["schema"] == "aligner.check/1"
+    assert doc["schema"] == "aligner.check/2"
     assert [q["status"] for q in doc["quotes"]] == ["ok", "ok"]
     assert [a["status"] for a in doc["attributions"]] == ["ok"] * 5
     assert doc["extra_quotes"] == []

@@ -322,6 +322,6 @@ def _with_chrf(
         if quote.target_parts and ref.target_parts:
             hyp = " ".join(p.of(target_text) for p in quote.target_parts)
             refs = [" ".join(p.of(reference_text) for p in ref.target_parts)]
-            value = round(metric.sentence_score(hyp, refs).score / 100.0, 4)
+            value = round(metric.sentence_score(hyp, refs).score, 2)  # 0-100, as sacrebleu reports it
         scored.append(replace(quote, chrf=value))
     return tuple(scored), str(metric.get_signature())

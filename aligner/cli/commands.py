@@ -291,7 +291,7 @@ def models_table() -> str:
     lines = [f"registry: {registry.path}"]
     for e in registry.entries:
         best = max(e.scores, key=lambda s: s.chrf, default=None)
-        score = f"{best.benchmark} {best.pair} BLEU {best.bleu} chrF {best.chrf}" if best else "-"
+        score = f"{best.benchmark} {best.pair} BLEU {best.bleu} chrF {best.chrf:.1f}" if best else "-"
         mark = "*" if e.default else " "
         lines.append(
             f"{mark} {e.key:<6} {e.model_id:<40} rev {str(e.revision)[:10]:<10} "

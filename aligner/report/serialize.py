@@ -98,6 +98,11 @@ def quotes_json(article: Article, source: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 warnings`` (regular English plurals only)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _clip(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -124,13 +129,15 @@ def quotes_text(article: Article) -> str:
         )
     for w in article.warnings:
         lines.append(f"warning: line {w.line}: {w.message}")
-    summary = f"{len(article.quotes)} quotations, {len(article.attributions)} attributions"
+    summary = f"{plural(len(article.quotes), 'quotation')}, {plural(len(article.attributions), 'attribution')}"
     return "\n".join([*lines, summary]) + "\n"
 
 
 # --- aligner check ------------------------------------------------------------------------------
 
-CHECK_SCHEMA = "aligner.check/1"
+# /2: ``chrf`` (with --ref) and the fidelity report's ``back_chrf`` and ``chrf_*`` thresholds are on
+# 0-100, as sacrebleu, the OPUS-MT model cards and the registry print chrF (0-1 in /1).
+CHECK_SCHEMA = "aligner.check/2"
 
 
 def _spans(spans: Sequence[Span]) -> list[list[int]]:
@@ -274,11 +281,14 @@ def _finding_lines(findings: Sequence[Finding]) -> list[str]:
 def check_text(report: CheckReport) -> str:
     """Return a readable table of a check report for a terminal."""
     source, target = report.article.text, report.target_text
-    lines = [f"{'id':<4} {'status':<8} {'score':>5} {'conf':>5}  {'method':<14} speaker -> target"]
+    scored = any(q.chrf is not None for q in report.quotes)  # with --ref: a chrF column (0-100)
+    chrf_head = f" {'chrF':>5}" if scored else ""
+    lines = [f"{'id':<4} {'status':<8} {'score':>5} {'conf':>5}{chrf_head}  {'method':<14} speaker -> target"]
     for q in report.quotes:
         who = f"{_text_of(source, q.speaker) or '-'} -> {_text_of(target, q.target_speaker) or '-'}"
+        chrf = (f" {q.chrf:>5.1f}" if q.chrf is not None else f" {'-':>5}") if scored else ""
         lines.append(
-            f"{q.id:<4} {q.status.value:<8} {q.score:>5.2f} {q.confidence:>5.2f}  {q.method:<14} {who}"
+            f"{q.id:<4} {q.status.value:<8} {q.score:>5.2f} {q.confidence:>5.2f}{chrf}  {q.method:<14} {who}"
         )
         rendered = " … ".join(p.of(target) for p in q.target_parts)
         lines.append(f"     en “{_clip(q.source_span.of(source), 90)}”")
@@ -295,10 +305,10 @@ def check_text(report: CheckReport) -> str:
         lines += _finding_lines(a.findings)
     s = report.summary
     lines.append(
-        f"{s.quotes} quotations: {s.ok} ok, {s.altered} altered, {s.missing} missing; "
+        f"{plural(s.quotes, 'quotation')}: {s.ok} ok, {s.altered} altered, {s.missing} missing; "
         f"{s.extra_quotes} extra; "
-        f"{s.attributions} attributions: {s.attributions_ok} ok; {s.errors} errors, {s.warnings} warnings; "
-        f"score {s.score:.2f}"
+        f"{plural(s.attributions, 'attribution')}: {s.attributions_ok} ok; "
+        f"{plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}; score {s.score:.2f}"
     )
     lines.append(f"signature: {report.signature}")
     return "\n".join(lines) + "\n"
