@@ -15,8 +15,8 @@ from aligner.cli.options import (
     CONTEXT,
     AlignerGroup,
     ArticleArg,
-    BackModelOpt,
     Backend,
+    BackModelOpt,
     BatchSizeOpt,
     BeamsOpt,
     Device,
@@ -133,7 +133,9 @@ def check(
     fmt: ReportFormatOpt = ReportFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the report here (atomically); - for stdout."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report here (atomically); - for stdout."
+        ),
     ] = None,
     glossary: GlossaryOpt = None,
     ref: Annotated[
@@ -232,7 +234,9 @@ def models_list() -> None:
         raise fail(error) from None
 
 
-@models_app.command("fetch", epilog=examples("aligner models fetch ko uk", "aligner models fetch ko-en uk-en"))
+@models_app.command(
+    "fetch", epilog=examples("aligner models fetch ko uk", "aligner models fetch ko-en uk-en")
+)
 def models_fetch(
     keys: Annotated[
         list[str], typer.Argument(metavar="KEY...", help="ko, uk, ko-en, uk-en, or an entry name.")
@@ -266,7 +270,9 @@ def batch(
     engine: Annotated[
         Engine, typer.Option(help="transformers, or ct2 (CTranslate2, int8 on the CPU).")
     ] = Engine.transformers,
-    workers: Annotated[int, typer.Option(min=1, metavar="N", help="Processes, each with its own engine.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Processes, each with its own engine.")
+    ] = 1,
     resume: Annotated[bool, typer.Option(help="Finish the batch in --out (retries failed units).")] = False,
     model: ModelOpt = None,
     glossary: GlossaryOpt = None,
@@ -282,7 +288,9 @@ def batch(
     cache: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Translation cache [OUT/translations.sqlite].")
     ] = None,
-    engine_backend: Annotated[Backend, typer.Option(help="local, or ray (needs the ray extra).")] = Backend.local,
+    engine_backend: Annotated[
+        Backend, typer.Option(help="local, or ray (needs the ray extra).")
+    ] = Backend.local,
     ray_address: Annotated[
         str | None, typer.Option(metavar="ADDR", help="Ray cluster [$RAY_ADDRESS or a new one].")
     ] = None,

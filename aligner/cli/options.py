@@ -100,7 +100,9 @@ class Backend(StrEnum):
 
 # --- options shared by several commands --------------------------------------------------------
 
-ArticleArg = Annotated[Path, typer.Argument(metavar="ARTICLE", help="English article, UTF-8 text; - for stdin.")]
+ArticleArg = Annotated[
+    Path, typer.Argument(metavar="ARTICLE", help="English article, UTF-8 text; - for stdin.")
+]
 LangOpt = Annotated[Lang, typer.Option("--lang", "-l", help="Language of the translation.")]
 ToOpt = Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")]
 ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
@@ -247,9 +249,6 @@ class AlignerGroup(TyperGroup):
         shared = [p for p in self.params if p.name in VERBOSITY]
         if shared:  # the root: its subgroups were built first, without them
             _share(self, shared)
-
-    def list_commands(self, ctx: typer.Context) -> list[str]:
-        return list(self.commands)  # in the order they were defined, not sorted
 
     def main(  # type: ignore[override]
         self,

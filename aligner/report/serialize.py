@@ -129,7 +129,9 @@ def quotes_text(article: Article) -> str:
         )
     for w in article.warnings:
         lines.append(f"warning: line {w.line}: {w.message}")
-    summary = f"{plural(len(article.quotes), 'quotation')}, {plural(len(article.attributions), 'attribution')}"
+    summary = (
+        f"{plural(len(article.quotes), 'quotation')}, {plural(len(article.attributions), 'attribution')}"
+    )
     return "\n".join([*lines, summary]) + "\n"
 
 

@@ -83,9 +83,12 @@ class DecodeOptions:
 
 
 def default_cache_dir() -> Path:
-    """Return ``$XDG_CACHE_HOME/aligner/ct2`` (``~/.cache/aligner/ct2`` when unset)."""
+    """Return ``$ALIGNER_CACHE/ct2``, else ``$XDG_CACHE_HOME/aligner/ct2`` (``~/.cache/aligner/ct2`` when
+    neither is set), read on every call so a changed environment takes effect."""
+    if root := os.environ.get("ALIGNER_CACHE"):
+        return Path(root).expanduser() / "ct2"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aligner" / "ct2"
+    return Path(base).expanduser() / "aligner" / "ct2"
 
 
 def fingerprint(model_dir: Path) -> str:
@@ -203,6 +206,9 @@ def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: s
     loader = _marian_loader(loaders)
     registered = loaders._MODEL_LOADERS["MarianConfig"]
     loaders._MODEL_LOADERS["MarianConfig"] = loader
+    from aligner.translate.engines.hub import quiet_progress
+
+    quiet_progress()  # the converter loads the checkpoint through transformers: no bars off a terminal
     try:
         with warnings.catch_warnings():
             # MarianTokenizer asks for sacremoses, which only its unused punctuation normaliser needs.
@@ -410,6 +416,7 @@ class CT2Translator:
         compute_type: str = "int8",
         threads: int | None = None,
         cache_dir: Path | str | None = None,
+        source_lang: str = "en",
     ) -> None:
         """Convert (once, cached) and load the model.
 
@@ -423,6 +430,8 @@ class CT2Translator:
             compute_type: ``int8`` (default), ``int8_float32`` or ``float32``; also the stored weight type.
             threads: CPU cores to use, one decoding worker each; ``min(cores, 4)`` when None.
             cache_dir: Where conversions are cached; ``default_cache_dir()`` when None.
+            source_lang: The source language, for Moses punctuation normalisation (as the transformers
+                engine does it; none without sacremoses).
 
         Raises:
             ModelUnavailableError: The model cannot be converted or loaded.
@@ -437,6 +446,9 @@ class CT2Translator:
         self.options = options or DecodeOptions()
         self.compute_type = compute_type
         self.threads = threads or default_threads()
+        from aligner.translate.engines.hub import punct_normalizer
+
+        self.normalize = punct_normalizer(source_lang)
         self.path = convert_marian(
             model_dir, cache_dir, model_id=model_id, revision=revision, quantization=compute_type
         )
@@ -458,6 +470,7 @@ class CT2Translator:
             revision=entry.revision,
             target_token=entry.target_token,
             max_input_tokens=entry.max_input_tokens,
+            source_lang=entry.direction.partition("-")[0] or "en",
             **kwargs,
         )
         translator.entry = entry
@@ -507,7 +520,9 @@ class CT2Translator:
         return [done.get(text, "") for text in texts]
 
     def prepare(self, text: str) -> str:
-        """Return the model input for ``text``: the target token and a space, then the text."""
+        """Return the model input for ``text``: the target token and a space, then the text, its
+        punctuation Moses-normalised."""
+        text = self.normalize(text) if self.normalize else text
         return f"{self.target_token} {text}" if self.target_token else text
 
     def count_tokens(self, text: str) -> int:
@@ -546,6 +561,7 @@ class CT2Translator:
             f"max_new:{opts.max_new_tokens}",
             *([f"min_new:{opts.min_new_tokens}"] if opts.min_new_tokens else []),
             f"compute:{self.compute_type}",
+            *(["punct:moses"] if self.normalize else []),
             f"ctranslate2:{ctranslate2.__version__}",
         ]
         return "|".join(parts)
