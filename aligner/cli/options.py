@@ -235,7 +235,8 @@ def usage_line(error: ClickException) -> str:
     param = getattr(error, "param", None)
     if isinstance(error, BadParameter) and not isinstance(error, MissingParameter) and param:
         name = max(param.opts, key=len) if param.param_type_name == "option" else param.human_readable_name
-        detail = error.message.removeprefix("Value error, ")  # Typer's wording for a bad choice
+        # Typer's wordings for a bad choice and a value out of range
+        detail = error.message.removeprefix("Value error, ").replace("Input should be ", "must be ")
         message = f"{name}: {detail}".rstrip(".")
     hint = f" (see {path} -h)" if isinstance(error, UsageError) else ""
     return f"{path}: {message}{hint}"
@@ -260,7 +261,8 @@ class AlignerGroup(TyperGroup):
     ) -> Any:
         """Run the CLI; a Click usage error becomes one line on stderr and exit status 2."""
         try:
-            rv = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+            # Always "aligner": not "python -m aligner", nor a test runner's name, in usage and errors.
+            rv = super().main(args, PROG, complete_var, standalone_mode=False, **extra)
         except NoArgsIsHelpError as error:  # a bare ``aligner`` or ``aligner models``: the help
             if not standalone_mode:
                 raise
