@@ -1,4 +1,10 @@
-"""aligner: translate English news into Korean and Ukrainian and prove the quotations survived."""
+"""aligner: translate English news into Korean and Ukrainian and prove the quotations survived.
+
+The names in ``__all__`` are the stable, documented Python API (README, "Python API"): parse an
+English article, check any translation of it, read a glossary, and the records they return. Every
+other module is internal and may change between minor versions. Importing ``aligner`` loads no model
+library (torch, transformers, sentencepiece, ctranslate2).
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -19,6 +25,8 @@ from aligner.check.checker import (
     exit_status,
 )
 from aligner.errors import AlignerError, ExitCode
+from aligner.lang.names import Glossary, load_glossary
+from aligner.report.serialize import check_dict
 from aligner.spans import Span
 
 __all__ = [
@@ -28,6 +36,7 @@ __all__ = [
     "CheckReport",
     "ExitCode",
     "Finding",
+    "Glossary",
     "Quote",
     "QuoteKind",
     "QuoteResult",
@@ -38,7 +47,9 @@ __all__ = [
     "Status",
     "VerbClass",
     "__version__",
+    "check_dict",
     "check_translation",
     "exit_status",
+    "load_glossary",
     "parse_article",
 ]
