@@ -116,6 +116,34 @@ def test_every_command_has_examples(runner: CliRunner, command: list[str]) -> No
 def test_completion_is_offered(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--help"])
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+    script = runner.invoke(app, ["--show-completion", "bash"])
+    assert script.exit_code == 0 and "_ALIGNER_COMPLETE=complete_bash" in script.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("aligner che", ["check"]),
+        ("aligner check a b --lang ", ["ko", "uk"]),
+        ("aligner models f", ["fetch"]),
+    ],
+    ids=["command", "choice", "subcommand"],
+)
+def test_completion_completes(words: str, expected: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "aligner"],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "_ALIGNER_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split(" ")) - 1),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.split() == expected
 
 
 USAGE_ERRORS = [

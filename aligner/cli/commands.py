@@ -219,8 +219,11 @@ def stems(paths: Sequence[Path]) -> list[str]:
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal, log lines otherwise."""
-    if sys.stderr.isatty():
+    """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal (and no ``-q``), log lines
+    otherwise."""
+    from aligner.cli.options import quiet
+
+    if sys.stderr.isatty() and not quiet():
         from rich.console import Console
         from rich.progress import Progress
 
