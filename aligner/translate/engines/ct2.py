@@ -560,8 +560,8 @@ class CT2Translator:
             f"beams:{opts.beams}",
             f"max_new:{opts.max_new_tokens}",
             *([f"min_new:{opts.min_new_tokens}"] if opts.min_new_tokens else []),
-            f"compute:{self.compute_type}",
             *(["punct:moses"] if self.normalize else []),
+            f"compute:{self.compute_type}",
             f"ctranslate2:{ctranslate2.__version__}",
         ]
         return "|".join(parts)
