@@ -236,7 +236,7 @@ def _manifest_folder(out: Path) -> None:
 
 USAGE = [
     # (name, extra args, prepare out, message)
-    ("engine", ["--engine", "onnx"], None, "--engine must be one of transformers, ct2"),
+    ("engine", ["--engine", "onnx"], None, "--engine: 'onnx' is not one of 'transformers', 'ct2'"),
     ("int8-ct2", ["--engine", "ct2", "--int8"], None, "--int8 is for --engine transformers"),
     (
         "engine-workers-ct2",

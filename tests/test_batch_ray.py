@@ -251,7 +251,7 @@ def test_driver_records_a_unit_once_and_a_failed_write_as_that_units_failure(
     rows = {lang: status for (_, lang), (_, status, _) in manifest_rows(out).items()}
     assert rows == {"ko": "ok", "uk": "failed"}
     summary = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert "IsADirectoryError" in summary[1]["reason"] and summary[1]["stem"] == "a"
+    assert "a.uk.txt: is a directory" in summary[1]["reason"] and summary[1]["stem"] == "a"
     assert "ray delivered id='a.txt' lang=ko twice; the first is kept" in caplog.text
 
 

@@ -122,6 +122,7 @@ def test_signature_names_engine_model_and_decoding(entries: dict[str, ModelEntry
         f"engine:ct2|model:{entries['en-uk'].model_id}|rev:local|token:>>ukr<<|beams:4|"
     )
     assert "|compute:int8|ctranslate2:" in signature
+    assert "|punct:moses|" in signature  # sources Moses-normalised, as by the transformers engine
 
 
 def test_second_conversion_is_a_cache_hit(entries: dict[str, ModelEntry], ct2_cache: Path) -> None:

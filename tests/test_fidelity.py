@@ -210,7 +210,7 @@ def test_a_finding_says_which_signal_fired_and_by_how_much(
         f"{COMBINED} {q.combined:.2f}, below the error threshold {t.combined_error:g} by " in finding.message
     )
     assert f"{FORCED} margin {q.margin:.2f} nats/token" in finding.message
-    assert f"{BACK} chrF {q.back_chrf:.2f}" in finding.message
+    assert f"{BACK} chrF {100 * q.back_chrf:.2f}" in finding.message  # printed on 0-100
     assert f"back-translation: “{(q.back_translation or '')[:20]}" in finding.message
     fired = [COMBINED, *([FORCED] if q.margin < t.margin_warning else [])]
     assert q.fired == (*fired, *([BACK] if q.back_chrf < t.chrf_warning else []))
@@ -275,8 +275,8 @@ def test_the_json_carries_scores_thresholds_models_and_signatures(
     assert doc["thresholds"] == {
         "margin_error": DEFAULTS["ko"].margin_error,
         "margin_warning": DEFAULTS["ko"].margin_warning,
-        "chrf_error": DEFAULTS["ko"].chrf_error,
-        "chrf_warning": DEFAULTS["ko"].chrf_warning,
+        "chrf_error": round(100 * DEFAULTS["ko"].chrf_error, 2),  # printed on 0-100
+        "chrf_warning": round(100 * DEFAULTS["ko"].chrf_warning, 2),
         "combined_error": DEFAULTS["ko"].combined_error,
         "combined_warning": DEFAULTS["ko"].combined_warning,
         "weight": DEFAULTS["ko"].weight,
@@ -288,7 +288,7 @@ def test_the_json_carries_scores_thresholds_models_and_signatures(
     assert [q["id"] for q in doc["quotes"]] == ["q1", "q2"]
     assert {k: doc["quotes"][0][k] for k in ("margin", "back_chrf", "combined", "fired", "findings")} == {
         "margin": 0.0,
-        "back_chrf": 1.0,
+        "back_chrf": 100.0,
         "combined": 1.0,
         "fired": [],
         "findings": [],

@@ -63,7 +63,7 @@ from aligner.check.records import (
     Summary,
 )
 from aligner.errors import DependencyMissingError
-from aligner.lang.names import Glossary
+from aligner.lang.names import Glossary, default_glossary
 from aligner.spans import Span
 from aligner.version import __version__
 
@@ -131,8 +131,9 @@ def exit_status(report: CheckReport, fail_on: str = "error") -> int:
     return int(worst is not None and SEVERITY_RANK[worst] >= SEVERITY_RANK[Severity(fail_on)])
 
 
-def signature(chrf_signature: str | None = None) -> str:
-    """Return the signature of the checks: version, checks, thresholds, and chrF's when used."""
+def signature(chrf_signature: str | None = None, glossary: Glossary | None = None) -> str:
+    """Return the signature of the checks: version, checks, thresholds, the glossary (where it came
+    from and a hash of its entries), and chrF's when used."""
     fields = [
         f"checks:{','.join(CHECKS)}",
         f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
@@ -146,6 +147,7 @@ def signature(chrf_signature: str | None = None) -> str:
         f"term:{TERM_MAX_WORDS}",
         f"invented:{INVENTED_MIN_WORDS}",
         f"untranslated:{UNTRANSLATED_MIN_WORDS}",
+        (default_glossary() if glossary is None else glossary).signature(),
     ]
     if chrf_signature:  # sacrebleu's own signature, kept whole but with its separators nested
         fields.append(f"chrf:sacrebleu({chrf_signature.replace('|', ',')})")
@@ -298,7 +300,7 @@ def check_translation(
         extra_quotes=extras,
         attributions=attributions,
         summary=summarise(quotes, extras, attributions),
-        signature=signature(chrf_signature),
+        signature=signature(chrf_signature, glossary),
     )
 
 
@@ -327,6 +329,6 @@ def _with_chrf(
         if quote.target_parts and ref.target_parts:
             hyp = " ".join(p.of(target_text) for p in quote.target_parts)
             refs = [" ".join(p.of(reference_text) for p in ref.target_parts)]
-            value = round(metric.sentence_score(hyp, refs).score / 100.0, 4)
+            value = round(metric.sentence_score(hyp, refs).score, 2)  # 0-100, as sacrebleu reports it
         scored.append(replace(quote, chrf=value))
     return tuple(scored), str(metric.get_signature())

@@ -8,8 +8,10 @@ every translated quotation of a ``CheckReport`` with two signals and turns low s
   per target token under the en->xx model, where ``own`` is the model's own translation of the source
   quotation (same model, same decoding settings). A weak model scores every human translation low, but
   it scores its own output low as well, so the margin, not the raw score, is compared with a threshold.
-- back-translation: the xx->en model translates the target quotation back; sentence chrF (sacrebleu,
-  0-1 scale as in ``QuoteResult.chrf``) against the source quotation.
+- back-translation: the xx->en model translates the target quotation back; sentence chrF (sacrebleu)
+  against the source quotation, on 0-1 inside this module (the combined score and the calibrated
+  ``chrf_*`` thresholds use it so) and on 0-100 wherever it is printed (messages, JSON), as
+  ``QuoteResult.chrf`` and sacrebleu print chrF.
 - fidelity = ``weight * exp(min(0, margin)) + (1 - weight) * back_chrf``: the per-token probability
   ratio of target to own translation, blended with the back-translation chrF. With no back model the
   margin alone decides.
@@ -282,7 +284,10 @@ def assess(
         fired += [BACK] if pair.back_chrf < t.chrf_warning else []
         level = _level(combined, t.combined_error, t.combined_warning)
         headline = _reading(COMBINED, combined, t.combined_error, t.combined_warning)
-        details = [forced, _reading(f"{BACK} chrF", pair.back_chrf, t.chrf_error, t.chrf_warning)]
+        details = [
+            forced,
+            _reading(f"{BACK} chrF", 100 * pair.back_chrf, 100 * t.chrf_error, 100 * t.chrf_warning),
+        ]
         fired = [COMBINED, *fired] if level is not None else fired
     if level is None:
         return combined, tuple(fired), ()

@@ -1,76 +1,68 @@
 """The thin Typer layer: options in, library calls, rendered output, exit codes.
 
-``main`` is the single place where an exception becomes one line on stderr and an exit code
-(``ExitCode``): an ``AlignerError`` its own code (2 for bad input or output), anything else 3
-(internal error, with the traceback under ``-v``), an interrupt 130. The root command routes every
-invocation through it, the console script's and ``CliRunner``'s alike.
+``AlignerGroup.main`` (``aligner.cli.options``) is the single place where an exception becomes one
+line on stderr and an exit code (``ExitCode``): a usage error 2, an ``AlignerError`` its own code (2
+for bad input or output), anything else 3 (internal error, with the traceback under ``-v``), an
+interrupt 130. Every invocation goes through it, the console script's and ``CliRunner``'s alike.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
-import traceback
-from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from aligner.batch.options import Backend, BatchOptions, Engine
-from aligner.errors import REPORT_TO, AlignerError, ExitCode
+from aligner.cli.options import (
+    CONTEXT,
+    EXIT_CODES,
+    AlignerGroup,
+    ArticleArg,
+    Backend,
+    BackModelOpt,
+    BatchSizeOpt,
+    BeamsOpt,
+    Device,
+    DeviceOpt,
+    Engine,
+    EngineWorkersOpt,
+    FailOn,
+    FailOnOpt,
+    GlossaryOpt,
+    Lang,
+    ModelOpt,
+    QuietOpt,
+    QuotesFormat,
+    ReportFormat,
+    ReportFormatOpt,
+    ThresholdsOpt,
+    ToOpt,
+    VerboseOpt,
+    configure_logging,
+    error_line,
+    quiet,
+)
+from aligner.errors import AlignerError
 from aligner.textio import DEFAULT_MAX_BYTES
 from aligner.version import __version__
 
-EXIT_CODES = (
-    "Exit codes: 0 all good; 1 findings at or above --fail-on, or failed units in a batch; "
-    "2 bad input, usage or unwritable output (one line on stderr naming the file, nothing written); "
-    "3 internal error (a bug: one line, the traceback with -v); 130 interrupted."
-)
-
-
-class _Root(TyperGroup):
-    """The root command: every run, however invoked (console script, ``CliRunner``), goes through ``main``."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        windows_expand_args: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-        main(
-            args,
-            prog_name=prog_name,
-            complete_var=complete_var,
-            windows_expand_args=windows_expand_args,
-            **extra,
-        )
-
+__all__ = ["Device", "FailOn", "Lang", "QuotesFormat", "ReportFormat", "app", "main"]
 
 app = typer.Typer(
-    cls=_Root,
+    cls=AlignerGroup,
     help="Translate English news into Korean and Ukrainian and check that every quotation, "
-    "and who said it, survived.",
+    "and who said it, survived. -v and -q work before or after the command.",
     epilog=EXIT_CODES,
     no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
-_verbose = [False]  # set by --verbose; read by main for the traceback of an internal error
 
 
-class QuotesFormat(StrEnum):
-    """Output formats of ``aligner quotes``."""
-
-    text = "text"
-    json = "json"
+def examples(*lines: str) -> str:
+    """An **Examples** epilog that Click prints as written (``\b`` stops its re-wrapping)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _version(value: bool) -> None:
@@ -84,26 +76,25 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details on stderr.")] = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
-    _verbose[0] = verbose
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="aligner: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging()
 
 
 def fail(error: AlignerError) -> typer.Exit:
     """Print ``error`` as one line on stderr and return the Exit to raise."""
-    typer.echo(f"aligner: error: {error}", err=True)
+    typer.echo(error_line(str(error)), err=True)
     return typer.Exit(int(error.exit_code))
 
 
 MaxBytesOpt = Annotated[
     int,
     typer.Option(
-        "--max-bytes", min=0, help="Refuse an article or translation larger than this (bytes; 0: no limit)."
+        "--max-bytes",
+        min=0,
+        metavar="N",
+        help="Refuse an article or translation larger than this (bytes; 0: no limit).",
     ),
 ]
 AllowPickleOpt = Annotated[
@@ -116,97 +107,53 @@ AllowPickleOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner quotes seeds/nk-soldier.en.txt",
+        "aligner quotes article.txt --format json > quotes.json",
+        "curl -s URL | aligner quotes -",
+    )
+)
 def quotes(
-    article: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
+    article: ArticleArg,
     fmt: Annotated[QuotesFormat, typer.Option("--format", "-f", help="Output format.")] = QuotesFormat.text,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
     """List every quotation of an English article: span, kind, speaker, verb and numbers."""
     from aligner.article.parse import parse_article
+    from aligner.cli.commands import read_input
     from aligner.errors import while_reading
     from aligner.report.serialize import quotes_json, quotes_text
-    from aligner.textio import read_text
 
     with while_reading(article):
-        parsed = parse_article(read_text(article, max_bytes))
-    for warning in parsed.warnings:
-        typer.echo(f"aligner: warning: {article}: line {warning.line}: {warning.message}", err=True)
+        parsed = parse_article(read_input(article, max_bytes))
+    for warning in () if quiet() else parsed.warnings:
+        typer.echo(error_line(f"{article}: line {warning.line}: {warning.message}", kind="warning"), err=True)
     typer.echo(
         quotes_json(parsed, str(article)) if fmt is QuotesFormat.json else quotes_text(parsed), nl=False
     )
 
 
-class Lang(StrEnum):
-    """Target languages."""
-
-    ko = "ko"
-    uk = "uk"
-
-
-class ReportFormat(StrEnum):
-    """Formats of a check report."""
-
-    text = "text"
-    json = "json"
-    html = "html"
-    xliff = "xliff"
-    tmx = "tmx"
-
-
-class FailOn(StrEnum):
-    """The lowest finding severity that makes the exit status 1."""
-
-    error = "error"
-    warning = "warning"
-    never = "never"
-
-
-class Device(StrEnum):
-    """Where the model runs."""
-
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")]
-GlossaryOpt = Annotated[
-    Path | None,
-    typer.Option("--glossary", help="TSV of fixed name renderings: en, ko, uk columns, variants split by |."),
-]
-
-
-ModelOpt = Annotated[
-    list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR of the en→LANG MarianMT model.")
-]
-BackModelOpt = Annotated[
-    list[str] | None,
-    typer.Option("--back-model", help="LANG=HUB_ID_OR_DIR of the LANG→en model, for back-translation."),
-]
-ThresholdsOpt = Annotated[
-    Path | None,
-    typer.Option("--fidelity-thresholds", help="TOML from bench/calibrate_fidelity.py (else built in)."),
-]
-DeviceOpt = Annotated[Device, typer.Option("--device", help="Where the model runs.")]
-EngineWorkersOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--engine-workers",
-        min=1,
-        help="Processes of the transformers engine, each with its own copy of the model (default: "
-        "one per thread on the CPU, at most 4; 1 on a GPU or with batch --workers > 1).",
-    ),
-]
-
-
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner check seeds/nk-soldier.en.txt seeds/nk-soldier.ko.txt --lang ko",
+        "aligner check article.en.txt article.uk.txt -l uk --format html --output report.html",
+        "mt-system < article.en.txt | aligner check article.en.txt - -l ko --format json --output -",
+        "aligner check article.en.txt article.ko.txt -l ko --ref human.ko.txt -v",
+        "aligner check article.en.txt article.ko.txt -l ko --model ko=models/tiny/en-ko",
+        "aligner check article.en.txt review.xlf --format json",
+    )
+)
 def check(
-    source: Annotated[Path, typer.Argument(help="English article, UTF-8 text.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="English article, UTF-8 text; - for stdin.")
+    ],
     translation: Annotated[
         Path,
         typer.Argument(
-            help="Its Korean or Ukrainian translation, any system: text, or XLIFF/TMX/PO from a CAT tool."
+            metavar="TRANSLATION",
+            help="Its Korean or Ukrainian translation, any system: text (- for stdin), or XLIFF/TMX/PO "
+            "from a CAT tool.",
         ),
     ],
     lang: Annotated[
@@ -215,10 +162,18 @@ def check(
             "--lang", "-l", help="Language of the translation (default: the one an XLIFF/TMX/PO file names)."
         ),
     ] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report here (atomically); - for stdout."
+        ),
+    ] = None,
     glossary: GlossaryOpt = None,
-    ref: Annotated[Path | None, typer.Option("--ref", help="Reference translation: chrF per quote.")] = None,
+    ref: Annotated[
+        Path | None,
+        typer.Option("--ref", metavar="REFERENCE", help="Reference translation: chrF (0-100) per quote."),
+    ] = None,
     fail_on: FailOnOpt = FailOn.error,
     model: ModelOpt = None,
     back_model: BackModelOpt = None,
@@ -243,26 +198,29 @@ def check(
     raise typer.Exit(run_check(source, translation, options))
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner translate seeds/nk-soldier.en.txt --to ko --to uk \\",
+        "    --model ko=models/tiny/en-ko --model uk=models/tiny/en-uk --out out",
+        "aligner translate a.en.txt b.en.txt -t uk --format html --device cpu",
+        "aligner translate - -t ko < article.en.txt",
+    )
+)
 def translate(
-    articles: Annotated[list[Path], typer.Argument(help="English articles, UTF-8 text.")],
-    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
-    fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Check report format.")
-    ] = ReportFormat.json,
-    model: Annotated[
-        list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR, e.g. ko=models/tiny/en-ko.")
-    ] = None,
+    articles: Annotated[
+        list[Path], typer.Argument(metavar="ARTICLE...", help="English articles, UTF-8 text; - for stdin.")
+    ],
+    to: ToOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")] = Path("out"),
+    fmt: ReportFormatOpt = ReportFormat.json,
+    model: ModelOpt = None,
     back_model: BackModelOpt = None,
     thresholds: ThresholdsOpt = None,
     glossary: GlossaryOpt = None,
     device: DeviceOpt = Device.auto,
-    beams: Annotated[int, typer.Option("--beams", min=1, help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")] = 16,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 on findings this severe.")
-    ] = FailOn.error,
+    beams: BeamsOpt = 4,
+    batch_size: BatchSizeOpt = 16,
+    fail_on: FailOnOpt = FailOn.error,
     engine_workers: EngineWorkersOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs in --out.")] = False,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
@@ -291,25 +249,38 @@ def translate(
     raise typer.Exit(run_translate(articles, options))
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner check article.en.txt article.uk.txt -l uk --format xliff -o review.xlf",
+        "aligner merge review.xlf --output article.uk.reviewed.txt",
+    )
+)
 def merge(
-    review: Annotated[Path, typer.Argument(help="Reviewed XLIFF 1.2 that aligner check/translate wrote.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Write the target document here.")],
+    review: Annotated[
+        Path,
+        typer.Argument(metavar="REVIEW", help="Reviewed XLIFF 1.2 that aligner check/translate wrote."),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Write the target document here.")
+    ],
 ) -> None:
     """Merge a reviewed XLIFF back into the target document (its lines and paragraphs kept)."""
     from aligner.cli.commands import merge as merge_review
 
-    try:
-        merge_review(review, output)
-    except AlignerError as error:
-        raise fail(error) from None
+    merge_review(review, output)
 
 
-models_app = typer.Typer(help="List and fetch the MarianMT models of the registry.", no_args_is_help=True)
+models_app = typer.Typer(
+    cls=AlignerGroup,
+    help="List and fetch the MarianMT models of the registry.",
+    no_args_is_help=True,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+)
 app.add_typer(models_app, name="models")
 
 
-@models_app.command("list")
+@models_app.command("list", epilog=examples("aligner models list"))
 def models_list() -> None:
     """List every registry entry: direction, model id, revision, size, licence, published scores."""
     from aligner.cli.commands import models_table
@@ -317,9 +288,13 @@ def models_list() -> None:
     typer.echo(models_table(), nl=False)
 
 
-@models_app.command("fetch")
+@models_app.command(
+    "fetch", epilog=examples("aligner models fetch ko uk", "aligner models fetch ko-en uk-en")
+)
 def models_fetch(
-    keys: Annotated[list[str], typer.Argument(help="ko, uk, ko-en, uk-en, or an entry name.")],
+    keys: Annotated[
+        list[str], typer.Argument(metavar="KEY...", help="ko, uk, ko-en, uk-en, or an entry name.")
+    ],
 ) -> None:
     """Download models into the Hugging Face cache (HF_HOME), for use offline later."""
     from aligner.cli.commands import fetch
@@ -328,37 +303,56 @@ def models_fetch(
         typer.echo(f"{key}: {fetch(key)}")
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "aligner batch articles/ --to ko --to uk --out run-1 -v",
+        "aligner batch articles.jsonl -t uk -o run-1 --engine ct2 --workers 2",
+        "aligner batch articles/ -t ko -o run-1 --resume",
+    )
+)
 def batch(
-    source: Annotated[Path, typer.Argument(help="Folder of .txt/.md articles, or JSONL of {id, text}.")],
-    to: Annotated[list[Lang], typer.Option("--to", "-t", help="Target language; repeat for several.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (new or empty, or --resume).")],
+    source: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Folder of .txt/.md articles, or JSONL of {id, text}.")
+    ],
+    to: ToOpt,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder (new or empty, or --resume).")
+    ],
     engine: Annotated[
-        Engine, typer.Option(help="Decoding engine (ct2: CTranslate2, int8).")
+        Engine, typer.Option(help="transformers, or ct2 (CTranslate2, int8 on the CPU).")
     ] = Engine.TRANSFORMERS,
-    workers: Annotated[int, typer.Option(min=1, help="Processes, each with its own engine.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Processes, each with its own engine.")
+    ] = 1,
     resume: Annotated[bool, typer.Option(help="Finish the batch in --out (retries failed units).")] = False,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="LANG=HUB_ID_OR_DIR.")] = None,
+    model: ModelOpt = None,
     back_model: BackModelOpt = None,
     thresholds: ThresholdsOpt = None,
     glossary: GlossaryOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.json,
+    fmt: ReportFormatOpt = ReportFormat.json,
     fail_on: FailOnOpt = FailOn.error,
-    device: Annotated[Device, typer.Option(help="Where the transformers engine runs.")] = Device.auto,
-    beams: Annotated[int, typer.Option(min=1, help="Beam size.")] = 4,
-    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per engine batch.")] = 16,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = 4,
+    batch_size: BatchSizeOpt = 16,
     int8: Annotated[bool, typer.Option(help="Dynamic int8 Linear layers (transformers on CPU).")] = False,
-    threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker (cores/N).")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Translation cache [OUT/translations.sqlite].")] = None,
+    threads: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Threads per worker (cores/N).")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Translation cache [OUT/translations.sqlite].")
+    ] = None,
     engine_backend: Annotated[
-        Backend, typer.Option(help="Where units run (ray: the ray extra).")
+        Backend, typer.Option(help="local, or ray (needs the ray extra).")
     ] = Backend.LOCAL,
-    ray_address: Annotated[str | None, typer.Option(help="Ray cluster [$RAY_ADDRESS or a new one].")] = None,
+    ray_address: Annotated[
+        str | None, typer.Option(metavar="ADDR", help="Ray cluster [$RAY_ADDRESS or a new one].")
+    ] = None,
     engine_workers: EngineWorkersOpt = None,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
     allow_pickle: AllowPickleOpt = False,
 ) -> None:
     """Translate and check many articles; resumable, with summary.jsonl and index.html in --out."""
+    from aligner.batch.options import BatchOptions
     from aligner.textio import check_output_folder
 
     options = BatchOptions(
@@ -396,39 +390,6 @@ def batch(
     raise typer.Exit(report.code)
 
 
-def main(args: Sequence[str] | None = None, **extra: Any) -> None:
-    """Run the CLI (the console-script entry point) and exit with its ``ExitCode``.
-
-    The one place where exceptions become exit codes. Typer itself exits for what it owns (a usage
-    error 2, Ctrl-C 130, ``typer.Exit`` its code, a closed stdout pipe 1); an ``AlignerError`` prints
-    its one line and exits with its code; any other exception is an internal error: one line (the
-    file being read, when known), exit 3, and the traceback too with ``-v``.
-    """
-    _verbose[0] = False
-    command = typer.main.get_group(app)
-    try:
-        TyperGroup.main(command, args, standalone_mode=True, **extra)  # not _Root.main: that calls here
-        code = ExitCode.OK  # not reached: standalone Typer always exits
-    except AlignerError as error:
-        code = ExitCode(fail(error).exit_code)
-    except Exception as error:
-        code = internal_error(error)
-    sys.exit(int(code))
-
-
-def internal_error(error: Exception) -> ExitCode:
-    """Print an unexpected exception as one line on stderr (after its traceback under ``-v``)."""
-    where = getattr(error, "aligner_file", None) or getattr(error, "filename", None)
-    while_reading = f" (while reading {where})" if where else ""
-    message = (str(error).strip().splitlines() or [""])[0][:300]
-    if _verbose[0]:
-        traceback.print_exception(error, file=sys.stderr)
-        tail = ""
-    else:
-        tail = " — run with -v for the traceback"
-    typer.echo(
-        f"aligner: internal error: {type(error).__name__}: {message}{while_reading}; "
-        f"please report it to {REPORT_TO}{tail}",
-        err=True,
-    )
-    return ExitCode.INTERNAL
+def main() -> None:
+    """Run the CLI (the console-script entry point)."""
+    app()

@@ -26,8 +26,10 @@ from aligner.report.serialize import UnitSpans
 from aligner.textio import (
     check_output_file,
     check_output_folder,
+    decode_text,
     inside,
     read_text,
+    too_large,
     unique_stems,
     write_atomic,
     write_output,
@@ -46,6 +48,33 @@ log = logging.getLogger("aligner")
 STEP = 8
 # The retry engine for units the guard rejects: a wider beam that may not repeat any 3-gram.
 RETRY_NO_REPEAT = 3
+
+STDIO = "-"  # an input path that means stdin; an --output that means stdout
+
+
+def read_input(path: Path, max_bytes: int = 0) -> str:
+    """Read an input file as text, or stdin when ``path`` is ``-`` (decoded, checked and size-limited
+    alike).
+
+    Raises:
+        ArticleFormatError: unreadable, too large, empty, binary or not UTF-8.
+    """
+    if str(path) != STDIO:
+        return read_text(path, max_bytes)
+    data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
+    if max_bytes and len(data) > max_bytes:
+        raise too_large("<stdin>", len(data), max_bytes)
+    return decode_text(data, "<stdin>")
+
+
+def one_stdin(*paths: Path | None) -> None:
+    """Refuse ``-`` for more than one input: stdin can be read once.
+
+    Raises:
+        UsageError: two inputs are ``-``.
+    """
+    if sum(str(p) == STDIO for p in paths if p is not None) > 1:
+        raise UsageError("-: stdin can feed only one input; give the others as files")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +143,7 @@ def translation_lang(translation: Path, lang: str | None) -> str:
     """
     from aligner.report.bilingual import kind_of, read_bilingual
 
-    kind = kind_of(translation)
+    kind = None if str(translation) == STDIO else kind_of(translation)
     named = read_bilingual(translation, kind).target_lang if kind else None
     if lang and named and lang != named:
         raise UsageError(f"{translation}: its target language is {named}, not {lang}; drop --lang or fix it")
@@ -132,9 +161,9 @@ def read_translation(
     """Return the translation to check and, for a bilingual file (XLIFF, TMX, PO), each unit's span."""
     from aligner.report.bilingual import kind_of, lay_out, read_bilingual, source_mismatch
 
-    kind = kind_of(translation)
+    kind = None if str(translation) == STDIO else kind_of(translation)
     if kind is None:
-        return read_text(translation, max_bytes), ()
+        return read_input(translation, max_bytes), ()
     bilingual = read_bilingual(translation, kind)
     laid = lay_out(bilingual, article)
     warning = source_mismatch(bilingual, laid, source)
@@ -145,18 +174,20 @@ def read_translation(
 
 def run_check(source: Path, translation: Path, options: CheckOptions) -> int:
     """Check one translation and print or write the report; return the exit status."""
-    if options.output is not None:
+    one_stdin(source, translation, options.ref)
+    to_stdout = options.output is None or str(options.output) == STDIO
+    if not to_stdout and options.output is not None:
         check_output_file(options.output)
     with while_reading(source):
-        article = parse_article(read_text(source, options.max_bytes))
+        article = parse_article(read_input(source, options.max_bytes))
     target, units = read_translation(source, translation, article, options.max_bytes)
-    reference = read_text(options.ref, options.max_bytes) if options.ref else None
+    reference = read_input(options.ref, options.max_bytes) if options.ref else None
     names = glossary_from(options.glossary)
     with while_reading(translation):
         report = check_translation(article, target, options.lang, glossary=names, reference_text=reference)
     report, fidelity = score_meaning(report, options.lang, options.models)
     rendered = render_check(report, options.fmt, str(source), str(translation), fidelity, units)
-    if options.output is None:
+    if to_stdout or options.output is None:
         sys.stdout.write(rendered)
     else:
         write_output(options.output, rendered)
@@ -222,10 +253,12 @@ def read_articles(paths: Sequence[Path], max_bytes: int = 0) -> list[Job]:
     (``textio.unique_stems``: "nk-soldier.en.txt" -> "nk-soldier", as ``batch`` names them)."""
     from aligner.batch.flow import Job
 
+    one_stdin(*paths)
+    names = ["stdin" if str(path) == STDIO else path.stem for path in paths]
     jobs = []
-    for path, stem in zip(paths, unique_stems([path.stem for path in paths]), strict=True):
+    for path, stem in zip(paths, unique_stems(names), strict=True):
         with while_reading(path):
-            jobs.append(Job(stem, str(path), parse_article(read_text(path, max_bytes))))
+            jobs.append(Job(stem, str(path), parse_article(read_input(path, max_bytes))))
     return jobs
 
 
@@ -253,8 +286,11 @@ def preflight_translate(stems: Sequence[str], options: TranslateOptions) -> None
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal, log lines otherwise."""
-    if sys.stderr.isatty():
+    """Yield a callable ``advance(n)``: a bar on stderr when it is a terminal (and no ``-q``), log lines
+    otherwise."""
+    from aligner.cli.options import quiet
+
+    if sys.stderr.isatty() and not quiet():
         from rich.console import Console
         from rich.progress import Progress
 
@@ -359,7 +395,7 @@ def models_table() -> str:
     lines = [f"registry: {registry.path}"]
     for e in registry.entries:
         best = max(e.scores, key=lambda s: s.chrf, default=None)
-        score = f"{best.benchmark} {best.pair} BLEU {best.bleu} chrF {best.chrf}" if best else "-"
+        score = f"{best.benchmark} {best.pair} BLEU {best.bleu} chrF {best.chrf:.1f}" if best else "-"
         mark = "*" if e.default else " "
         lines.append(
             f"{mark} {e.key:<6} {e.model_id:<40} rev {str(e.revision)[:10]:<10} "

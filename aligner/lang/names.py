@@ -13,6 +13,7 @@ journalist") that must not stand in for a speaker.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Glossary(Mapping[str, GlossaryEntry]):
     its entry; iteration yields each entry's first English spelling."""
 
     entries: tuple[GlossaryEntry, ...] = ()
+    source: str = field(default="builtin", compare=False)  # where the entries came from, for signatures
     _index: Mapping[str, GlossaryEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -87,7 +89,16 @@ class Glossary(Mapping[str, GlossaryEntry]):
         """Return this glossary with ``other``'s entries added; ``other`` wins where both list a name."""
         overridden = {_key(name) for entry in other.entries for name in entry.en}
         kept = tuple(e for e in self.entries if not any(_key(n) in overridden for n in e.en))
-        return Glossary(kept + other.entries)
+        return Glossary(kept + other.entries, source=other.source)
+
+    def digest(self) -> str:
+        """A short hash of the entries (12 hex digits): two glossaries that render names alike share it."""
+        rows = ("\t".join("|".join(column) for column in (e.en, e.ko, e.uk)) for e in self.entries)
+        return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:12]
+
+    def signature(self) -> str:
+        """``glossary:<source>@<digest>``: the file the entries came from and their hash."""
+        return f"glossary:{self.source}@{self.digest()}"
 
 
 def _parse_glossary(text: str, source: Path | str) -> Glossary:
@@ -106,7 +117,7 @@ def _parse_glossary(text: str, source: Path | str) -> Glossary:
         if en == ("en",) and ko == ("ko",) and uk == ("uk",):
             continue  # the header row
         entries.append(GlossaryEntry(en, ko, uk))
-    return Glossary(tuple(entries))
+    return Glossary(tuple(entries), source=str(source))
 
 
 def load_glossary(path: Path | str) -> Glossary:
@@ -139,7 +150,8 @@ def glossary_from(path: Path | str | None) -> Glossary:
 def default_glossary() -> Glossary:
     """Return the built-in glossary (``aligner/data/glossary.tsv``), read once."""
     resource = resources.files("aligner") / "data" / "glossary.tsv"
-    return _parse_glossary(resource.read_text(encoding="utf-8"), "aligner/data/glossary.tsv")
+    parsed = _parse_glossary(resource.read_text(encoding="utf-8"), "aligner/data/glossary.tsv")
+    return Glossary(parsed.entries, source="builtin")
 
 
 def _check_lang(lang: str) -> str:

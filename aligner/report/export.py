@@ -265,7 +265,7 @@ def _quote_card(report: CheckReport, n: int) -> str:
     who = q.speaker.of(text) if q.speaker else "—"
     rendered = q.target_speaker.of(target) if q.target_speaker else "—"
     meta = f"{q.kind.value} · score {q.score:.2f} · confidence {q.confidence:.2f} · {q.method}"
-    meta += f" · chrF {q.chrf:.2f}" if q.chrf is not None else ""
+    meta += f" · chrF {q.chrf:.1f}" if q.chrf is not None else ""
     return (
         f'<div class="card c{n % COLOURS + 1}" id="card-{_esc(q.id)}">'
         f'<a href="#en-{_esc(q.id)}">{_esc(q.id)}</a> '

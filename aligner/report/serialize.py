@@ -99,6 +99,11 @@ def quotes_json(article: Article, source: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 warnings`` (regular English plurals only)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _clip(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -125,13 +130,17 @@ def quotes_text(article: Article) -> str:
         )
     for w in article.warnings:
         lines.append(f"warning: line {w.line}: {w.message}")
-    summary = f"{len(article.quotes)} quotations, {len(article.attributions)} attributions"
+    summary = (
+        f"{plural(len(article.quotes), 'quotation')}, {plural(len(article.attributions), 'attribution')}"
+    )
     return "\n".join([*lines, summary]) + "\n"
 
 
 # --- aligner check ------------------------------------------------------------------------------
 
-CHECK_SCHEMA = "aligner.check/1"
+# /2: ``chrf`` (with --ref) and the fidelity report's ``back_chrf`` and ``chrf_*`` thresholds are on
+# 0-100, as sacrebleu, the OPUS-MT model cards and the registry print chrF (0-1 in /1).
+CHECK_SCHEMA = "aligner.check/2"
 
 
 def _spans(spans: Sequence[Span]) -> list[list[int]]:
@@ -313,11 +322,14 @@ def check_text(report: CheckReport, units: UnitSpans = ()) -> str:
     """Return a readable table of a check report for a terminal; with ``units`` (from a bilingual
     file) each quotation, invented quotation and attribution names its unit."""
     source, target = report.article.text, report.target_text
-    lines = [f"{'id':<4} {'status':<8} {'score':>5} {'conf':>5}  {'method':<14} speaker -> target"]
+    scored = any(q.chrf is not None for q in report.quotes)  # with --ref: a chrF column (0-100)
+    chrf_head = f" {'chrF':>5}" if scored else ""
+    lines = [f"{'id':<4} {'status':<8} {'score':>5} {'conf':>5}{chrf_head}  {'method':<14} speaker -> target"]
     for q in report.quotes:
         who = f"{_text_of(source, q.speaker) or '-'} -> {_text_of(target, q.target_speaker) or '-'}"
+        chrf = (f" {q.chrf:>5.1f}" if q.chrf is not None else f" {'-':>5}") if scored else ""
         lines.append(
-            f"{q.id:<4} {q.status.value:<8} {q.score:>5.2f} {q.confidence:>5.2f}  {q.method:<14} {who}"
+            f"{q.id:<4} {q.status.value:<8} {q.score:>5.2f} {q.confidence:>5.2f}{chrf}  {q.method:<14} {who}"
             + _unit_label(units, q.target_span)
         )
         rendered = " … ".join(p.of(target) for p in q.target_parts)
@@ -335,10 +347,10 @@ def check_text(report: CheckReport, units: UnitSpans = ()) -> str:
         lines += _finding_lines(a.findings)
     s = report.summary
     lines.append(
-        f"{s.quotes} quotations: {s.ok} ok, {s.altered} altered, {s.missing} missing; "
+        f"{plural(s.quotes, 'quotation')}: {s.ok} ok, {s.altered} altered, {s.missing} missing; "
         f"{s.extra_quotes} extra; "
-        f"{s.attributions} attributions: {s.attributions_ok} ok; {s.errors} errors, {s.warnings} warnings; "
-        f"score {s.score:.2f}"
+        f"{plural(s.attributions, 'attribution')}: {s.attributions_ok} ok; "
+        f"{plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}; score {s.score:.2f}"
     )
     lines.append(f"signature: {report.signature}")
     return "\n".join(lines) + "\n"
@@ -346,6 +358,11 @@ def check_text(report: CheckReport, units: UnitSpans = ()) -> str:
 
 def _rounded4(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _percent(value: float | None) -> float | None:
+    """A 0-1 chrF as printed: 0-100, two decimals."""
+    return None if value is None else round(100 * value, 2)
 
 
 def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
@@ -357,7 +374,12 @@ def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
         "forward_model": asdict(fidelity.forward),
         "back_model": None if fidelity.back is None else asdict(fidelity.back),
         "chrf_signature": fidelity.chrf_signature,
-        "thresholds": {**asdict(t), "models": list(t.models)},
+        "thresholds": {  # chrf_* on 0-100 like back_chrf (0-1 in the thresholds TOML)
+            **asdict(t),
+            "chrf_error": _percent(t.chrf_error),
+            "chrf_warning": _percent(t.chrf_warning),
+            "models": list(t.models),
+        },
         "thresholds_match": fidelity.thresholds_match,
         "quotes": [
             {
@@ -369,7 +391,7 @@ def fidelity_dict(fidelity: FidelityReport) -> dict[str, Any]:
                 "own_logprob": _rounded4(q.own_logprob),
                 "margin": _rounded4(q.margin),
                 "back_translation": q.back_translation,
-                "back_chrf": _rounded4(q.back_chrf),
+                "back_chrf": _percent(q.back_chrf),
                 "combined": _rounded4(q.combined),
                 "fired": list(q.fired),
                 "findings": [finding_dict(f) for f in q.findings],

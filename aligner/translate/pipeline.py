@@ -213,7 +213,7 @@ def translate_articles(
                 quote_spans=composed.quote_spans,
                 units=tuple(results[u] for u in plan.units()),
                 problems=tuple(problems),
-                signature=translator.signature(),
+                signature=f"{translator.signature()}|{glossary.signature()}",
                 seconds=seconds,
             )
         )

@@ -39,7 +39,8 @@ _REQUIRED = (
 
 @dataclass(frozen=True, slots=True)
 class PublishedScore:
-    """One score from a model card: benchmark, language pair, BLEU and chrF (0-1 scale, as published)."""
+    """One score from a model card: benchmark, language pair, BLEU and chrF (both on 0-100, as sacrebleu
+    and the OPUS-MT model cards print them; the cards' ``benchmark_results.txt`` has chrF on 0-1)."""
 
     benchmark: str
     pair: str
@@ -190,6 +191,12 @@ def _entry(name: str, fields: Mapping[str, Any], source: object) -> ModelEntry:
         PublishedScore(str(s["benchmark"]), str(s["pair"]), float(s["bleu"]), float(s["chrf"]))
         for s in fields["scores"]
     )
+    for score in scores:
+        if not 1.0 < score.chrf <= 100.0:  # a published chrF of at most 1 on 0-100 is a 0-1 value
+            raise UsageError(
+                f"model registry {source}: [models.{name}] chrf = {score.chrf:g} for {score.benchmark}: "
+                "write chrF on 0-100 (multiply a 0-1 value by 100)"
+            )
     return ModelEntry(
         name=name,
         direction=str(fields["direction"]),

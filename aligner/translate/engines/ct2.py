@@ -83,9 +83,12 @@ class DecodeOptions:
 
 
 def default_cache_dir() -> Path:
-    """Return ``$XDG_CACHE_HOME/aligner/ct2`` (``~/.cache/aligner/ct2`` when unset)."""
+    """Return ``$ALIGNER_CACHE/ct2``, else ``$XDG_CACHE_HOME/aligner/ct2`` (``~/.cache/aligner/ct2`` when
+    neither is set), read on every call so a changed environment takes effect."""
+    if root := os.environ.get("ALIGNER_CACHE"):
+        return Path(root).expanduser() / "ct2"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aligner" / "ct2"
+    return Path(base).expanduser() / "aligner" / "ct2"
 
 
 def fingerprint(model_dir: Path) -> str:
@@ -217,6 +220,9 @@ def _run_converter(ctranslate2: Any, model_dir: Path, out: Path, quantization: s
     loader = _marian_loader(loaders)
     registered = loaders._MODEL_LOADERS["MarianConfig"]
     loaders._MODEL_LOADERS["MarianConfig"] = loader
+    from aligner.translate.engines.hub import quiet_progress
+
+    quiet_progress()  # the converter loads the checkpoint through transformers: no bars off a terminal
     try:
         with warnings.catch_warnings():
             # MarianTokenizer asks for sacremoses, which only its unused punctuation normaliser needs.
@@ -425,6 +431,7 @@ class CT2Translator:
         threads: int | None = None,
         cache_dir: Path | str | None = None,
         allow_pickle: bool = False,
+        source_lang: str = "en",
     ) -> None:
         """Convert (once, cached) and load the model.
 
@@ -439,6 +446,8 @@ class CT2Translator:
             threads: CPU cores to use, one decoding worker each; ``min(cores, 4)`` when None.
             cache_dir: Where conversions are cached; ``default_cache_dir()`` when None.
             allow_pickle: Convert a folder that has only ``pytorch_model.bin`` (see ``convert_marian``).
+            source_lang: The source language, for Moses punctuation normalisation (as the transformers
+                engine does it; none without sacremoses).
 
         Raises:
             ModelUnavailableError: The model cannot be converted or loaded.
@@ -453,6 +462,9 @@ class CT2Translator:
         self.options = options or DecodeOptions()
         self.compute_type = compute_type
         self.threads = threads or default_threads()
+        from aligner.translate.engines.hub import punct_normalizer
+
+        self.normalize = punct_normalizer(source_lang)
         self.path = convert_marian(
             model_dir,
             cache_dir,
@@ -479,6 +491,7 @@ class CT2Translator:
             revision=entry.revision,
             target_token=entry.target_token,
             max_input_tokens=entry.max_input_tokens,
+            source_lang=entry.direction.partition("-")[0] or "en",
             **kwargs,
         )
         translator.entry = entry
@@ -528,7 +541,9 @@ class CT2Translator:
         return [done.get(text, "") for text in texts]
 
     def prepare(self, text: str) -> str:
-        """Return the model input for ``text``: the target token and a space, then the text."""
+        """Return the model input for ``text``: the target token and a space, then the text, its
+        punctuation Moses-normalised."""
+        text = self.normalize(text) if self.normalize else text
         return f"{self.target_token} {text}" if self.target_token else text
 
     def count_tokens(self, text: str) -> int:
@@ -566,6 +581,7 @@ class CT2Translator:
             f"beams:{opts.beams}",
             f"max_new:{opts.max_new_tokens}",
             *([f"min_new:{opts.min_new_tokens}"] if opts.min_new_tokens else []),
+            *(["punct:moses"] if self.normalize else []),
             f"compute:{self.compute_type}",
             f"ctranslate2:{ctranslate2.__version__}",
         ]

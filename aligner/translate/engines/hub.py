@@ -7,6 +7,15 @@ caller allows pickles (``--allow-pickle``); then transformers loads it through t
 ``weights_only`` unpickler. Remote code never runs. Every failure is a ``ModelUnavailableError`` that
 says how to get the model; a corrupt file (config, vocabulary, sentencepiece model, weights) is
 named. torch, transformers, sentencepiece and safetensors are imported inside the functions.
+
+Without network a download fails at once: ``probe_hub`` tries one TCP connection to the hub (2 s)
+before huggingface_hub is asked, instead of its retries and doubled warnings. Third-party progress bars
+(transformers, huggingface_hub) are shown only when stderr is a terminal (``quiet_progress``).
+
+Sources are Moses-punctuation-normalised before sentencepiece (``punct_normalizer``), as OPUS-MT's
+training data was (``normalize-punctuation.perl`` in its preprocessing): transformers' MarianTokenizer
+builds the same normaliser when sacremoses is installed but never calls it while encoding, so the
+engines call it themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +23,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
@@ -28,6 +41,7 @@ _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json")
 _FETCH_PATTERNS = ["*.json", "*.spm"]
 _TRUE = {"1", "true", "yes", "on"}
+PROBE_TIMEOUT_S = 2.0  # the hub probe's limit, name resolution included
 
 
 # What the MarianMT engine imports, and the extra that installs it.
@@ -93,6 +107,81 @@ def hub_offline() -> bool:
     )
 
 
+def hub_address() -> tuple[str, int]:
+    """The host and port of the hub (``$HF_ENDPOINT``, else https://huggingface.co)."""
+    endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+    scheme, _, rest = endpoint.partition("://")
+    host, _, port = rest.split("/", 1)[0].partition(":")
+    return host, int(port) if port.isdigit() else (80 if scheme == "http" else 443)
+
+
+def probe_hub(timeout: float = PROBE_TIMEOUT_S) -> str | None:
+    """Try one TCP connection to the hub; return None when it opens, else why it did not.
+
+    Name resolution has no timeout of its own, so the whole attempt runs in a daemon thread that is
+    waited for ``timeout`` seconds at most.
+    """
+    host, port = hub_address()
+    outcome: list[str | None] = []
+
+    def attempt() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome.append(None)
+        except OSError as exc:
+            outcome.append(f"{type(exc).__name__}: {exc}")
+
+    worker = threading.Thread(target=attempt, daemon=True, name="aligner-hub-probe")
+    worker.start()
+    worker.join(timeout)
+    return outcome[0] if outcome else f"no answer in {timeout:g} s"
+
+
+def require_hub(entry: ModelEntry) -> None:
+    """Fail at once, with one message, when the hub cannot be reached.
+
+    Raises:
+        ModelUnavailableError: the probe failed.
+    """
+    reason = probe_hub()
+    if reason is not None:
+        host, port = hub_address()
+        raise ModelUnavailableError(
+            entry.model_id,
+            f"cannot be downloaded: the Hugging Face hub ({host}:{port}) is not reachable ({reason})",
+            fetch_hint(entry),
+        )
+
+
+def quiet_progress(stream: Any = None) -> None:
+    """Turn transformers' and huggingface_hub's progress bars off unless ``stream`` (stderr) is a terminal."""
+    if (stream or sys.stderr).isatty():
+        return
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"  # also for engine worker processes started later
+    from huggingface_hub.utils.tqdm import disable_progress_bars
+    from transformers.utils import logging as hf_logging
+
+    disable_progress_bars()
+    hf_logging.disable_progress_bar()
+
+
+def punct_normalizer(lang: str) -> Callable[[str], str] | None:
+    """Moses punctuation normalisation for source language ``lang`` (sacremoses), or None without it."""
+    try:
+        from sacremoses import MosesPunctNormalizer
+    except ImportError:
+        log.info(
+            "sacremoses is not installed: source punctuation is not Moses-normalised as in OPUS-MT training"
+        )
+        return None
+    normalize = MosesPunctNormalizer(lang=lang).normalize
+
+    def apply(text: str) -> str:
+        return str(normalize(text)) if text else text  # sacremoses returns [] for ""
+
+    return apply
+
+
 def fetch_hint(entry: ModelEntry) -> str:
     """The one-line advice for a missing model: fetch it while online, or point at a local copy."""
     return f"run `aligner models fetch {entry.key}` while online, or pass --model {entry.key}=PATH"
@@ -111,6 +200,8 @@ def fetch_model(entry: ModelEntry, cache_dir: Path | None = None) -> Path:
             f"unset HF_HUB_OFFLINE and run `aligner models fetch {entry.key}` again, "
             f"or pass --model {entry.key}=PATH",
         )
+    require_hub(entry)
+    quiet_progress()
     return _snapshot(entry, cache_dir or hub_cache_dir(), offline=False)
 
 
@@ -241,6 +332,8 @@ def _cached_or_download(entry: ModelEntry) -> Path:
     except ModelUnavailableError:
         if hub_offline():
             raise
+    require_hub(entry)
+    quiet_progress()
     return _snapshot(entry, cache, offline=False)
 
 
@@ -301,10 +394,6 @@ def _from_pretrained(folder: str, *, safetensors: bool, with_model: bool = True)
         # Without sacremoses the tokenizer skips Moses punctuation normalisation; said once, in our log.
         warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
         tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
-    if find_spec("sacremoses") is None:
-        log.info(
-            "sacremoses is not installed: source punctuation is not Moses-normalised as in OPUS-MT training"
-        )
     if not with_model:
         return tokenizer, None
     model = MarianMTModel.from_pretrained(folder, use_safetensors=safetensors, local_files_only=True)

@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from aligner.errors import UsageError
-from aligner.translate.engines.hub import check_target_token, load_marian, package_version, resolve_device
+from aligner.translate.engines.hub import (
+    check_target_token,
+    load_marian,
+    package_version,
+    punct_normalizer,
+    resolve_device,
+)
 from aligner.translate.engines.pool import EnginePool, balanced_batch, default_threads
 from aligner.translate.registry import ModelEntry
 
@@ -73,6 +79,8 @@ class MarianTranslator:
         self.workers = workers
         self.allow_pickle = allow_pickle  # load pytorch_model.bin (weights_only) when there is no safetensors
         self.decoded_tokens = 0  # target tokens generated so far (eos included, padding not)
+        # Moses punctuation normalisation of the source, as in OPUS-MT training (see engines.hub).
+        self.normalize = punct_normalizer(entry.direction.partition("-")[0] or "en")
         if int8 and self.device != "cpu":
             raise UsageError("int8 (dynamic quantisation) runs on the CPU only; use --device cpu")
         if workers > 1 and self.device != "cpu":
@@ -101,6 +109,7 @@ class MarianTranslator:
             f"max_new:{self.max_new_tokens}",
             *([f"min_new:{self.min_new_tokens}"] if self.min_new_tokens else []),
             f"device:{self.device}",
+            *(["punct:moses"] if self.normalize else []),
             *(["int8:dynamic"] if self.int8 else []),
             *([f"no_repeat:{self.no_repeat_ngram}"] if self.no_repeat_ngram else []),
             f"transformers:{package_version('transformers')}",
@@ -148,7 +157,9 @@ class MarianTranslator:
         self.close()
 
     def prepare(self, text: str) -> str:
-        """Return the model input for ``text``: the registry's target token and a space, then the text."""
+        """Return the model input for ``text``: the registry's target token and a space, then the text,
+        its punctuation Moses-normalised."""
+        text = self.normalize(text) if self.normalize else text
         token = self.entry.target_token
         return f"{token} {text}" if token else text
 
