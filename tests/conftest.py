@@ -38,13 +38,19 @@ class Seed:
         return self.text(lang).splitlines()
 
 
+# Fixtures that load a model: a test that uses one, directly or through another fixture, is ``slow``
+# (the full run has it; ``pytest -m "not slow"`` is the seconds-long tier).
+MODEL_FIXTURES = frozenset({"tiny_models"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip ``network`` tests unless ``ALIGNER_NETWORK=1``."""
-    if os.environ.get("ALIGNER_NETWORK") == "1":
-        return
+    """Mark model-loading tests ``slow``; skip ``network`` tests unless ``ALIGNER_NETWORK=1``."""
     skip = pytest.mark.skip(reason="needs the Hugging Face hub; set ALIGNER_NETWORK=1 to run")
+    online = os.environ.get("ALIGNER_NETWORK") == "1"
     for item in items:
-        if "network" in item.keywords:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        if "network" in item.keywords and not online:
             item.add_marker(skip)
 
 

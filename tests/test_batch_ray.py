@@ -48,6 +48,7 @@ TINY = REPO / "models" / "tiny"
 MODELS = (f"ko={TINY / 'en-ko'}", f"uk={TINY / 'en-uk'}")
 
 pytestmark = [
+    pytest.mark.slow,  # every test here starts Ray or loads a model
     # Deprecation notices raised inside Ray's own modules (e.g. ray.data.context's
     # `use_push_based_shuffle`, on DataContext.get_current()): not ours to fix.
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*"),

@@ -33,6 +33,9 @@ from aligner.translate.engines.ct2 import (
 from aligner.translate.engines.marian import MarianTranslator
 from aligner.translate.registry import ModelEntry, load_registry
 
+# Every test here loads a model or starts engine processes.
+pytestmark = pytest.mark.slow
+
 DIRECTIONS = ("en-ko", "en-uk")
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")  # as models/build_tiny.py splits seed lines into sentences
 

@@ -25,6 +25,9 @@ from aligner.translate.engines.marian import MarianTranslator
 from aligner.translate.engines.pool import MAX_AUTO_WORKERS, EnginePool, choose_workers
 from aligner.translate.registry import load_registry
 
+# Every test here loads a model or starts engine processes.
+pytestmark = pytest.mark.slow
+
 # ---------------------------------------------------------------- handlers run in the workers
 
 

@@ -211,7 +211,7 @@ def test_output_writes_through_a_fifo(runner: CliRunner, tmp_path: Path) -> None
     result = runner.invoke(app, [*CHECK, "--format", "json", "--output", str(fifo)])
     reader.join(timeout=30)
     assert result.exit_code == 0, result.stderr
-    assert json.loads(received[0])["schema"] == "aligner.check/1"
+    assert json.loads(received[0])["schema"] == "aligner.check/2"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the FIFO, not replaced by a file
 
 
