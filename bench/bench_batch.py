@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from aligner.batch.run import BatchOptions, BatchReport, run_batch  # noqa: E402
 from aligner.translate.protocol import Translator  # noqa: E402
 
-NTREX = Path("/work/shared/eval/ntrex-dev")
+NTREX = REPO.parent / "shared" / "eval" / "ntrex-dev"  # the shared data beside the checkout
 SEED = REPO / "seeds" / "nk-soldier.en.txt"
 TINY = REPO / "models" / "tiny"
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-NTREX = Path("/work/shared/eval/ntrex-dev")
+NTREX = REPO.parent / "shared" / "eval" / "ntrex-dev"  # the shared data beside the checkout
 SEED = 20261126
 SPM_VOCAB = 8000  # pieces the spm knows; vocab.json is padded with unused pieces up to the model's vocabulary
 

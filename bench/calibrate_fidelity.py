@@ -12,7 +12,7 @@ with another quotation's translation ("unrelated") are scored and shown but not 
     # real OPUS-MT weights on real human translations, thresholds written for `aligner check`
     python bench/calibrate_fidelity.py --model ko=Helsinki-NLP/opus-mt-tc-big-en-ko \\
         --back-model ko=Helsinki-NLP/opus-mt-tc-big-ko-en \\
-        --data /work/shared/eval/ntrex-dev --out fidelity.toml
+        --data ../shared/eval/ntrex-dev --out fidelity.toml
 
 Prints markdown tables (scores per pair, thresholds and rates, the weight search) and the TOML;
 ``--out`` writes the TOML that ``aligner check --fidelity-thresholds`` or ``$ALIGNER_FIDELITY_THRESHOLDS``

@@ -13,7 +13,7 @@ Three measurements, each for Korean and Ukrainian:
    per kind, the catch rate (the altered item gets a new error) or the false-alarm rate (a
    benign variant gets any new error).
 
-Reads /work/shared/eval/ntrex-dev (or --data) and seeds/; prints a table (or --json FILE).
+Reads ../shared/eval/ntrex-dev beside the checkout (or --data) and seeds/; prints a table (or --json FILE).
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/eval/ntrex-dev"))
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "ntrex-dev")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--flags", type=Path, help="write the flags on faithful human quotations (JSONL)")
     parser.add_argument("--misses", type=Path, help="write missed alterations and false alarms (JSONL)")

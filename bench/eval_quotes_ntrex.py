@@ -24,7 +24,7 @@ from aligner.article.records import Article, QuoteKind
 from aligner.spans import Span, strip_span
 from aligner.textio import read_text
 
-DEFAULT_DATA = Path("/work/shared/eval/ntrex-dev")
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "ntrex-dev"
 
 
 def line_starts(text: str) -> list[int]:

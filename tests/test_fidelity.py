@@ -390,7 +390,7 @@ def test_a_thresholds_file_round_trips(tmp_path: Path) -> None:
     assert load_thresholds(path, "uk") == PLAIN
 
 
-SCHEMA = 'schema = "aligner.check.fidelity-thresholds/1"\n'
+SCHEMA = 'schema = "aligner.fidelity-thresholds/1"\n'
 GOOD = "[ko]\n" + "".join(
     f"{k} = {v}\n"
     for k, v in zip(

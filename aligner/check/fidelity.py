@@ -44,7 +44,7 @@ from aligner.version import __version__
 log = logging.getLogger("aligner")
 
 THRESHOLDS_ENV = "ALIGNER_FIDELITY_THRESHOLDS"
-THRESHOLDS_SCHEMA = "aligner.check.fidelity-thresholds/1"
+THRESHOLDS_SCHEMA = "aligner.fidelity-thresholds/1"
 CHECK = "fidelity"
 # Signal names, as findings and ``QuoteFidelity.fired`` give them.
 FORCED, BACK, COMBINED = "forced-decoding", "back-translation", "fidelity"
