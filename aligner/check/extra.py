@@ -24,20 +24,23 @@ from aligner.check.context import (
     narration_spans,
     touching,
 )
+from aligner.check.people import credited_instead
 from aligner.check.records import (
     INVENTED_MIN_WORDS,
     TERM_MAX_WORDS,
     UNTRANSLATED_MIN_WORDS,
     VERB_DISTANCE,
     AttributionResult,
+    Evidence,
     ExtraQuote,
     Finding,
     Severity,
     Status,
 )
-from aligner.lang.names import find_pronouns
+from aligner.lang.entities import en_key, find_entities, gazetteer, same_entity
+from aligner.lang.names import Glossary, GlossaryEntry, find_name, find_pronouns
 from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
-from aligner.lang.verbs import find_speech_verbs
+from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
 
 
@@ -162,10 +165,9 @@ def check_attribution(ctx: Context, attribution: Attribution) -> AttributionResu
     else:
         found = _attributed(ctx, attribution, sentences)
         if found is None:
-            message = f"the source {shown} is not named in the translation of its sentence"
-            findings.append(
-                Finding("attribution", Severity.WARNING, message, "inconsistent-entities", hull(sentences))
-            )
+            findings += _source_not_named(ctx, attribution, sentences)
+        findings += _attribution_verb(ctx, attribution, sentences)
+        findings += _claim_entities(ctx, attribution, sentences)
         findings += _attribution_numbers(ctx, attribution, sentences)
         findings += check_untranslated(ctx, [attribution.sentence], sentences, "the attributed sentence")
         status = Status.ALTERED if any(f.severity is Severity.ERROR for f in findings) else Status.OK
@@ -186,7 +188,7 @@ def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span
     whole = [hull(list(sentences))]  # one look-up over the aligned sentences
     for name in dict.fromkeys((source.person, None if source.pronoun else ctx.article.of(source.span))):
         if name:
-            found = find_person(ctx, name, whole)
+            found = find_person(ctx, name, whole) or _entity_named(ctx, name, sentences)
             if found is not None:
                 return found
     if source.pronoun or source.person:
@@ -209,3 +211,97 @@ def _attribution_numbers(ctx: Context, attribution: Attribution, sentences: Sequ
     )
     severity = Severity.ERROR if hard else Severity.WARNING
     return [Finding("numbers", severity, message, "numbers", hull(list(sentences)))]
+
+
+def _entity_named(ctx: Context, name: str, sentences: Sequence[Span]) -> Span | None:
+    """Return where the translation names the place or organisation ``name`` (any rendering GeoNames,
+    CLDR or the organisations table know, Ukrainian in any case), or None."""
+    entity = gazetteer().lookup(name)
+    if entity is None:
+        return None
+    for sentence in sentences:
+        for mention in find_entities(ctx.text, ctx.lang, sentence):
+            if same_entity(mention.entity, entity):
+                return mention.span
+    entry = Glossary((GlossaryEntry(entity.en, entity.ko, entity.uk),))
+    return first_found([find_name(entity.name, ctx.text, ctx.lang, entry, region=s) for s in sentences])
+
+
+def _source_not_named(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+    """The source is not named: an error when someone else is credited in its place, else a
+    warning (none for a common-noun source such as "the city's transport office", whose
+    rendering no name table knows)."""
+    source = attribution.source
+    shown = ctx.article.of(source.span)
+    who = source.person or shown
+    instead = credited_instead(ctx, who, [attribution.sentence], sentences)
+    if instead is not None:
+        mention, name = instead
+        message = f"the attribution credits {mention.of(ctx.text)!r} ({name}) instead of {who}"
+        evidence = (Evidence("source", source.span, None), Evidence("credited", None, mention))
+        return [Finding("attribution", Severity.ERROR, message, "inconsistent-entities", mention, evidence)]
+    if _common_noun(ctx, attribution):
+        return []
+    message = f"the source {shown} is not named in the translation of its sentence"
+    evidence = (Evidence("source", source.span, None),)
+    where = hull(list(sentences))
+    return [Finding("attribution", Severity.WARNING, message, "inconsistent-entities", where, evidence)]
+
+
+def _common_noun(ctx: Context, attribution: Attribution) -> bool:
+    """Return True for a source that is a description, not a person of the article."""
+    person = attribution.source.person
+    return person is not None and all(p.name != person for p in ctx.article.people)
+
+
+def _attribution_verb(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+    """Check the speech verb of reported speech as a quotation's: denied must stay a denial."""
+    verb = attribution.verb
+    if attribution.kind != "indirect" or verb is None:
+        return []
+    verbs = [v for s in sentences for v in find_speech_verbs(ctx.text, ctx.lang, s)]
+    if not verbs or any(compatible(verb.verb_class, v.verb_class) for v in verbs):
+        return []
+    target = verbs[-1]
+    message = (
+        f"speech verb {ctx.article.of(verb.span)!r} ({verb.verb_class.value}) of the attribution rendered as "
+        f"{target.span.of(ctx.text)!r} ({target.verb_class.value})"
+    )
+    evidence = (Evidence("verb", verb.span, target.span),)
+    return [Finding("verb", Severity.ERROR, message, "mistranslation", target.span, evidence)]
+
+
+def _claim_entities(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+    """Compare the places and organisations named in the attributed claim: one that the
+    translation replaced by another known name of the same kind (Kursk -> Moscow) is an error."""
+    claims = attribution.claims or (attribution.claim,)
+    wanted = [m for c in claims for m in find_entities(ctx.article.text, "en", c)]
+    if not wanted:
+        return []
+    # A substitute is a name the source never uses: "Ukrainian" in the source may be 우크라이나군.
+    named = {en_key(n) for m in find_entities(ctx.article.text, "en") for n in m.entity.en}
+    found = [m for s in sentences for m in find_entities(ctx.text, ctx.lang, s)]
+    findings = []
+    for mention in wanted:
+        entity = mention.entity
+        if any(same_entity(entity, f.entity) for f in found) or _entity_named(ctx, entity.name, sentences):
+            continue
+        instead = next(
+            (
+                f
+                for f in found
+                if f.entity.kind == entity.kind and not any(en_key(n) in named for n in f.entity.en)
+            ),
+            None,
+        )
+        if instead is None:
+            continue
+        message = (
+            f"the attributed claim names {instead.span.of(ctx.text)!r} ({instead.entity.name}) "
+            f"instead of {ctx.article.of(mention.span)}"
+        )
+        evidence = (Evidence("claim name", mention.span, instead.span),)
+        findings.append(
+            Finding("attribution", Severity.ERROR, message, "inconsistent-entities", instead.span, evidence)
+        )
+    return findings

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
-from aligner.check.records import SUBJECT_DISTANCE, Finding, Severity
+from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
+from aligner.lang.entities import en_key, find_entities, gazetteer, same_entity, uk_parses
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -96,6 +97,14 @@ def check_speaker(
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
         return [], pronoun
+    instead = credited_instead(ctx, who, _source_window(ctx, quote), pieces)
+    if instead is not None:
+        mention, name = instead
+        message = f"quotation credited to {mention.of(ctx.text)!r} ({name}) instead of {who}"
+        evidence = (Evidence("speaker", speaker.span, None), Evidence("credited", None, mention))
+        return [
+            Finding("speaker", Severity.ERROR, message, "inconsistent-entities", mention, evidence)
+        ], mention
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
     return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None
@@ -157,7 +166,14 @@ def _source_window(ctx: Context, quote: Quote) -> list[Span]:
 
 def _wrong_speaker(ctx: Context, shown: str, found: Span) -> Finding:
     message = f"quotation credited to {found.of(ctx.text)!r} instead of {shown}"
-    return Finding("speaker", Severity.ERROR, message, "inconsistent-entities", found)
+    return Finding(
+        "speaker",
+        Severity.ERROR,
+        message,
+        "inconsistent-entities",
+        found,
+        (Evidence("credited", None, found),),
+    )
 
 
 def check_verb(
@@ -199,3 +215,62 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
                 Finding("names", Severity.WARNING, message, "inconsistent-entities", hull(list(parts)))
             )
     return findings
+
+
+# --- who is credited instead ---------------------------------------------------------------------
+
+# A Korean mention that stands as the source: subject or topic particle, "from" (서울에서는), or
+# "according to" (키이우에 따르면, 키이우가 공개한 … 자료에 따르면).
+# An institution may stand between the name and its particle: 서울시 교통국에 따르면.
+_KO_SOURCE = re.compile(
+    r"\s?(?:측|당국|정부|시|군|대변인)?(?:\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관|대변인))?"
+    r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표)(?![가-힣])"
+)
+# Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, із Сеула.
+_UK_SOURCE_BEFORE = re.compile(
+    r"(?:(?:за даними|за словами|за інформацією|за повідомленням|згідно з(?:і)?(?: даними)?)"
+    r"(?:\s+[\w'’ʼ]+){0,3}|із|зі|з)\s+$",
+    re.IGNORECASE,
+)
+
+
+def credited_instead(
+    ctx: Context, source: str, source_sentences: Sequence[Span], pieces: Sequence[Span]
+) -> tuple[Span, str] | None:
+    """Return a mention in ``pieces`` that credits someone other than ``source``: another person
+    of the article, a known place or organisation, or a glossary name, standing where a source
+    stands (a subject; in Korean also 에서는/에 따르면, in Ukrainian also за даними X) and not
+    named in the source sentences. Returns the mention and the English name it renders."""
+    own = gazetteer().lookup(source)
+    named = {
+        en_key(m.entity.name) for s in source_sentences for m in find_entities(ctx.article.text, "en", s)
+    }
+    source_words = set(_NAME_TOKEN.findall(source.lower()))
+    for person in ctx.article.people:
+        if source_words & set(_NAME_TOKEN.findall(person.name.lower())):
+            continue
+        if any(s.contains(m) for s in source_sentences for m in person.mentions):
+            continue
+        for mention in _find_all(ctx, person.name, pieces):
+            if _speaks(ctx, mention) or _stands_as_source(ctx, mention):
+                return mention, person.name
+    for piece in pieces:
+        for found in find_entities(ctx.text, ctx.lang, piece):
+            entity = found.entity
+            if (own is not None and same_entity(own, entity)) or any(en_key(n) in named for n in entity.en):
+                continue
+            if source_words & set(_NAME_TOKEN.findall(entity.name.lower())):
+                continue
+            if _stands_as_source(ctx, found.span):
+                return found.span, entity.name
+    return None
+
+
+def _stands_as_source(ctx: Context, span: Span) -> bool:
+    """Return True for a mention that stands where the source of a statement stands."""
+    if ctx.lang == "ko":
+        return bool(_KO_SOURCE.match(ctx.text, span.end))
+    if _UK_SOURCE_BEFORE.search(ctx.text, max(0, span.start - 30), span.start):
+        return True
+    first = span.of(ctx.text).split()[0]
+    return any("nomn" in str(p) for p in uk_parses(first))

@@ -102,7 +102,11 @@ def gazetteer() -> Gazetteer:
     for alias, name in _EN_ALIASES.items():
         by_en.setdefault(en_key(alias), by_en[en_key(name)])
     by_form: dict[str, dict[str, list[Entity]]] = {"ko": {}, "uk": {}}
-    for entity in [*dict.fromkeys(by_en[en_key(e.name)] for e in entities if e.kind != "place"), *_territories(), *big]:
+    for entity in [
+        *dict.fromkeys(by_en[en_key(e.name)] for e in entities if e.kind != "place"),
+        *_territories(),
+        *big,
+    ]:
         for lang in ("ko", "uk"):
             for form in entity.renderings(lang):
                 if len(form) >= MIN_LETTERS:
@@ -118,18 +122,27 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(
         by_en,
         frozen,
-        {lang: {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in d.items()} for lang, d in initial.items()},
+        {
+            lang: {k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in d.items()}
+            for lang, d in initial.items()
+        },
     )
 
 
 # English short forms that CLDR does not list as names.
-_EN_ALIASES = {"US": "United States", "USA": "United States", "UK": "United Kingdom", "Britain": "United Kingdom"}
+_EN_ALIASES = {
+    "US": "United States",
+    "USA": "United States",
+    "UK": "United Kingdom",
+    "Britain": "United Kingdom",
+}
 
 
 def _merged(a: Entity, b: Entity) -> Entity:
     """Return ``a`` with ``b``'s names added after its own, and ``b``'s kind."""
     return Entity(
-        b.kind, *(tuple(dict.fromkeys((*a.renderings(lang), *b.renderings(lang)))) for lang in ("en", "ko", "uk"))
+        b.kind,
+        *(tuple(dict.fromkeys((*a.renderings(lang), *b.renderings(lang)))) for lang in ("en", "ko", "uk")),
     )
 
 
@@ -194,6 +207,12 @@ def uk_lemmas(word: str) -> tuple[str, ...]:
     (Москви -> москва, Києва -> київ, сказала -> сказати); the word itself when it knows none."""
     lemmas = [p.normal_form for p in _morph().parse(word.lower())]
     return tuple(dict.fromkeys([*lemmas, word.lower()]))
+
+
+@functools.lru_cache(maxsize=16384)
+def uk_parses(word: str) -> tuple[str, ...]:
+    """Return the tags pymorphy3 gives a Ukrainian word ("NOUN,inan,femn sing,nomn" …)."""
+    return tuple(str(p.tag) for p in _morph().parse(word.lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +283,9 @@ def _uk_entities(text: str, start: int, end: int) -> Iterator[EntityMention]:
     while i < len(words):
         for size in (3, 2, 1):
             run = words[i : i + size]
-            if len(run) < size or any(text[a.end() : b.start()].strip() for a, b in zip(run, run[1:])):
+            if len(run) < size or any(
+                text[a.end() : b.start()].strip() for a, b in zip(run, run[1:], strict=False)
+            ):
                 continue
             found = _uk_lookup([w.group() for w in run], forms)
             if found is not None:
