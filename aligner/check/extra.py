@@ -24,7 +24,7 @@ from aligner.check.context import (
     narration_spans,
     touching,
 )
-from aligner.check.people import credited_instead
+from aligner.check.people import credited_instead, subject_pronoun
 from aligner.check.records import (
     INVENTED_MIN_WORDS,
     TERM_MAX_WORDS,
@@ -38,7 +38,7 @@ from aligner.check.records import (
     Status,
 )
 from aligner.lang.entities import en_key, find_entities, gazetteer, same_entity
-from aligner.lang.names import Glossary, GlossaryEntry, find_name, find_pronouns
+from aligner.lang.names import Glossary, GlossaryEntry, find_name
 from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -191,8 +191,10 @@ def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span
             found = find_person(ctx, name, whole) or _entity_named(ctx, name, sentences)
             if found is not None:
                 return found
-    if source.pronoun or source.person:
-        return first_found([next(iter(find_pronouns(ctx.text, ctx.lang, s)), None) for s in sentences])
+    entity = gazetteer().lookup(source.person) if source.person else None
+    if source.pronoun or (source.person and (entity is None or entity.kind == "name")):
+        if credited_instead(ctx, source.person or "", [attribution.sentence], sentences) is None:
+            return subject_pronoun(ctx, sentences)  # a place or organisation is no "he"
     return None
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
-from aligner.lang.entities import en_key, find_entities, gazetteer, same_entity, uk_parses
+from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, same_entity, uk_parses
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -223,7 +223,7 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
 # "according to" (키이우에 따르면, 키이우가 공개한 … 자료에 따르면).
 # An institution may stand between the name and its particle: 서울시 교통국에 따르면.
 _KO_SOURCE = re.compile(
-    r"\s?(?:측|당국|정부|시|군|대변인)?(?:\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관|대변인))?"
+    r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?(?:\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관|대변인))?"
     r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표)(?![가-힣])"
 )
 # Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, із Сеула.
@@ -246,6 +246,7 @@ def credited_instead(
         en_key(m.entity.name) for s in source_sentences for m in find_entities(ctx.article.text, "en", s)
     }
     source_words = set(_NAME_TOKEN.findall(source.lower()))
+    found: list[tuple[Span, str, bool]] = []  # mention, name, named elsewhere in the article
     for person in ctx.article.people:
         if source_words & set(_NAME_TOKEN.findall(person.name.lower())):
             continue
@@ -253,24 +254,29 @@ def credited_instead(
             continue
         for mention in _find_all(ctx, person.name, pieces):
             if _speaks(ctx, mention) or _stands_as_source(ctx, mention):
-                return mention, person.name
+                found.append((mention, person.name, True))
     for piece in pieces:
-        for found in find_entities(ctx.text, ctx.lang, piece):
-            entity = found.entity
+        for hit in find_entities(ctx.text, ctx.lang, piece):
+            entity = hit.entity
             if (own is not None and same_entity(own, entity)) or any(en_key(n) in named for n in entity.en):
                 continue
-            if source_words & set(_NAME_TOKEN.findall(entity.name.lower())):
-                continue
-            if _stands_as_source(ctx, found.span):
-                return found.span, entity.name
-    return None
+            if _stands_as_source(ctx, hit.span):
+                found.append((hit.span, entity.name, _in_article(ctx, entity)))
+    # A name the article never uses first: 북한군이 ("North Korean troops") is no source.
+    best = min(found, key=lambda f: (f[2], f[0].start), default=None)
+    return None if best is None else (best[0], best[1])
+
+
+def _in_article(ctx: Context, entity: Entity) -> bool:
+    """Return True when the source article names ``entity`` somewhere."""
+    return any(same_entity(m.entity, entity) for m in find_entities(ctx.article.text, "en"))
 
 
 def _stands_as_source(ctx: Context, span: Span) -> bool:
     """Return True for a mention that stands where the source of a statement stands."""
     if ctx.lang == "ko":
         return bool(_KO_SOURCE.match(ctx.text, span.end))
-    if _UK_SOURCE_BEFORE.search(ctx.text, max(0, span.start - 30), span.start):
+    if _UK_SOURCE_BEFORE.search(ctx.text, max(0, span.start - 70), span.start):
         return True
     first = span.of(ctx.text).split()[0]
     return any("nomn" in str(p) for p in uk_parses(first))

@@ -27,6 +27,8 @@ from aligner.spans import Span
 # Cities smaller than this are known by their English name only: in the reverse look-up (which
 # known name does a translation's sentence hold?) small towns' names collide with common words.
 REVERSE_MIN_POPULATION = 300_000
+# … and smaller than this by no name at all: the gazetteer's towns include "March" and "Reading".
+ENGLISH_MIN_POPULATION = 100_000
 # Target-language names shorter than this (letters) are not looked up in a translation.
 MIN_LETTERS = 2
 
@@ -88,7 +90,8 @@ def gazetteer() -> Gazetteer:
     """Return the places and organisations, loaded once from Babel, GeoNames and the table."""
     cities = list(_cities())
     big = [e for e, population in cities if population >= REVERSE_MIN_POPULATION]
-    entities = [*_glossary(), *organisations(), *_territories(), *(e for e, _ in cities)]
+    known = [e for e, population in cities if population >= ENGLISH_MIN_POPULATION]
+    entities = [*_glossary(), *organisations(), *_territories(), *known]
     by_en: dict[str, Entity] = {}
     for entity in entities:  # the glossary, organisations, territories, then cities
         for name in entity.en:
@@ -278,10 +281,13 @@ def _ko_entities(text: str, start: int, end: int) -> Iterator[EntityMention]:
 
 def _uk_entities(text: str, start: int, end: int) -> Iterator[EntityMention]:
     forms = gazetteer().by_form["uk"]
-    words = [m for m in _UK_WORD.finditer(text, start, end) if m.group()[:1].isupper()]
+    words = list(_UK_WORD.finditer(text, start, end))
     i = 0
     while i < len(words):
-        for size in (3, 2, 1):
+        if not words[i].group()[:1].isupper():
+            i += 1
+            continue
+        for size in (4, 3, 2, 1):  # "Служба безпеки України", "Північної Кореї", "Москві"
             run = words[i : i + size]
             if len(run) < size or any(
                 text[a.end() : b.start()].strip() for a, b in zip(run, run[1:], strict=False)
