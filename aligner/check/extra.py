@@ -240,7 +240,10 @@ def _source_not_named(ctx: Context, attribution: Attribution, sentences: Sequenc
     if instead is not None:
         mention, name = instead
         message = f"the attribution credits {mention.of(ctx.text)!r} ({name}) instead of {who}"
-        evidence = (Evidence("source", source.span, None), Evidence("credited", None, mention))
+        evidence: tuple[Evidence, ...] = (
+            Evidence("source", source.span, None),
+            Evidence("credited", None, mention),
+        )
         return [Finding("attribution", Severity.ERROR, message, "inconsistent-entities", mention, evidence)]
     if _common_noun(ctx, attribution):
         return []

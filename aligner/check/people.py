@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
-from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, same_entity, uk_parses
+from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, same_entity
+from aligner.lang.morph import uk_parses
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -99,12 +100,11 @@ def check_speaker(
         return [], pronoun
     instead = credited_instead(ctx, who, _source_window(ctx, quote), pieces)
     if instead is not None:
-        mention, name = instead
-        message = f"quotation credited to {mention.of(ctx.text)!r} ({name}) instead of {who}"
-        evidence = (Evidence("speaker", speaker.span, None), Evidence("credited", None, mention))
-        return [
-            Finding("speaker", Severity.ERROR, message, "inconsistent-entities", mention, evidence)
-        ], mention
+        credited, name = instead
+        message = f"quotation credited to {credited.of(ctx.text)!r} ({name}) instead of {who}"
+        evidence = (Evidence("speaker", speaker.span, None), Evidence("credited", None, credited))
+        finding = Finding("speaker", Severity.ERROR, message, "inconsistent-entities", credited, evidence)
+        return [finding], credited
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
     return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None

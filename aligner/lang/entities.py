@@ -7,7 +7,7 @@ alternate names: Seoul 서울/Сеул, Kursk 쿠르스크/Курськ; its Cyr
 Russian spellings, Київ and Киев, both of which name the same city); organisations from the small
 curated table ``aligner/data/organisations.tsv`` (a source per row: no maintained library maps
 news organisations across the three languages). Ukrainian case forms are matched through
-``pymorphy3`` lemmas (Москви, Москві -> москва; Києва -> київ).
+``pymorphy3`` lemmas (Москви, Москві -> москва; Києва -> київ; see ``aligner.lang.morph``).
 
 Everything loads lazily, once (``functools.cache``): ``aligner --help`` and checks that never ask
 about a place pay nothing; the first question costs about half a second.
@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
+from aligner.lang.morph import uk_lemmas, uk_nominative
 from aligner.spans import Span
 
 # Cities smaller than this are known by their English name only: in the reverse look-up (which
@@ -96,10 +96,10 @@ def gazetteer() -> Gazetteer:
     for entity in entities:  # the glossary, organisations, territories, then cities
         for name in entity.en:
             key = en_key(name)
-            known = by_en.get(key)
-            if known is not None and known.kind == "name" and entity.kind != "name":
-                merged = _merged(known, entity)  # Kursk: the glossary's 쿠르스크, GeoNames' Курськ
-                by_en.update({en_key(n): merged for n in known.en})
+            seen = by_en.get(key)
+            if seen is not None and seen.kind == "name" and entity.kind != "name":
+                merged = _merged(seen, entity)  # Kursk: the glossary's 쿠르스크, GeoNames' Курськ
+                by_en.update({en_key(n): merged for n in seen.en})
             else:
                 by_en.setdefault(key, entity)
     for alias, name in _EN_ALIASES.items():
@@ -197,27 +197,6 @@ def organisations() -> tuple[Entity, ...]:
     return tuple(rows)
 
 
-@functools.cache
-def _morph() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="uk")
-
-
-@functools.lru_cache(maxsize=16384)
-def uk_lemmas(word: str) -> tuple[str, ...]:
-    """Return the dictionary forms pymorphy3 gives a Ukrainian word, lower case, likeliest first
-    (Москви -> москва, Києва -> київ, сказала -> сказати); the word itself when it knows none."""
-    lemmas = [p.normal_form for p in _morph().parse(word.lower())]
-    return tuple(dict.fromkeys([*lemmas, word.lower()]))
-
-
-@functools.lru_cache(maxsize=16384)
-def uk_parses(word: str) -> tuple[str, ...]:
-    """Return the tags pymorphy3 gives a Ukrainian word ("NOUN,inan,femn sing,nomn" …)."""
-    return tuple(str(p.tag) for p in _morph().parse(word.lower()))
-
-
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     """A known place or organisation named in a text."""
@@ -310,15 +289,5 @@ def _uk_lookup(run: list[str], forms: dict[str, tuple[Entity, ...]]) -> Entity |
         return forms[as_written][0]
     if len(run) == 1:
         return next((forms[lemma][0] for lemma in uk_lemmas(run[0]) if lemma in forms), None)
-    agreed = _agreed(run)
+    agreed = uk_nominative(run)
     return forms[agreed][0] if agreed in forms else None
-
-
-def _agreed(run: list[str]) -> str:
-    """Return the nominative of a phrase: each word inflected to the nominative singular."""
-    words = []
-    for word in run:
-        parse = _morph().parse(word.lower())[0]
-        nominative = parse.inflect({"nomn", "sing"}) or parse.inflect({"nomn"})
-        words.append(nominative.word if nominative is not None else word.lower())
-    return " ".join(words)
