@@ -14,7 +14,6 @@ from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
 from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, same_entity
-from aligner.lang.morph import uk_parses
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -70,6 +69,8 @@ def subject_pronoun(ctx: Context, pieces: Sequence[Span], plural: bool = False) 
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]{2,}")
+# How far after "із Сеула" the speech verb of a place source may stand.
+VERB_AFTER = 40
 
 
 def check_speaker(
@@ -98,7 +99,8 @@ def check_speaker(
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
         return [], pronoun
-    instead = credited_instead(ctx, who, _source_window(ctx, quote), pieces)
+    quote_end = parts[-1].end if parts else None
+    instead = credited_instead(ctx, who, _source_window(ctx, quote), pieces, quote_end)
     if instead is not None:
         credited, name = instead
         message = f"quotation credited to {credited.of(ctx.text)!r} ({name}) instead of {who}"
@@ -226,21 +228,29 @@ _KO_SOURCE = re.compile(
     r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?(?:\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관|대변인))?"
     r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표)(?![가-힣])"
 )
-# Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, із Сеула.
-_UK_SOURCE_BEFORE = re.compile(
-    r"(?:(?:за даними|за словами|за інформацією|за повідомленням|згідно з(?:і)?(?: даними)?)"
-    r"(?:\s+[\w'’ʼ]+){0,3}|із|зі|з)\s+$",
+# Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, згідно з
+# даними, які Київ …
+_UK_FRAMED = re.compile(
+    r"(?:за даними|за словами|за інформацією|за повідомленням|згідно з(?:і)?(?: даними)?)"
+    r"(?:[\s,]+[\w'’ʼ]+){0,3}\s+$",
     re.IGNORECASE,
 )
+# "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
+_UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з)\s+$", re.IGNORECASE)
 
 
 def credited_instead(
-    ctx: Context, source: str, source_sentences: Sequence[Span], pieces: Sequence[Span]
+    ctx: Context,
+    source: str,
+    source_sentences: Sequence[Span],
+    pieces: Sequence[Span],
+    quote_end: int | None = None,
 ) -> tuple[Span, str] | None:
     """Return a mention in ``pieces`` that credits someone other than ``source``: another person
     of the article, a known place or organisation, or a glossary name, standing where a source
     stands (a subject; in Korean also 에서는/에 따르면, in Ukrainian also за даними X) and not
-    named in the source sentences. Returns the mention and the English name it renders."""
+    named in the source sentences (for a quotation, ``quote_end``: and not in a sentence after its
+    last one). Returns the mention and the English name it renders."""
     own = gazetteer().lookup(source)
     named = {
         en_key(m.entity.name) for s in source_sentences for m in find_entities(ctx.article.text, "en", s)
@@ -253,14 +263,18 @@ def credited_instead(
         if any(s.contains(m) for s in source_sentences for m in person.mentions):
             continue
         for mention in _find_all(ctx, person.name, pieces):
-            if _speaks(ctx, mention) or _stands_as_source(ctx, mention):
+            if quote_end is not None and _after_alone(ctx, mention, quote_end):
+                continue
+            if _speaks(ctx, mention) or _framed(ctx, mention, place=False):
                 found.append((mention, person.name, True))
     for piece in pieces:
         for hit in find_entities(ctx.text, ctx.lang, piece):
             entity = hit.entity
             if (own is not None and same_entity(own, entity)) or any(en_key(n) in named for n in entity.en):
                 continue
-            if _stands_as_source(ctx, hit.span):
+            if quote_end is not None and _after_alone(ctx, hit.span, quote_end):
+                continue
+            if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True):
                 found.append((hit.span, entity.name, _in_article(ctx, entity)))
     # A name the article never uses first: 북한군이 ("North Korean troops") is no source.
     best = min(found, key=lambda f: (f[2], f[0].start), default=None)
@@ -272,11 +286,16 @@ def _in_article(ctx: Context, entity: Entity) -> bool:
     return any(same_entity(m.entity, entity) for m in find_entities(ctx.article.text, "en"))
 
 
-def _stands_as_source(ctx: Context, span: Span) -> bool:
-    """Return True for a mention that stands where the source of a statement stands."""
+def _framed(ctx: Context, span: Span, place: bool) -> bool:
+    """Return True for a mention framed as a source: Korean 에서는, 에 따르면, 의 발표, an
+    institution before the particle (서울시 교통국에 따르면); Ukrainian за даними X, за словами X,
+    and for a place "із X" with a speech verb after it (із Сеула повідомляють)."""
     if ctx.lang == "ko":
         return bool(_KO_SOURCE.match(ctx.text, span.end))
-    if _UK_SOURCE_BEFORE.search(ctx.text, max(0, span.start - 70), span.start):
+    if _UK_FRAMED.search(ctx.text, max(0, span.start - 70), span.start):
         return True
-    first = span.of(ctx.text).split()[0]
-    return any("nomn" in str(p) for p in uk_parses(first))
+    if not place or not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
+        return False
+    return bool(
+        find_speech_verbs(ctx.text, ctx.lang, Span(span.end, min(len(ctx.text), span.end + VERB_AFTER)))
+    )

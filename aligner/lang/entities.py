@@ -273,12 +273,17 @@ def _uk_entities(text: str, start: int, end: int) -> Iterator[EntityMention]:
             ):
                 continue
             found = _uk_lookup([w.group() for w in run], forms)
-            if found is not None:
+            if found is not None and not _hyphenated(text, run[0].start(), run[-1].end()):
                 yield EntityMention(Span(run[0].start(), run[-1].end()), found)
                 i += size
                 break
         else:
             i += 1
+
+
+def _hyphenated(text: str, start: int, end: int) -> bool:
+    """Return True for part of a hyphenated word: Лі in Бернерс-Лі is no Лі."""
+    return (start > 0 and text[start - 1] in "-‐") or text[end : end + 1] in ("-", "‐")
 
 
 def _uk_lookup(run: list[str], forms: dict[str, tuple[Entity, ...]]) -> Entity | None:
