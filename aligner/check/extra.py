@@ -37,7 +37,7 @@ from aligner.check.records import (
     Severity,
     Status,
 )
-from aligner.lang.entities import en_key, find_entities, gazetteer, same_entity
+from aligner.lang.entities import en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import Glossary, GlossaryEntry, find_name
 from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
 from aligner.lang.verbs import compatible, find_speech_verbs
@@ -193,8 +193,7 @@ def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span
                 return found
     entity = gazetteer().lookup(source.person) if source.person else None
     if source.pronoun or (source.person and (entity is None or entity.kind == "name")):
-        if credited_instead(ctx, source.person or "", [attribution.sentence], sentences) is None:
-            return subject_pronoun(ctx, sentences)  # a place or organisation is no "he"
+        return subject_pronoun(ctx, sentences)  # a place or organisation is no "he"
     return None
 
 
@@ -284,7 +283,7 @@ def _claim_entities(ctx: Context, attribution: Attribution, sentences: Sequence[
     if not wanted:
         return []
     # A substitute is a name the source never uses: "Ukrainian" in the source may be 우크라이나군.
-    named = {en_key(n) for m in find_entities(ctx.article.text, "en") for n in m.entity.en}
+    named = named_keys(ctx.article.text)
     found = [m for s in sentences for m in find_entities(ctx.text, ctx.lang, s)]
     findings = []
     for mention in wanted:

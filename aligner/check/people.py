@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
-from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, same_entity
+from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -283,7 +283,7 @@ def credited_instead(
 
 def _in_article(ctx: Context, entity: Entity) -> bool:
     """Return True when the source article names ``entity`` somewhere."""
-    return any(same_entity(m.entity, entity) for m in find_entities(ctx.article.text, "en"))
+    return any(en_key(n) in named_keys(ctx.article.text) for n in entity.en)
 
 
 def _framed(ctx: Context, span: Span, place: bool) -> bool:

@@ -212,14 +212,25 @@ def find_entities(text: str, lang: str, region: Span | None = None) -> tuple[Ent
     Ukrainian: one to three capitalised words whose forms or pymorphy3 lemmas spell a known name
     (Північної Кореї, Москві). Longest names first; a word belongs to one mention.
     """
-    start, end = (0, len(text)) if region is None else (region.start, min(region.end, len(text)))
-    if lang == "en":
-        return tuple(_en_entities(text, start, end))
-    if lang == "ko":
-        return tuple(_ko_entities(text, start, end))
-    if lang == "uk":
-        return tuple(_uk_entities(text, start, end))
-    raise ValueError(f"unsupported language {lang!r}; expected en, ko or uk")
+    if lang not in _SCANNERS:
+        raise ValueError(f"unsupported language {lang!r}; expected en, ko or uk")
+    found = _all_entities(text, lang)
+    if region is None:
+        return found
+    return tuple(m for m in found if region.start <= m.span.start and m.span.end <= region.end)
+
+
+@functools.lru_cache(maxsize=64)
+def named_keys(text: str) -> frozenset[str]:
+    """Return the normalised English names of every place, organisation and glossary name an
+    English text names (cached per text)."""
+    return frozenset(en_key(n) for m in find_entities(text, "en") for n in m.entity.en)
+
+
+@functools.lru_cache(maxsize=64)
+def _all_entities(text: str, lang: str) -> tuple[EntityMention, ...]:
+    """Scan a whole text once (the checks ask about many regions of the same two texts)."""
+    return tuple(_SCANNERS[lang](text, 0, len(text)))
 
 
 # A run of capitalised English words, "of" inside: "Ministry of Unification", "South Korea".
@@ -296,3 +307,6 @@ def _uk_lookup(run: list[str], forms: dict[str, tuple[Entity, ...]]) -> Entity |
         return next((forms[lemma][0] for lemma in uk_lemmas(run[0]) if lemma in forms), None)
     agreed = uk_nominative(run)
     return forms[agreed][0] if agreed in forms else None
+
+
+_SCANNERS = {"en": _en_entities, "ko": _ko_entities, "uk": _uk_entities}

@@ -47,6 +47,11 @@ def uk_parses(word: str) -> tuple[str, ...]:
 def uk_nominative(words: list[str]) -> str:
     """Return a phrase with each word put in the nominative singular where pymorphy3 can
     ("Північної Кореї" -> "північна корея"), lower case."""
+    return _nominative(tuple(words))
+
+
+@functools.lru_cache(maxsize=16384)
+def _nominative(words: tuple[str, ...]) -> str:
     result = []
     for word in words:
         parse = _morph().parse(word.lower())[0]
