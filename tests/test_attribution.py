@@ -147,14 +147,28 @@ def test_altered_attribution_is_an_error_naming_both(
     assert any(all(word in message for word in named) for message in errors), errors
 
 
-def test_evidence_travels_into_json() -> None:
-    en, target = _seed("ko")
-    report = check_translation(
-        parse_article(en), target.replace("키이우가 공개한", "모스크바가 공개한"), "ko"
-    )
+# (lang, old, new, the evidence's labels, the source side's text and the target side's text).
+EVIDENCE = [
+    ("ko", "키이우가 공개한", "모스크바가 공개한", ["source", "credited"], "Kiev", "모스크바"),
+    ("uk", "розповів в інтерв'ю виданню", "заперечив в інтерв'ю виданню", ["verb"], "revealed", "заперечив"),
+    ("ko", "약 5,000명이", "약 6,000명이", ["numbers"], "According to data", "키이우가 공개한"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "labels", "source", "target"),
+    EVIDENCE,
+    ids=["source-ko", "verb-uk", "numbers-ko"],
+)
+def test_evidence_travels_into_json(
+    lang: str, old: str, new: str, labels: list[str], source: str, target: str
+) -> None:
+    en, text = _seed(lang)
+    report = check_translation(parse_article(en), text.replace(old, new), lang)
     finding = next(f for a in report.attributions for f in a.findings if f.severity is Severity.ERROR)
     evidence = finding_dict(finding)["evidence"]
-    assert [e["what"] for e in evidence] == ["source", "credited"]
-    source, credited = evidence[0]["source_span"], evidence[1]["target_span"]
-    assert report.article.text[source[0] : source[1]] == "Kiev"
-    assert report.target_text[credited[0] : credited[1]] == "모스크바"
+    assert [e["what"] for e in evidence] == labels
+    spans = [e["source_span"] for e in evidence if e["source_span"]]
+    targets = [e["target_span"] for e in evidence if e["target_span"]]
+    assert report.article.text[spans[0][0] : spans[0][1]].startswith(source)
+    assert report.target_text[targets[-1][0] : targets[-1][1]].startswith(target)

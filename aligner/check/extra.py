@@ -211,7 +211,9 @@ def _attribution_numbers(ctx: Context, attribution: Attribution, sentences: Sequ
         f"numbers of the attributed sentence missing or changed: {', '.join(_show(v) for v in diff.missing)}"
     )
     severity = Severity.ERROR if hard else Severity.WARNING
-    return [Finding("numbers", severity, message, "numbers", hull(list(sentences)))]
+    where = hull(list(sentences))
+    evidence = (Evidence("numbers", attribution.sentence, where),)
+    return [Finding("numbers", severity, message, "numbers", where, evidence)]
 
 
 def _entity_named(ctx: Context, name: str, sentences: Sequence[Span]) -> Span | None:

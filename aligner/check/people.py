@@ -196,7 +196,8 @@ def check_verb(
         f"speech verb {ctx.article.of(quote.verb.span)!r} ({quote.verb.verb_class.value}) rendered as "
         f"{nearest.span.of(ctx.text)!r} ({nearest.verb_class.value})"
     )
-    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span)], nearest.span
+    evidence = (Evidence("verb", quote.verb.span, nearest.span),)
+    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span, evidence)], nearest.span
 
 
 def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
