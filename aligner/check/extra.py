@@ -3,7 +3,9 @@ and indirect attributions.
 
 Numbers are compared by value; a stretch with no letter of the target script was left in
 English; a target quotation that renders no source quotation is a term, an added quotation or
-invented speech; an indirect attribution must keep its source and its numbers.
+invented speech; an indirect attribution must keep its source (a person, place or organisation;
+another one credited instead is an error, none at all a warning), its speech-verb class, the
+places and organisations of its claim, and its numbers.
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 Who the translation credits the quotation to (the speaker's name, a subject pronoun, or another
 person or role noun standing as the subject), whether the speech verb kept its class, and
-whether people named inside the quotation are still named there.
+whether people named inside the quotation are still named there. ``credited_instead`` is shared
+with the attribution checks: another person of the article, or a known place, organisation or
+glossary name (``aligner.lang.entities``) standing where the source stands, and absent from the
+source's sentences, is credited in the source's place.
 """
 
 from __future__ import annotations
