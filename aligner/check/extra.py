@@ -42,7 +42,7 @@ from aligner.check.records import (
 from aligner.lang.entities import en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import Glossary, GlossaryEntry, find_name
 from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
-from aligner.lang.verbs import compatible, find_speech_verbs
+from aligner.lang.verbs import TargetVerb, compatible, find_speech_verbs
 from aligner.spans import Span, hull
 
 
@@ -168,7 +168,7 @@ def check_attribution(ctx: Context, attribution: Attribution) -> AttributionResu
         found = _attributed(ctx, attribution, sentences)
         if found is None:
             findings += _source_not_named(ctx, attribution, sentences)
-        findings += _attribution_verb(ctx, attribution, sentences)
+        findings += _attribution_verb(ctx, attribution, sentences, found)
         findings += _claim_entities(ctx, attribution, sentences)
         findings += _attribution_numbers(ctx, attribution, sentences)
         findings += check_untranslated(ctx, [attribution.sentence], sentences, "the attributed sentence")
@@ -262,21 +262,37 @@ def _common_noun(ctx: Context, attribution: Attribution) -> bool:
     return person is not None and all(p.name != person for p in ctx.article.people)
 
 
-def _attribution_verb(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+def _attribution_verb(
+    ctx: Context, attribution: Attribution, sentences: Sequence[Span], found: Span | None
+) -> list[Finding]:
     """Check the speech verb of reported speech as a quotation's: denied must stay a denial."""
     verb = attribution.verb
     if attribution.kind != "indirect" or verb is None:
         return []
-    verbs = [v for s in sentences for v in find_speech_verbs(ctx.text, ctx.lang, s)]
-    if not verbs or any(compatible(verb.verb_class, v.verb_class) for v in verbs):
+    target = _reporting_verb(ctx, sentences, found)
+    if target is None or compatible(verb.verb_class, target.verb_class):
         return []
-    target = verbs[-1]
     message = (
         f"speech verb {ctx.article.of(verb.span)!r} ({verb.verb_class.value}) of the attribution rendered as "
         f"{target.span.of(ctx.text)!r} ({target.verb_class.value})"
     )
     evidence = (Evidence("verb", verb.span, target.span),)
     return [Finding("verb", Severity.ERROR, message, "mistranslation", target.span, evidence)]
+
+
+def _reporting_verb(ctx: Context, sentences: Sequence[Span], found: Span | None) -> TargetVerb | None:
+    """Return the verb that reports the claim, not one inside it ("Trump pledged"): in Korean the
+    last speech verb of the sentences (the verb ends the clause: …고 부인했다); in Ukrainian the
+    speech verb next to the source's mention (Рі заперечив, що …; — заявив Рі), or None."""
+    verbs = [v for s in sentences for v in find_speech_verbs(ctx.text, ctx.lang, s)]
+    if not verbs:
+        return None
+    if ctx.lang == "ko":
+        return verbs[-1]
+    if found is None:
+        return None
+    near = [v for v in verbs if gap(v.span, found) <= VERB_DISTANCE]
+    return min(near, key=lambda v: gap(v.span, found), default=None)
 
 
 def _claim_entities(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
