@@ -10,6 +10,7 @@ source's sentences, is credited in the source's place.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -227,16 +228,26 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
 
 # A Korean mention that stands as the source: subject or topic particle, "from" (서울에서는), or
 # "according to" (키이우에 따르면, 키이우가 공개한 … 자료에 따르면).
-# An institution may stand between the name and its particle: 서울시 교통국에 따르면.
 _KO_SOURCE = re.compile(
-    r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?(?:\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관|대변인))?"
+    r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?"
     r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표)(?![가-힣])"
+)
+# … and for a common-noun source, with an institution between the name and the particle: 서울시
+# 교통국에 따르면 (for a named source, 런던 경찰청은 renders "the Metropolitan Police" itself).
+_KO_INSTITUTION_SOURCE = re.compile(
+    r"\s?(?:시|도|군)?\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관)"
+    r"\s?(?:은|는|이|가|에서는|에 따르면|의 발표)(?![가-힣])"
 )
 # Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, згідно з
 # даними, які Київ …
 _UK_FRAMED = re.compile(
     r"(?:за даними|за словами|за інформацією|за повідомленням|згідно з(?:і)?(?: даними)?)"
-    r"(?:[\s,]+[\w'’ʼ]+){0,3}\s+$",
+    r"(?:,\s+(?:які|що))?\s+$",
+    re.IGNORECASE,
+)
+# … and for a common-noun source, the institution between: за даними транспортного управління Харкова.
+_UK_INSTITUTION_FRAMED = re.compile(
+    r"(?:за даними|за словами|за інформацією|згідно з(?:і)?(?: даними)?)(?:\s+[\w'’ʼ]+){1,3}\s+$",
     re.IGNORECASE,
 )
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
@@ -249,12 +260,16 @@ def credited_instead(
     source_sentences: Sequence[Span],
     pieces: Sequence[Span],
     quote_end: int | None = None,
+    common_noun: bool = False,
 ) -> tuple[Span, str] | None:
     """Return a mention in ``pieces`` that credits someone other than ``source``: another person
     of the article, a known place or organisation, or a glossary name, standing where a source
     stands (a subject; in Korean also 에서는/에 따르면, in Ukrainian also за даними X) and not
     named in the source sentences (for a quotation, ``quote_end``: and not in a sentence after its
-    last one). Returns the mention and the English name it renders."""
+    last one). A place or organisation the article names elsewhere is no substitute (Moscow for
+    Russia, Seoul for South Korea: metonymy). For a ``common_noun`` source ("the city's transport
+    office") a place before an institution counts too (서울시 교통국에 따르면). Returns the mention
+    and the English name it renders."""
     own = gazetteer().lookup(source)
     named = {
         en_key(m.entity.name) for s in source_sentences for m in find_entities(ctx.article.text, "en", s)
@@ -264,12 +279,15 @@ def credited_instead(
     for person in ctx.article.people:
         if source_words & set(_NAME_TOKEN.findall(person.name.lower())):
             continue
+        known = gazetteer().lookup(person.name)
+        if known is not None and known.kind in ("place", "organisation"):
+            continue  # the article's places are no substitutes (Moscow for Russia)
         if any(s.contains(m) for s in source_sentences for m in person.mentions):
             continue
         for mention in _find_all(ctx, person.name, pieces):
             if quote_end is not None and _after_alone(ctx, mention, quote_end):
                 continue
-            if _speaks(ctx, mention) or _framed(ctx, mention, place=False):
+            if _speaks(ctx, mention) or _framed(ctx, mention, place=False, institution=False):
                 found.append((mention, person.name, True))
     for piece in pieces:
         for hit in find_entities(ctx.text, ctx.lang, piece):
@@ -278,25 +296,51 @@ def credited_instead(
                 continue
             if quote_end is not None and _after_alone(ctx, hit.span, quote_end):
                 continue
-            if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True):
-                found.append((hit.span, entity.name, _in_article(ctx, entity)))
-    # A name the article never uses first: 북한군이 ("North Korean troops") is no source.
+            if _in_article(ctx, entity):
+                continue
+            if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True, institution=common_noun):
+                found.append((hit.span, entity.name, False))
     best = min(found, key=lambda f: (f[2], f[0].start), default=None)
     return None if best is None else (best[0], best[1])
 
 
 def _in_article(ctx: Context, entity: Entity) -> bool:
-    """Return True when the source article names ``entity`` somewhere."""
-    return any(en_key(n) in named_keys(ctx.article.text) for n in entity.en)
+    """Return True when the source article names ``entity`` somewhere, by name or by a word built
+    on its name ("Syrian" for Syria, "Russian" for Russia; CLDR has no demonyms), or names a
+    person sharing a word with it ("Kim" for the glossary's Kim Jong-un)."""
+    if any(en_key(n) in named_keys(ctx.article.text) for n in entity.en):
+        return True
+    words = _article_words(ctx.article.text)
+    for name in entity.en:
+        tokens = _NAME_TOKEN.findall(name)
+        if entity.kind == "name" and any(t in words for t in tokens):
+            return True
+        if len(tokens) == 1 and len(name) >= 4:
+            stem = name[:-1] if name.endswith(("a", "e")) and len(name) > 5 else name
+            if any(w.startswith(stem) for w in words):
+                return True
+    return False
 
 
-def _framed(ctx: Context, span: Span, place: bool) -> bool:
+@functools.lru_cache(maxsize=64)
+def _article_words(text: str) -> frozenset[str]:
+    """The capitalised words of an English text."""
+    return frozenset(re.findall(r"\b[A-Z][\w'’-]+", text))
+
+
+def _framed(ctx: Context, span: Span, place: bool, institution: bool) -> bool:
     """Return True for a mention framed as a source: Korean 에서는, 에 따르면, 의 발표, an
     institution before the particle (서울시 교통국에 따르면); Ukrainian за даними X, за словами X,
     and for a place "із X" with a speech verb after it (із Сеула повідомляють)."""
     if ctx.lang == "ko":
-        return bool(_KO_SOURCE.match(ctx.text, span.end))
-    if _UK_FRAMED.search(ctx.text, max(0, span.start - 70), span.start):
+        return bool(
+            _KO_SOURCE.match(ctx.text, span.end)
+            or (institution and _KO_INSTITUTION_SOURCE.match(ctx.text, span.end))
+        )
+    before = max(0, span.start - 70)
+    if _UK_FRAMED.search(ctx.text, before, span.start):
+        return True
+    if institution and _UK_INSTITUTION_FRAMED.search(ctx.text, before, span.start):
         return True
     if not place or not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
         return False
