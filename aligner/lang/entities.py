@@ -150,7 +150,12 @@ def _merged(a: Entity, b: Entity) -> Entity:
 
 def same_entity(a: Entity, b: Entity) -> bool:
     """Return True when two entities share an English name (a glossary row and a city)."""
-    return bool({en_key(n) for n in a.en} & {en_key(n) for n in b.en})
+    return a == b or bool(_keys(a) & _keys(b))
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(entity: Entity) -> frozenset[str]:
+    return frozenset(en_key(n) for n in entity.en)
 
 
 @functools.cache
