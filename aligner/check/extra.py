@@ -166,8 +166,11 @@ def check_attribution(ctx: Context, attribution: Attribution) -> AttributionResu
         status = Status.MISSING
     else:
         found = _attributed(ctx, attribution, sentences)
+        if found is None and attribution.source.pronoun:  # "He said" -> 그는, він
+            found = _pronoun(ctx, attribution, sentences)
         if found is None:
-            findings += _source_not_named(ctx, attribution, sentences)
+            not_named, found = _source_not_named(ctx, attribution, sentences)
+            findings += not_named
         findings += _attribution_verb(ctx, attribution, sentences, found)
         findings += _claim_entities(ctx, attribution, sentences)
         findings += _attribution_numbers(ctx, attribution, sentences)
@@ -193,9 +196,15 @@ def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span
             found = find_person(ctx, name, whole) or _entity_named(ctx, name, sentences)
             if found is not None:
                 return found
+    return None
+
+
+def _pronoun(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
+    """Return a subject pronoun standing for a person source (a place or organisation is no "he")."""
+    source = attribution.source
     entity = gazetteer().lookup(source.person) if source.person else None
     if source.pronoun or (source.person and (entity is None or entity.kind == "name")):
-        return subject_pronoun(ctx, sentences)  # a place or organisation is no "he"
+        return subject_pronoun(ctx, sentences)
     return None
 
 
@@ -232,10 +241,14 @@ def _entity_named(ctx: Context, name: str, sentences: Sequence[Span]) -> Span | 
     return first_found([find_name(entity.name, ctx.text, ctx.lang, entry, region=s) for s in sentences])
 
 
-def _source_not_named(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
-    """The source is not named: an error when someone else is credited in its place, else a
-    warning (none for a common-noun source such as "the city's transport office", whose
-    rendering no name table knows)."""
+def _source_not_named(
+    ctx: Context, attribution: Attribution, sentences: Sequence[Span]
+) -> tuple[list[Finding], Span | None]:
+    """The source is not named: an error when someone else is credited in its place (checked
+    before a pronoun is accepted: "Кунсом повідомила, що вона …" credits Coons, not "she"); else
+    a subject pronoun will do for a person; else a warning (none for a common-noun source such as
+    "the city's transport office", whose rendering no name table knows). Returns the findings and
+    the mention taken for the source."""
     source = attribution.source
     shown = ctx.article.of(source.span)
     who = source.person or shown
@@ -248,13 +261,15 @@ def _source_not_named(ctx: Context, attribution: Attribution, sentences: Sequenc
             Evidence("source", source.span, None),
             Evidence("credited", None, mention),
         )
-        return [Finding("attribution", Severity.ERROR, message, "inconsistent-entities", mention, evidence)]
-    if common_noun:
-        return []
+        finding = Finding("attribution", Severity.ERROR, message, "inconsistent-entities", mention, evidence)
+        return [finding], None
+    pronoun = None if source.pronoun else _pronoun(ctx, attribution, sentences)
+    if pronoun is not None or common_noun:
+        return [], pronoun
     message = f"the source {shown} is not named in the translation of its sentence"
     evidence = (Evidence("source", source.span, None),)
     where = hull(list(sentences))
-    return [Finding("attribution", Severity.WARNING, message, "inconsistent-entities", where, evidence)]
+    return [Finding("attribution", Severity.WARNING, message, "inconsistent-entities", where, evidence)], None
 
 
 def _common_noun(ctx: Context, attribution: Attribution) -> bool:

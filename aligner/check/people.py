@@ -230,7 +230,7 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
 # "according to" (키이우에 따르면, 키이우가 공개한 … 자료에 따르면).
 _KO_SOURCE = re.compile(
     r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?"
-    r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표)(?![가-힣])"
+    r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표|의\s?(?:말|주장|설명)에\s?따르면)(?![가-힣])"
 )
 # … and for a common-noun source, with an institution between the name and the particle: 서울시
 # 교통국에 따르면 (for a named source, 런던 경찰청은 renders "the Metropolitan Police" itself).
@@ -241,7 +241,7 @@ _KO_INSTITUTION_SOURCE = re.compile(
 # Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, згідно з
 # даними, які Київ …
 _UK_FRAMED = re.compile(
-    r"(?:за даними|за словами|за інформацією|за повідомленням|згідно з(?:і)?(?: даними)?)"
+    r"(?:за даними|за словами|за інформацією|за повідомленням|на думку|згідно з(?:і)?(?: даними)?)"
     r"(?:,\s+(?:які|що))?\s+$",
     re.IGNORECASE,
 )
