@@ -266,8 +266,9 @@ def credited_instead(
     of the article, a known place or organisation, or a glossary name, standing where a source
     stands (a subject; in Korean also 에서는/에 따르면, in Ukrainian also за даними X) and not
     named in the source sentences (for a quotation, ``quote_end``: and not in a sentence after its
-    last one). A place or organisation the article names elsewhere is no substitute (Moscow for
-    Russia, Seoul for South Korea: metonymy). For a ``common_noun`` source ("the city's transport
+    last one). For an attribution, a place or organisation the article names elsewhere is no
+    substitute (Moscow for Russia, Seoul for South Korea: metonymy); a quotation is not spoken
+    by a place, so there any of them is. For a ``common_noun`` source ("the city's transport
     office") a place before an institution counts too (서울시 교통국에 따르면). Returns the mention
     and the English name it renders."""
     own = gazetteer().lookup(source)
@@ -280,8 +281,8 @@ def credited_instead(
         if source_words & set(_NAME_TOKEN.findall(person.name.lower())):
             continue
         known = gazetteer().lookup(person.name)
-        if known is not None and known.kind in ("place", "organisation"):
-            continue  # the article's places are no substitutes (Moscow for Russia)
+        if quote_end is None and known is not None and known.kind in ("place", "organisation"):
+            continue  # the article's places are no substitute sources (Moscow for Russia)
         if any(s.contains(m) for s in source_sentences for m in person.mentions):
             continue
         for mention in _find_all(ctx, person.name, pieces):
@@ -296,7 +297,7 @@ def credited_instead(
                 continue
             if quote_end is not None and _after_alone(ctx, hit.span, quote_end):
                 continue
-            if _in_article(ctx, entity):
+            if quote_end is None and _in_article(ctx, entity):
                 continue
             if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True, institution=common_noun):
                 found.append((hit.span, entity.name, False))
