@@ -2,7 +2,9 @@
 
 Each ``Perturbation`` is the whole translation with one realistic edit: an alteration a checker
 must flag (speaker swapped, number changed, quotation dropped or turned into indirect speech,
-truncated, boundary moved, speech verb changed, quotation invented) or a benign variant it must
+truncated, boundary moved, speech verb changed, quotation invented, quotation re-credited to
+another person of the article, attribution source replaced by another place, organisation or
+person) or a benign variant it must
 not flag (other quotation-mark style, number formatting, honorifics and name endings,
 attribution moved before or after the quotation, paraphrase outside the quotations). Edits are
 placed from a baseline ``CheckReport`` of the unaltered translation (where each quotation, its
@@ -17,14 +19,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aligner.check.checker import CheckReport, QuoteResult, Severity, Status
+from aligner.check.checker import AttributionResult, CheckReport, QuoteResult, Severity, Status
+from aligner.lang.entities import Entity, find_entities, gazetteer, same_entity
 from aligner.lang.names import find_name, is_pronoun
 from aligner.lang.numbers import find_numbers
 from aligner.spans import Span
 
 
 class Kind(StrEnum):
-    """What a perturbation does; the first eight alter, the rest are benign."""
+    """What a perturbation does; the first ten alter, the rest are benign."""
 
     SPEAKER_SWAPPED = "speaker-swapped"
     NUMBER_CHANGED = "number-changed"
@@ -34,6 +37,8 @@ class Kind(StrEnum):
     BOUNDARY_MOVED = "boundary-moved"
     VERB_CHANGED = "verb-changed"
     INVENTED = "quote-invented"
+    RECREDITED = "quote-recredited"
+    SOURCE_REPLACED = "source-replaced"
     MARK_STYLE = "mark-style"
     NUMBER_FORMAT = "number-format"
     NAME_FORM = "name-form"
@@ -770,6 +775,111 @@ def _paraphrase(report: CheckReport) -> Iterator[Perturbation]:
         )
 
 
+# --- who is credited ---------------------------------------------------------------------------
+
+
+def _people_renderings(report: CheckReport) -> dict[str, str]:
+    """Return how the translation names each person of the article (not places or organisations),
+    where it names them at all."""
+    text, lang = report.target_text, report.lang
+    found = dict(_renderings(report))
+    for person in report.article.people:
+        if person.name not in found:
+            span = find_name(person.name, text, lang)
+            if span is not None and not is_pronoun(span.of(text).lower(), lang):
+                found[person.name] = span.of(text)
+    return {p: name for p, name in found.items() if not _known_place(p)}
+
+
+def _known_place(name: str) -> bool:
+    entity = gazetteer().lookup(name)
+    return entity is not None and entity.kind in ("place", "organisation")
+
+
+def _recredit(report: CheckReport, quote: QuoteResult, rng: random.Random) -> Iterator[Perturbation]:
+    """Put another person of the article where the translation names the quotation's speaker."""
+    text, span = report.target_text, quote.target_speaker
+    speaker = next(q.speaker for q in report.article.quotes if q.id == quote.id)
+    if span is None or speaker is None or not speaker.person or speaker.pronoun:
+        return
+    own_tokens = set(speaker.person.lower().replace("-", " ").split())
+    others = sorted(
+        name
+        for person, name in _people_renderings(report).items()
+        if person != speaker.person
+        and not _same_name(name, span.of(text))
+        and not own_tokens & set(person.lower().replace("-", " ").split())
+    )
+    if not others:
+        return
+    name = rng.choice(others)
+    whole = _name_extent(report, span, speaker.person)
+    yield Perturbation(
+        Kind.RECREDITED,
+        quote.id,
+        _replace_name(text, whole, name, report.lang),
+        f"speaker {whole.of(text)!r} -> {name!r} (another person of the article)",
+    )
+
+
+def _replace_source(
+    report: CheckReport, result: AttributionResult, rng: random.Random
+) -> Iterator[Perturbation]:
+    """Put another place or organisation (one the article never names) where the translation
+    names a place or organisation source, and another person of the article where it names a
+    person."""
+    text, span = report.target_text, result.target_span
+    source = next(a.source for a in report.article.attributions if a.id == result.id)
+    if span is None or not source.person or source.pronoun or span.of(text).lower() in ("he", "she"):
+        return
+    entity = gazetteer().lookup(source.person)
+    if entity is not None and entity.kind in ("place", "organisation"):
+        named = {m.entity.name for m in find_entities(report.article.text, "en")}
+        pool = [e for e in _SUBSTITUTES[entity.kind]() if e.name not in named and e.renderings(report.lang)]
+        if not pool:
+            return
+        name = rng.choice(pool).renderings(report.lang)[0]
+        span = _entity_extent(report, result, entity) or span
+    else:
+        others = sorted(n for p, n in _people_renderings(report).items() if p != source.person)
+        if not others:
+            return
+        name = rng.choice(others)
+    yield Perturbation(
+        Kind.SOURCE_REPLACED,
+        result.id,
+        _replace_name(text, span, name, report.lang),
+        f"source {span.of(text)!r} -> {name!r}",
+    )
+
+
+def _entity_extent(report: CheckReport, result: AttributionResult, entity: Entity) -> Span | None:
+    """Return the whole mention of a place or organisation in the attribution's sentences, with a
+    bracketed gloss after it: 국가정보원(국정원), Національна розвідувальна служба (NIS)."""
+    text = report.target_text
+    for sentence in result.target_sentences:
+        for mention in find_entities(text, report.lang, sentence):
+            if same_entity(mention.entity, entity):
+                gloss = re.match(r"\s?\([^)]{1,40}\)", text[mention.span.end :])
+                return Span(mention.span.start, mention.span.end + (gloss.end() if gloss else 0))
+    return None
+
+
+def _places() -> list[Entity]:
+    """Capitals that news cites as sources (indeclinable in Ukrainian or in the nominative)."""
+    wanted = ("Tokyo", "Beijing", "Moscow", "Paris", "London", "Washington")
+    return [e for name in wanted if (e := gazetteer().lookup(name)) is not None]
+
+
+def _organisations() -> list[Entity]:
+    from aligner.lang.entities import organisations
+
+    return list(organisations())
+
+
+_SUBSTITUTES = {"place": _places, "organisation": _organisations}
+
+
 # --- all together -------------------------------------------------------------------------------
 
 
@@ -787,6 +897,7 @@ def perturbations(report: CheckReport, *, seed: int = 0) -> tuple[Perturbation, 
     for quote in _clean(report):
         source = by_id[quote.id]
         found += _swap_speaker(report, quote, rng)
+        found += _recredit(report, quote, rng)
         found += _change_number(report, quote.id, quote.target_parts, report.lang)
         found += _drop(report, quote)
         found += _indirect(report, quote)
@@ -799,6 +910,7 @@ def perturbations(report: CheckReport, *, seed: int = 0) -> tuple[Perturbation, 
     for attribution in report.attributions:
         if attribution.status is Status.OK and attribution.target_sentences:
             found += _change_number(report, attribution.id, attribution.target_sentences, report.lang)
+            found += _replace_source(report, attribution, rng)
     found += _invent(report, rng)
     found += _mark_styles(report)
     found += _number_formats(report)

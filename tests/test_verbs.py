@@ -171,3 +171,25 @@ def test_compatible(source: VerbClass, target: VerbClass, kept: bool) -> None:
 def test_every_class_keeps_itself() -> None:
     assert set(COMPATIBLE) == set(VerbClass)
     assert all(compatible(c, c) for c in VerbClass)
+
+
+# Forms the hand-written table does not spell out, found through pymorphy3 lemmas (future,
+# imperfective in every gender and number); the class is the table's for the lemma.
+MORPH_CASES = [
+    ("future-neutral", "вона казатиме", ("казатиме", "казати", VerbClass.NEUTRAL)),
+    ("imperfective-denial", "вони заперечували це", ("заперечували", "заперечити", VerbClass.DENIAL)),
+    ("future-assertive", "вони наголошуватимуть", ("наголошуватимуть", "наголосити", VerbClass.ASSERTIVE)),
+    ("perfective-report", "міністерство підтвердило", ("підтвердило", "підтвердити", VerbClass.REPORT)),
+    ("plural-denial", "вони заперечили", ("заперечили", "заперечити", VerbClass.DENIAL)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in MORPH_CASES], ids=[c[0] for c in MORPH_CASES])
+def test_ukrainian_forms_through_pymorphy3(text: str, expected: tuple[str, str, VerbClass]) -> None:
+    verbs = find_speech_verbs(text, "uk")
+    assert [(v.span.of(text), v.lemma, v.verb_class) for v in verbs] == [expected]
+
+
+def test_ukrainian_non_verbs_stay_out() -> None:
+    text = "Будинок стоїть біля річки, а заява лежить на столі."
+    assert find_speech_verbs(text, "uk") == ()

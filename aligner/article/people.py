@@ -7,7 +7,9 @@ word ('Sharon Davis' = 'Ms Davis' = 'Davis'; 'Ri Yong Ho' = 'Ri'). The canonical
 the fullest one seen. A 'he' or 'she' refers to the nearest person named before it, outside
 quotations and possessives, of a compatible title-given gender, at most a few paragraphs
 back (a speaker, introduced or titled name first, then a name only mentioned in passing);
-'it' to the nearest organisation; anything else stays unresolved.
+'it' to the nearest organisation; anything else stays unresolved. A common-noun source that
+reported speech marks as an institution ('the city's transport office') is credited to its
+description.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from aligner.article.names import (
+    DESCRIPTIVE,
     NAME,
     PRONOUN,
     Mention,
@@ -175,6 +178,8 @@ class People:
         if mention.kind == NAME:
             index = self._match(mention.name)
             person = self.entities[index].name if index is not None else None
+        elif mention.kind == DESCRIPTIVE and mention.org:  # 'the city's transport office'
+            person = mention.span.of(self.ctx.text)
         elif mention.kind == PRONOUN:
             index = self.resolved.get(mention.span)
             if index is not None:

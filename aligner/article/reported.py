@@ -4,17 +4,21 @@
 A speech verb outside every quotation, not already the attribution of one, with a speaker
 phrase before it and a reported clause after it (after 'that', or straight after the verb
 for 'say'-like verbs), is one attribution. Sources without a name (or a pronoun, resolved
-later) are left out: 'one of the soldiers confessed that …' credits no one.
+later) are left out: 'one of the soldiers confessed that …' credits no one; a common noun
+headed by an institution ('the regional health office said that …', 'according to the city's
+transport office, …') is kept, with no person.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from aligner.article.names import (
     DESCRIPTIVE,
     NAME,
+    Mention,
     Token,
     is_word,
     name_run,
@@ -24,6 +28,7 @@ from aligner.article.names import (
 from aligner.article.records import VERB_FORMS, SpeechVerb, VerbClass
 from aligner.article.speech import Context, FramedAttribution, verb_at
 from aligner.article.words import (
+    ORG_WORDS,
     PREPOSITIONS,
     word_pattern,
 )
@@ -81,8 +86,10 @@ def _indirect(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None:
     sentence = ctx.sentence(paragraph, tokens[k].start)
     a = _clause_start(ctx, paragraph, k, sentence)
     source = subject_before(tokens, a, k, ctx.intros)
-    if source is None or source.kind == DESCRIPTIVE:
+    if source is None or (source.kind == DESCRIPTIVE and not _institution(ctx.text, source)):
         return None
+    if source.kind == DESCRIPTIVE:
+        source = replace(source, org=True)  # People.speaker credits it to the description
     b = ctx.index(paragraph, sentence.end)
     start, venue = _complement(tokens, k, b, verb.lemma)
     if start is None:
@@ -116,6 +123,13 @@ def _complement(tokens: Sequence[Token], k: int, b: int, lemma: str) -> tuple[in
         if is_word(token) and token.low not in _NOT_A_CLAUSE and not token.low.endswith("ing"):
             return token.start, None
     return None, None
+
+
+def _institution(text: str, mention: Mention) -> bool:
+    """Return True for a common-noun source whose head is an institution: 'the regional health
+    office', 'the city's transport office', 'the ministry' (not 'one of the soldiers')."""
+    words = mention.span.of(text).lower().split()
+    return mention.kind == DESCRIPTIVE and bool(words) and words[-1] in ORG_WORDS
 
 
 def _venue(tokens: Sequence[Token], a: int, b: int) -> Span | None:
@@ -153,13 +167,13 @@ def _according(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None
     sentence = ctx.sentence(paragraph, tokens[k].start)
     b = ctx.index(paragraph, sentence.end)
     source = np_after(tokens, j, b, ctx.intros)
-    if source is None or source.kind != NAME:
+    if source is None or (source.kind != NAME and not _institution(ctx.text, source)):
         return None
     claim = _according_claim(ctx, paragraph, k, sentence, source.span.end)
     if claim is None or any(claim.start <= v < claim.end for v in ctx.used_verbs):
         return None
     verb = SpeechVerb(Span(tokens[k].start, phrase_end), "according to", VerbClass.REPORT)
-    source = type(source)(source.span, NAME, source.name, True, "")
+    source = type(source)(source.span, source.kind, source.name, True, "")
     return FramedAttribution("according_to", source, verb, sentence, claim, paragraph)
 
 

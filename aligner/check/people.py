@@ -2,17 +2,22 @@
 
 Who the translation credits the quotation to (the speaker's name, a subject pronoun, or another
 person or role noun standing as the subject), whether the speech verb kept its class, and
-whether people named inside the quotation are still named there.
+whether people named inside the quotation are still named there. ``credited_instead`` is shared
+with the attribution checks: another person of the article, or a known place, organisation or
+glossary name (``aligner.lang.entities``) standing where the source stands, and absent from the
+source's sentences, is credited in the source's place.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
-from aligner.check.records import SUBJECT_DISTANCE, Finding, Severity
+from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
+from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -68,6 +73,8 @@ def subject_pronoun(ctx: Context, pieces: Sequence[Span], plural: bool = False) 
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]{2,}")
+# How far after "із Сеула" the speech verb of a place source may stand.
+VERB_AFTER = 40
 
 
 def check_speaker(
@@ -96,6 +103,14 @@ def check_speaker(
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
         return [], pronoun
+    quote_end = parts[-1].end if parts else None
+    instead = credited_instead(ctx, who, _source_window(ctx, quote), pieces, quote_end)
+    if instead is not None:
+        credited, name = instead
+        message = f"quotation credited to {credited.of(ctx.text)!r} ({name}) instead of {who}"
+        evidence = (Evidence("speaker", speaker.span, None), Evidence("credited", None, credited))
+        finding = Finding("speaker", Severity.ERROR, message, "inconsistent-entities", credited, evidence)
+        return [finding], credited
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
     return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None
@@ -157,7 +172,14 @@ def _source_window(ctx: Context, quote: Quote) -> list[Span]:
 
 def _wrong_speaker(ctx: Context, shown: str, found: Span) -> Finding:
     message = f"quotation credited to {found.of(ctx.text)!r} instead of {shown}"
-    return Finding("speaker", Severity.ERROR, message, "inconsistent-entities", found)
+    return Finding(
+        "speaker",
+        Severity.ERROR,
+        message,
+        "inconsistent-entities",
+        found,
+        (Evidence("credited", None, found),),
+    )
 
 
 def check_verb(
@@ -178,7 +200,8 @@ def check_verb(
         f"speech verb {ctx.article.of(quote.verb.span)!r} ({quote.verb.verb_class.value}) rendered as "
         f"{nearest.span.of(ctx.text)!r} ({nearest.verb_class.value})"
     )
-    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span)], nearest.span
+    evidence = (Evidence("verb", quote.verb.span, nearest.span),)
+    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span, evidence)], nearest.span
 
 
 def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
@@ -199,3 +222,129 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
                 Finding("names", Severity.WARNING, message, "inconsistent-entities", hull(list(parts)))
             )
     return findings
+
+
+# --- who is credited instead ---------------------------------------------------------------------
+
+# A Korean mention that stands as the source: subject or topic particle, "from" (서울에서는), or
+# "according to" (키이우에 따르면, 키이우가 공개한 … 자료에 따르면).
+_KO_SOURCE = re.compile(
+    r"(?:\([^)]{1,30}\))?\s?(?:측|당국|정부|시|대변인)?"
+    r"\s?(?:은|는|이|가|께서|에서는|에서도|에 따르면|의 발표|의\s?(?:말|주장|설명)에\s?따르면)(?![가-힣])"
+)
+# … and for a common-noun source, with an institution between the name and the particle: 서울시
+# 교통국에 따르면 (for a named source, 런던 경찰청은 renders "the Metropolitan Police" itself).
+_KO_INSTITUTION_SOURCE = re.compile(
+    r"\s?(?:시|도|군)?\s?[가-힣]{0,6}(?:국|부|청|처|원|위원회|사무소|당국|기관)"
+    r"\s?(?:은|는|이|가|에서는|에 따르면|의 발표)(?![가-힣])"
+)
+# Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, згідно з
+# даними, які Київ …
+_UK_FRAMED = re.compile(
+    r"(?:за даними|за словами|за інформацією|за повідомленням|на думку|згідно з(?:і)?(?: даними)?)"
+    r"(?:,\s+(?:які|що))?\s+$",
+    re.IGNORECASE,
+)
+# … and for a common-noun source, the institution between: за даними транспортного управління Харкова.
+_UK_INSTITUTION_FRAMED = re.compile(
+    r"(?:за даними|за словами|за інформацією|згідно з(?:і)?(?: даними)?)(?:\s+[\w'’ʼ]+){1,3}\s+$",
+    re.IGNORECASE,
+)
+# "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
+_UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з)\s+$", re.IGNORECASE)
+
+
+def credited_instead(
+    ctx: Context,
+    source: str,
+    source_sentences: Sequence[Span],
+    pieces: Sequence[Span],
+    quote_end: int | None = None,
+    common_noun: bool = False,
+) -> tuple[Span, str] | None:
+    """Return a mention in ``pieces`` that credits someone other than ``source``: another person
+    of the article, a known place or organisation, or a glossary name, standing where a source
+    stands (a subject; in Korean also 에서는/에 따르면, in Ukrainian also за даними X) and not
+    named in the source sentences (for a quotation, ``quote_end``: and not in a sentence after its
+    last one). For an attribution, a place or organisation the article names elsewhere is no
+    substitute (Moscow for Russia, Seoul for South Korea: metonymy); a quotation is not spoken
+    by a place, so there any of them is. For a ``common_noun`` source ("the city's transport
+    office") a place before an institution counts too (서울시 교통국에 따르면). Returns the mention
+    and the English name it renders."""
+    own = gazetteer().lookup(source)
+    named = {
+        en_key(m.entity.name) for s in source_sentences for m in find_entities(ctx.article.text, "en", s)
+    }
+    source_words = set(_NAME_TOKEN.findall(source.lower()))
+    found: list[tuple[Span, str, bool]] = []  # mention, name, named elsewhere in the article
+    for person in ctx.article.people:
+        if source_words & set(_NAME_TOKEN.findall(person.name.lower())):
+            continue
+        known = gazetteer().lookup(person.name)
+        if quote_end is None and known is not None and known.kind in ("place", "organisation"):
+            continue  # the article's places are no substitute sources (Moscow for Russia)
+        if any(s.contains(m) for s in source_sentences for m in person.mentions):
+            continue
+        for mention in _find_all(ctx, person.name, pieces):
+            if quote_end is not None and _after_alone(ctx, mention, quote_end):
+                continue
+            if _speaks(ctx, mention) or _framed(ctx, mention, place=False, institution=False):
+                found.append((mention, person.name, True))
+    for piece in pieces:
+        for hit in find_entities(ctx.text, ctx.lang, piece):
+            entity = hit.entity
+            if (own is not None and same_entity(own, entity)) or any(en_key(n) in named for n in entity.en):
+                continue
+            if quote_end is not None and _after_alone(ctx, hit.span, quote_end):
+                continue
+            if quote_end is None and _in_article(ctx, entity):
+                continue
+            if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True, institution=common_noun):
+                found.append((hit.span, entity.name, False))
+    best = min(found, key=lambda f: (f[2], f[0].start), default=None)
+    return None if best is None else (best[0], best[1])
+
+
+def _in_article(ctx: Context, entity: Entity) -> bool:
+    """Return True when the source article names ``entity`` somewhere, by name or by a word built
+    on its name ("Syrian" for Syria, "Russian" for Russia; CLDR has no demonyms), or names a
+    person sharing a word with it ("Kim" for the glossary's Kim Jong-un)."""
+    if any(en_key(n) in named_keys(ctx.article.text) for n in entity.en):
+        return True
+    words = _article_words(ctx.article.text)
+    for name in entity.en:
+        tokens = _NAME_TOKEN.findall(name)
+        if entity.kind == "name" and any(t in words for t in tokens):
+            return True
+        if len(tokens) == 1 and len(name) >= 4:
+            stem = name[:-1] if name.endswith(("a", "e")) and len(name) > 5 else name
+            if any(w.startswith(stem) for w in words):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _article_words(text: str) -> frozenset[str]:
+    """The capitalised words of an English text."""
+    return frozenset(re.findall(r"\b[A-Z][\w'’-]+", text))
+
+
+def _framed(ctx: Context, span: Span, place: bool, institution: bool) -> bool:
+    """Return True for a mention framed as a source: Korean 에서는, 에 따르면, 의 발표, an
+    institution before the particle (서울시 교통국에 따르면); Ukrainian за даними X, за словами X,
+    and for a place "із X" with a speech verb after it (із Сеула повідомляють)."""
+    if ctx.lang == "ko":
+        return bool(
+            _KO_SOURCE.match(ctx.text, span.end)
+            or (institution and _KO_INSTITUTION_SOURCE.match(ctx.text, span.end))
+        )
+    before = max(0, span.start - 70)
+    if _UK_FRAMED.search(ctx.text, before, span.start):
+        return True
+    if institution and _UK_INSTITUTION_FRAMED.search(ctx.text, before, span.start):
+        return True
+    if not place or not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
+        return False
+    return bool(
+        find_speech_verbs(ctx.text, ctx.lang, Span(span.end, min(len(ctx.text), span.end + VERB_AFTER)))
+    )

@@ -102,6 +102,16 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a finding compared: a label ("source", "credited", "verb"), the span in the source
+    article and the span in the translation (None where that side has nothing)."""
+
+    what: str
+    source: Span | None
+    target: Span | None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem: which check, how bad, what to tell the translator, its ITS 2.0 LQI type
     (omission, addition, mistranslation, numbers, inconsistent-entities, typographical …), and
@@ -112,6 +122,7 @@ class Finding:
     message: str
     lqi_type: str
     target_span: Span | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

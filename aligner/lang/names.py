@@ -8,6 +8,13 @@ and titles after a name (리 씨는, 김정은 위원장은), Ukrainian case end
 Києва, Кім Чен Ину) and the North Korean spellings 리/이, 룡/용, 로동/노동 are accepted
 (CONVENTIONS.md §2.2-2.4). Also lists third-person pronouns and the role nouns ("the
 journalist") that must not stand in for a speaker.
+
+Replaced by maintained data: places and organisations come from CLDR, GeoNames and a curated table
+(``aligner.lang.entities``), and Ukrainian dictionary names in cases the ending list misses go
+through pymorphy3 lemmas (``aligner.lang.morph``). Still hand-written, with the reason: the
+transliterator and the Ukrainian endings of foreign personal names (pymorphy3 does not know Рі
+and guesses the lemma "рієва" for Рієві; no maintained library transliterates English names into
+Hangul by the loanword rules), Korean particles and the North Korean spellings.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from aligner.errors import InputError
+from aligner.lang.morph import uk_lemmas
 from aligner.spans import Span
 
 LANGS = ("en", "ko", "uk")
@@ -534,7 +542,11 @@ def _uk_word(word: str) -> str:
         return f"{head}(?:{word[-2:]}|{'є' if word[-2] == 'ї' else 'о'}в(?:{_UK_ENDINGS}))"
     stem = _UK_NOMINATIVE.sub("", word) if len(word) > 3 else word
     escaped = re.sub("['’ʼ]", "['’ʼ]", re.escape(stem))
-    return f"{escaped}(?:{_UK_ENDINGS})?" if len(stem) > 2 else f"{escaped}(?:а|у|ом|ові)?"
+    if len(stem) > 2:
+        return f"{escaped}(?:{_UK_ENDINGS})?"
+    if stem[-1] in "іи":  # Рі, Рія, Рію, Рієм, Рієві: a short name in -і declines like Рій
+        return f"{escaped}(?:я|ю|єм|єві|ї)?"
+    return f"{escaped}(?:а|у|ом|ові)?"
 
 
 def source_name_forms(name: str) -> tuple[str, ...]:
@@ -593,8 +605,29 @@ def find_name(
         if hits:
             first = min(hits, key=lambda h: (h[0], -h[1]))
             return Span(*first)
+    if lang == "uk":
+        listed = [r for form in source_name_forms(name) for r in glossary.renderings(form, lang)]
+        found = _lemma_find(listed, text, start, end)
+        if found is not None:
+            return found
     candidates = tuple(t for form in source_name_forms(name) for t in transliterate(form, lang))
     return _fuzzy_find(candidates, text, lang, start, end)
+
+
+_UK_CAPITALISED = re.compile(r"[А-ЯҐЄІЇ][а-яґєії'’ʼ]+")
+
+
+def _lemma_find(renderings: list[str], text: str, start: int, end: int) -> Span | None:
+    """Return a capitalised Ukrainian word whose pymorphy3 lemma is a one-word rendering of the
+    name: the dictionary's case forms that the ending list misses (vowel alternation:
+    Бориспіль -> Борисполя)."""
+    words = {r.lower() for r in renderings if re.fullmatch(r"[А-ЯҐЄІЇа-яґєії'’ʼ]+", r)}
+    if not words:
+        return None
+    for match in _UK_CAPITALISED.finditer(text, start, end):
+        if words & set(uk_lemmas(match.group())):
+            return Span(*match.span())
+    return None
 
 
 # --- fuzzy matching ---------------------------------------------------------------------------

@@ -5,6 +5,15 @@
 :func:`compatible` says whether a target verb keeps the force of the source verb
 (``COMPATIBLE`` is the table, with the reasons next to it). Lookups are per word against
 precomputed form tables, so a scan costs one regex pass over the text.
+
+Ukrainian: the lexicon (which verbs, which class) stays hand-written, as no library classes speech
+verbs by force; their forms come from two places. The table's past stems and common present forms
+are matched directly (fast, and the tested core); any other word with a verb ending goes to
+pymorphy3 (``aligner.lang.morph``), whose lemma is looked up among the table's infinitives of
+both aspects (заперечила -> заперечити, заперечувала -> заперечувати, казатиме -> казати). That
+replaces listing the future, imperfective and participle forms by hand. Korean stays
+hand-written: a verb is a 하다 noun or a stem plus endings, which the stem table covers, and no
+maintained Korean analyser ships as a light wheel.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from aligner.lang.morph import uk_verb_lemmas
 from aligner.spans import Span
 
 
@@ -302,10 +312,36 @@ _UK_FORMS: dict[str, tuple[str, VerbClass]] = {
 _UK_WORD = re.compile(r"[А-ЯҐЄІЇа-яґєії]+(?:['’ʼ][А-ЯҐЄІЇа-яґєії]+)*")
 
 
+def _uk_infinitive(stem: str) -> str:
+    """The infinitive of a past stem: сказа -> сказати, заперечува -> заперечувати, зізнася -> зізнатися."""
+    return stem[:-2] + "тися" if stem.endswith("ся") else stem + "ти"
+
+
+# Every infinitive of the table -> (lemma, class), both aspects: заперечити and заперечувати.
+_UK_LEMMAS: dict[str, tuple[str, VerbClass]] = {
+    **{_uk_infinitive(s): (lemma, cls) for lemma, (cls, stems, _) in _UK_VERBS.items() for s in stems},
+    **{lemma: (lemma, cls) for lemma, (cls, _, _) in _UK_VERBS.items()},
+}
+# Endings of the verb forms the table does not spell out (future, imperfective, gerund,
+# participles in -но/-то): only such words are sent to pymorphy3.
+_UK_VERB_ENDING = re.compile(
+    r"(?:в|ла|ло|ли|вши|сь|ся|е|є|уть|ють|ать|ять|ить|ме|муть|учи|ючи|ачи|ячи|но|то)$"
+)
+
+
+def _uk_lookup(word: str) -> tuple[str, VerbClass] | None:
+    """Return the lemma and class of a Ukrainian word: the table's forms first, then pymorphy3's
+    lemmas (казатиме, заперечувала, наголошуватимуть) looked up among the table's infinitives."""
+    found = _UK_FORMS.get(word)
+    if found is not None or len(word) < 4 or not _UK_VERB_ENDING.search(word):
+        return found
+    return next((_UK_LEMMAS[lemma] for lemma in uk_verb_lemmas(word) if lemma in _UK_LEMMAS), None)
+
+
 def _uk_verbs(text: str, start: int, end: int) -> list[TargetVerb]:
     verbs = []
     for match in _UK_WORD.finditer(text, start, end):
-        found = _UK_FORMS.get(match.group().lower())
+        found = _uk_lookup(match.group().lower())
         if found is not None:
             verbs.append(TargetVerb(Span(*match.span()), *found))
     return verbs

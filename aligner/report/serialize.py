@@ -163,6 +163,10 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "lqi_type": finding.lqi_type,
         "target_span": _opt(finding.target_span),
+        "evidence": [
+            {"what": e.what, "source_span": _opt(e.source), "target_span": _opt(e.target)}
+            for e in finding.evidence
+        ],
     }
 
 

@@ -1,0 +1,174 @@
+"""Attribution identity: who a quotation or a reported statement is credited to in the translation.
+
+Each altered case edits one attribution of a faithful translation (the seed's, or a short made-up
+article's) and must give an error naming both the source's entity and the one put in its place;
+the faithful translations must stay free of errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.article.parse import parse_article
+from aligner.check.checker import Severity, check_translation
+from aligner.report.serialize import finding_dict
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Made-up articles: a common-noun source ("according to the city's transport office") and a pronoun
+# source ("He denied that …", resolved to the article's minister).
+NOUN_EN = (
+    "Bus fares to rise in Busan\n"
+    "According to the city's transport office, bus fares will rise by 20% in March.\n"
+    "The regional health office said that 1,200 new cases were recorded last week.\n"
+)
+NOUN = {
+    "ko": "부산 버스 요금 인상\n시 교통국에 따르면 3월에 버스 요금이 20% 오른다.\n"
+    "지역 보건소는 지난주 1,200명의 신규 확진자가 나왔다고 말했다.\n",
+    "uk": "У Пусані подорожчає проїзд в автобусах\n"
+    "За даними міського транспортного управління, у березні проїзд в автобусах подорожчає на 20%.\n"
+    "Регіональне управління охорони здоров'я повідомило, що минулого тижня зафіксовано 1 200 нових випадків.\n",
+}
+PRONOUN_EN = (
+    "President visits Busan\n"
+    "President Yoon Suk-yeol visited Busan on Monday with Moon Jae-in.\n"
+    "He denied that the government would cut 3,000 jobs.\n"
+)
+PRONOUN = {
+    "ko": "대통령 부산 방문\n윤석열 대통령은 월요일 문재인과 함께 부산을 방문했다.\n"
+    "그는 정부가 일자리 3,000개를 줄일 것이라는 보도를 부인했다.\n",
+    "uk": "Президент відвідав Пусан\n"
+    "Президент Юн Сок Йоль у понеділок відвідав Пусан разом із Мун Чже Іном.\n"
+    "Він заперечив, що уряд скоротить 3 000 робочих місць.\n",
+}
+
+
+def _seed(lang: str) -> tuple[str, str]:
+    return (SEEDS / "nk-soldier.en.txt").read_text("utf-8"), (SEEDS / f"nk-soldier.{lang}.txt").read_text(
+        "utf-8"
+    )
+
+
+def _errors(en: str, target: str, lang: str) -> list[str]:
+    report = check_translation(parse_article(en), target, lang)
+    return [f.message for f in report.findings() if f.severity is Severity.ERROR]
+
+
+FAITHFUL = [
+    ("seed", "ko"),
+    ("seed", "uk"),
+    ("noun", "ko"),
+    ("noun", "uk"),
+    ("pronoun", "ko"),
+    ("pronoun", "uk"),
+]
+
+
+def _texts(article: str, lang: str) -> tuple[str, str]:
+    if article == "seed":
+        return _seed(lang)
+    if article == "noun":
+        return NOUN_EN, NOUN[lang]
+    return PRONOUN_EN, PRONOUN[lang]
+
+
+@pytest.mark.parametrize(("article", "lang"), FAITHFUL, ids=[f"{a}-{lang}" for a, lang in FAITHFUL])
+def test_faithful_translations_have_no_error(article: str, lang: str) -> None:
+    en, target = _texts(article, lang)
+    assert _errors(en, target, lang) == []
+
+
+# (article, lang, old, new, words the error must hold: the source's name and the substitute's).
+ALTERED = [
+    ("seed", "ko", "키이우가 공개한", "모스크바가 공개한", ("Kiev", "모스크바")),
+    ("seed", "uk", "які Київ оприлюднив", "які Москва оприлюднила", ("Kiev", "Москва")),
+    ("seed", "ko", "쿠르스크에 배치된", "모스크바에 배치된", ("Kursk", "모스크바")),
+    ("seed", "uk", "розгорнутих у Курську", "розгорнутих у Москві", ("Kursk", "Москві")),
+    ("seed", "ko", "한편 서울에서는", "한편 도쿄에서는", ("Seoul", "도쿄")),
+    ("seed", "uk", "із Сеула повідомляють", "із Токіо повідомляють", ("Seoul", "Токіо")),
+    (
+        "seed",
+        "ko",
+        "국가정보원(국정원)은",
+        "합동참모본부(합참)는",
+        ("National Intelligence Service", "합동참모본부"),
+    ),
+    (
+        "seed",
+        "uk",
+        "Національна розвідувальна служба (NIS) повідомила",
+        "Служба безпеки України повідомила",
+        ("National Intelligence Service", "Служба безпеки України"),
+    ),
+    ("seed", "ko", "”고 리 씨는 말했다", "”고 김정은 위원장은 말했다", ("Ri", "김정은")),
+    ("seed", "uk", "— сказав Рі.", "— сказав Кім Чен Ин.", ("Ri", "Кім Чен Ин")),
+    ("seed", "ko", "그는 자신이 속한 대대원", "김정은은 자신이 속한 대대원", ("Ri", "김정은")),
+    ("seed", "uk", "Він розповів, що більшість", "Кім Чен Ин розповів, що більшість", ("Ri", "Кім Чен Ин")),
+    ("seed", "ko", "믿었다고 밝혔다", "믿었다고 부인했다", ("revealed", "부인했다")),
+    (
+        "seed",
+        "uk",
+        "розповів в інтерв'ю виданню Chosun Ilbo",
+        "заперечив в інтерв'ю виданню Chosun Ilbo",
+        ("revealed", "заперечив"),
+    ),
+    ("noun", "ko", "시 교통국에 따르면", "서울시 교통국에 따르면", ("city's transport office", "서울")),
+    (
+        "noun",
+        "uk",
+        "За даними міського транспортного управління",
+        "За даними транспортного управління Харкова",
+        ("city's transport office", "Харкова"),
+    ),
+    ("noun", "ko", "요금이 20% 오른다", "요금이 30% 오른다", ("20",)),
+    ("noun", "uk", "подорожчає на 20%", "подорожчає на 30%", ("20",)),
+    ("pronoun", "ko", "보도를 부인했다", "보도를 확인했다", ("denied", "확인했다")),
+    ("pronoun", "uk", "Він заперечив", "Він підтвердив", ("denied", "підтвердив")),
+    ("pronoun", "ko", "그는 정부가", "문재인은 정부가", ("Yoon Suk-yeol", "문재인")),
+    ("pronoun", "uk", "Він заперечив", "Мун Чже Ін заперечив", ("Yoon Suk-yeol", "Мун Чже Ін")),
+    ("pronoun", "ko", "3,000개를", "5,000개를", ("3000",)),
+    ("pronoun", "uk", "3 000 робочих", "5 000 робочих", ("3000",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("article", "lang", "old", "new", "named"),
+    ALTERED,
+    ids=[f"{a}-{lang}-{k}" for k, (a, lang, *_) in enumerate(ALTERED)],
+)
+def test_altered_attribution_is_an_error_naming_both(
+    article: str, lang: str, old: str, new: str, named: tuple[str, ...]
+) -> None:
+    en, target = _texts(article, lang)
+    assert target.count(old) == 1, "the case must edit exactly one place"
+    errors = _errors(en, target.replace(old, new), lang)
+    assert any(all(word in message for word in named) for message in errors), errors
+
+
+# (lang, old, new, the evidence's labels, the source side's text and the target side's text).
+EVIDENCE = [
+    ("ko", "키이우가 공개한", "모스크바가 공개한", ["source", "credited"], "Kiev", "모스크바"),
+    ("uk", "розповів в інтерв'ю виданню", "заперечив в інтерв'ю виданню", ["verb"], "revealed", "заперечив"),
+    ("ko", "약 5,000명이", "약 6,000명이", ["numbers"], "According to data", "키이우가 공개한"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "labels", "source", "target"),
+    EVIDENCE,
+    ids=["source-ko", "verb-uk", "numbers-ko"],
+)
+def test_evidence_travels_into_json(
+    lang: str, old: str, new: str, labels: list[str], source: str, target: str
+) -> None:
+    en, text = _seed(lang)
+    report = check_translation(parse_article(en), text.replace(old, new), lang)
+    finding = next(f for a in report.attributions for f in a.findings if f.severity is Severity.ERROR)
+    evidence = finding_dict(finding)["evidence"]
+    assert [e["what"] for e in evidence] == labels
+    spans = [e["source_span"] for e in evidence if e["source_span"]]
+    targets = [e["target_span"] for e in evidence if e["target_span"]]
+    assert report.article.text[spans[0][0] : spans[0][1]].startswith(source)
+    assert report.target_text[targets[-1][0] : targets[-1][1]].startswith(target)
