@@ -37,7 +37,7 @@ from aligner.batch.ray import (
     run_batch_ray,
 )
 from aligner.batch.run import BatchIncompleteError, BatchOptions, run_batch
-from aligner.batch.work import Context
+from aligner.batch.work import BatchContext
 from aligner.cli.app import app
 from aligner.errors import DependencyMissingError, ExitCode
 from aligner.translate.cache import TranslationCache
@@ -239,7 +239,7 @@ def test_driver_records_a_unit_once_and_a_failed_write_as_that_units_failure(
     Manifest.create(out / MANIFEST_NAME, settings)[0].close()  # a batch to --resume
     cache = TranslationCache(tmp_path / "cache.sqlite")
 
-    def runner(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]]) -> tuple[str, ...]:
+    def runner(ctx: BatchContext, todo: Sequence[tuple[Source, tuple[str, ...]]]) -> tuple[str, ...]:
         spec = WorkerSpec(ctx.options, str(out.resolve()), 1, str(local / "cache.sqlite"))
         ko, uk = TranslateWorker(spec).process(json.loads(next(_chunks(ctx, todo))))
         return _drive(ctx, cache, iter([ko, ko, uk]))

@@ -49,7 +49,7 @@ from aligner.batch.inputs import Source, load_text
 from aligner.batch.manifest import Unit
 from aligner.batch.options import BatchOptions
 from aligner.batch.run import BatchReport, run_batch
-from aligner.batch.work import Context, build_engine, engines_for, finished_row, record_unit, unit_row
+from aligner.batch.work import BatchContext, build_engine, engines_for, finished_row, record_unit, unit_row
 from aligner.errors import AlignerError, DependencyMissingError, UsageError
 from aligner.lang.names import glossary_from
 from aligner.report.files import write_files
@@ -315,7 +315,7 @@ def _for_workers(options: BatchOptions, langs: tuple[str, ...]) -> BatchOptions:
     return replace(options, langs=langs, models=models, glossary=glossary)
 
 
-def _chunks(ctx: Context, todo: Todo) -> Iterator[str]:
+def _chunks(ctx: BatchContext, todo: Todo) -> Iterator[str]:
     """Read the pending articles here (a worker needs no access to the input) and yield JSON chunks.
 
     An article that cannot be read is recorded as failed here, as the local batch does.
@@ -340,7 +340,7 @@ def _unit_of(payload: Mapping[str, Any]) -> Unit:
     return Unit(**payload["unit"])
 
 
-def _commit(ctx: Context, cache: TranslationCache, out: Path, payload: Mapping[str, Any]) -> None:
+def _commit(ctx: BatchContext, cache: TranslationCache, out: Path, payload: Mapping[str, Any]) -> None:
     """Store the worker's new translations, write the unit's files, then record it (in that order)."""
     for signature, pairs in payload["cache"].items():
         cache.put(signature, [(source, target) for source, target in pairs])
@@ -397,7 +397,7 @@ def _spec(ray: ModuleType, options: BatchOptions, todo: Todo, snapshot: Path | N
     )
 
 
-def run_units(ctx: Context, todo: Todo, ray_options: RayOptions) -> tuple[str, ...]:
+def run_units(ctx: BatchContext, todo: Todo, ray_options: RayOptions) -> tuple[str, ...]:
     """Do ``todo`` on a Ray cluster, recording each unit as its result streams in.
 
     Args:
@@ -430,7 +430,7 @@ def run_units(ctx: Context, todo: Todo, ray_options: RayOptions) -> tuple[str, .
             ray.shutdown()
 
 
-def _drive(ctx: Context, cache: TranslationCache, results: Iterator[Any]) -> tuple[str, ...]:
+def _drive(ctx: BatchContext, cache: TranslationCache, results: Iterator[Any]) -> tuple[str, ...]:
     """Commit each unit as it arrives, once (a unit delivered twice is kept as first recorded)."""
     seen: set[tuple[str, str]] = set()
     while True:

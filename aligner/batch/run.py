@@ -58,7 +58,15 @@ from aligner.batch.manifest import (
     write_views,
 )
 from aligner.batch.options import BatchOptions, Engine
-from aligner.batch.work import Context, MeteredTranslator, Progress, build_engine, engines_for, tally_of, work
+from aligner.batch.work import (
+    BatchContext,
+    MeteredTranslator,
+    Progress,
+    build_engine,
+    engines_for,
+    tally_of,
+    work,
+)
 from aligner.errors import AlignerError, ExitCode, UsageError
 from aligner.lang.names import glossary_from
 from aligner.protocols import Closeable
@@ -346,7 +354,7 @@ class _Timing:
 
 
 def _run_here(
-    ctx: Context,
+    ctx: BatchContext,
     todo: Sequence[tuple[Source, tuple[str, ...]]],
     engines: Mapping[str, Translator],
     threads: int,
@@ -391,7 +399,7 @@ def _worker_main(
     fcntl.flock(fd, fcntl.LOCK_SH)  # held until this process ends: no new run starts while it writes
     manifest = Manifest(options.out / MANIFEST_NAME)
     try:
-        ctx = Context(options, manifest, run, glossary_from(options.glossary), {})
+        ctx = BatchContext(options, manifest, run, glossary_from(options.glossary), {})
         _run_here(ctx, todo, {}, threads, parent)
     except AlignerError as error:
         print(f"aligner: error: {error}", file=sys.stderr)
@@ -404,7 +412,9 @@ def _worker_main(
         manifest.close()
 
 
-def _run_workers(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]], progress: Progress) -> _Timing:
+def _run_workers(
+    ctx: BatchContext, todo: Sequence[tuple[Source, tuple[str, ...]]], progress: Progress
+) -> _Timing:
     """Start one process per worker, each with every N-th pending article; show progress from the manifest."""
     options = ctx.options
     count = min(options.workers, len(todo))
@@ -450,7 +460,7 @@ def exit_code(units: Sequence[Unit], fail_on: str) -> int:
 
 
 # Does the pending units somewhere else (``aligner.batch.ray``); returns why it stopped early, if it did.
-Runner = Callable[[Context, Sequence[tuple[Source, tuple[str, ...]]]], tuple[str, ...]]
+Runner = Callable[[BatchContext, Sequence[tuple[Source, tuple[str, ...]]]], tuple[str, ...]]
 
 
 def run_batch(
@@ -498,7 +508,7 @@ def run_batch(
                     check_settings(manifest, options)
                     run = manifest.begin_run(options.settings())
                     write_views(out, manifest, title)  # whatever the last run left, rebuilt now
-                ctx = Context(options, manifest, run, glossary, {})
+                ctx = BatchContext(options, manifest, run, glossary, {})
                 return _run(ctx, sources, engines or {}, stderr or sys.stderr, runner)
             finally:
                 manifest.close()
@@ -515,7 +525,7 @@ def _reason(error: OSError | sqlite3.Error) -> str:
 
 
 def _run(
-    ctx: Context,
+    ctx: BatchContext,
     sources: Sequence[Source],
     engines: Mapping[str, Translator],
     stderr: IO[str],

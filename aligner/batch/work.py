@@ -149,7 +149,7 @@ class Tally:
 
 
 @dataclass
-class Context:
+class BatchContext:
     """What the processing of one chunk needs."""
 
     options: BatchOptions
@@ -168,7 +168,7 @@ def unit_row(source: Source, lang: str, status: str, reason: str | None) -> dict
             "stem": source.stem, "fields": dict(source.fields)}  # fmt: skip
 
 
-def record_unit(ctx: Context, unit: Unit) -> None:
+def record_unit(ctx: BatchContext, unit: Unit) -> None:
     """Commit a finished or failed unit to the manifest and count it."""
     ctx.manifest.record(unit, ctx.run)
     ctx.tally.add(unit)
@@ -177,7 +177,7 @@ def record_unit(ctx: Context, unit: Unit) -> None:
     ctx.on_unit(ctx.tally)
 
 
-def _fail(ctx: Context, source: Source, lang: str, reason: str) -> None:
+def _fail(ctx: BatchContext, source: Source, lang: str, reason: str) -> None:
     record_unit(
         ctx, Unit(source.id, lang, source.seq, "failed", reason, {}, unit_row(source, lang, "failed", reason))
     )
@@ -199,7 +199,7 @@ def finished_row(
     }  # fmt: skip
 
 
-def _record(ctx: Context, outcome: Outcome, parse_s: float) -> None:
+def _record(ctx: BatchContext, outcome: Outcome, parse_s: float) -> None:
     """Write, then record one finished unit (in that order: the manifest invariant)."""
     source, out = ctx.sources[outcome.job.stem], ctx.options.out
     started = time.perf_counter()
@@ -216,7 +216,7 @@ def _record(ctx: Context, outcome: Outcome, parse_s: float) -> None:
     )
 
 
-def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article, float] | None:
+def _parse(ctx: BatchContext, source: Source, langs: Sequence[str]) -> tuple[Article, float] | None:
     started = time.perf_counter()
     try:
         article = parse_article(load_text(source, ctx.options.max_bytes))
@@ -227,7 +227,7 @@ def _parse(ctx: Context, source: Source, langs: Sequence[str]) -> tuple[Article,
     return article, time.perf_counter() - started
 
 
-def process_chunk(ctx: Context, chunk: Sequence[tuple[Source, tuple[str, ...]]]) -> None:
+def process_chunk(ctx: BatchContext, chunk: Sequence[tuple[Source, tuple[str, ...]]]) -> None:
     """Parse each article once, then per language run the chunk through the per-article flow
     (``aligner.batch.flow``) and write and record each unit."""
     parsed = [(source, langs, _parse(ctx, source, langs)) for source, langs in chunk]
@@ -258,7 +258,9 @@ def _chunks(todo: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield todo[start : start + size]
 
 
-def work(ctx: Context, todo: Sequence[tuple[Source, tuple[str, ...]]], parent: int | None = None) -> None:
+def work(
+    ctx: BatchContext, todo: Sequence[tuple[Source, tuple[str, ...]]], parent: int | None = None
+) -> None:
     """Process ``todo`` chunk by chunk; a worker whose parent died stops before its next chunk."""
     for chunk in _chunks(todo, ctx.options.chunk):
         if parent is not None and os.getppid() != parent:
