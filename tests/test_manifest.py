@@ -15,11 +15,9 @@ from aligner.batch.manifest import (
     SUMMARY_NAME,
     Manifest,
     Unit,
-    index_html,
-    summary_jsonl,
-    worst_first,
     write_views,
 )
+from aligner.report.batch_index import index_html, summary_jsonl, worst_first
 from aligner.translate.cache import connect
 
 

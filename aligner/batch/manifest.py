@@ -29,19 +29,18 @@ after the fact: ``Manifest.open`` refuses it (``ManifestError``) rather than sta
 from __future__ import annotations
 
 import errno
-import html
 import json
 import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from aligner.errors import AlignerError, ExitCode
+from aligner.report.batch_index import STATUSES, index_html, summary_jsonl
 from aligner.textio import write_atomic
 from aligner.translate.cache import connect
 
@@ -52,7 +51,6 @@ _APPLICATION_ID = int.from_bytes(b"alnB", "big")  # PRAGMA application_id: "this
 SCRATCH_PREFIX = ".aligner-batch."
 SUMMARY_NAME = "summary.jsonl"
 INDEX_NAME = "index.html"
-STATUSES = ("ok", "findings", "failed")
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS runs (
         run INTEGER PRIMARY KEY,
@@ -350,99 +348,11 @@ def _db_problem(db: sqlite3.Connection) -> str | None:
     return None
 
 
-def summary_jsonl(units: Sequence[Unit]) -> str:
-    """Return ``summary.jsonl``: one JSON object per unit, in input order."""
-    return "".join(json.dumps(dict(u.row), ensure_ascii=False) + "\n" for u in units)
-
-
-def worst_first(units: Sequence[Unit]) -> list[Unit]:
-    """Order units failed first, then by most errors, most warnings, lowest score, then input order."""
-
-    def key(unit: Unit) -> tuple[bool, int, int, float, int, str]:
-        row = unit.row
-        score = row.get("score")
-        return (
-            unit.status != "failed",
-            -int(row.get("errors") or 0) - int(row.get("problems") or 0),
-            -int(row.get("warnings") or 0),
-            float(score) if score is not None else 1.0,
-            unit.seq,
-            unit.lang,
-        )
-
-    return sorted(units, key=key)
-
-
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: sans-serif; margin: 1.5em; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }}
-tr.failed {{ background: #fdd; }} tr.findings {{ background: #ffe9c4; }}
-td.num {{ text-align: right; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<p>{totals}</p>
-<table>
-<thead><tr><th>article</th><th>lang</th><th>status</th><th>quotes ok</th><th>errors</th>\
-<th>warnings</th><th>problems</th><th>score</th><th>files</th><th>reason</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-</body>
-</html>
-"""
-
-
-def _links(outputs: Mapping[str, str]) -> str:
-    return " ".join(
-        f'<a href="{html.escape(quote(name))}">{html.escape(kind)}</a>' for kind, name in outputs.items()
-    )
-
-
-def _cell(value: Any, numeric: bool = False) -> str:
-    text = "" if value is None else str(value)
-    return f'<td class="num">{html.escape(text)}</td>' if numeric else f"<td>{html.escape(text)}</td>"
-
-
-def _html_row(unit: Unit) -> str:
-    row = unit.row
-    quotes = "" if row.get("quotes") is None else f"{row.get('quotes_ok')}/{row.get('quotes')}"
-    cells = [
-        _cell(unit.article_id),
-        _cell(unit.lang),
-        _cell(unit.status),
-        _cell(quotes, numeric=True),
-        *(_cell(row.get(key), numeric=True) for key in ("errors", "warnings", "problems", "score")),
-        f"<td>{_links(unit.outputs)}</td>",
-        _cell(unit.reason),
-    ]
-    return f'<tr class="{html.escape(unit.status)}">' + "".join(cells) + "</tr>"
-
-
-def index_html(units: Sequence[Unit], title: str) -> str:
-    """Return ``index.html``: every unit, worst first, each linked to its files (relative links).
-
-    All text is escaped: article ids and failure reasons come from the input.
-    """
-    counts = {status: sum(u.status == status for u in units) for status in STATUSES}
-    totals = f"{len(units)} units: " + ", ".join(f"{n} {status}" for status, n in counts.items())
-    rows = "\n".join(_html_row(unit) for unit in worst_first(units))
-    return _PAGE.format(title=html.escape(title), totals=html.escape(totals), rows=rows)
-
-
 def write_views(out_dir: Path, manifest: Manifest, title: str) -> tuple[Path, Path]:
     """Rewrite ``summary.jsonl`` and ``index.html`` atomically from the manifest; return their paths."""
     units = manifest.units()
     summary, index = out_dir / SUMMARY_NAME, out_dir / INDEX_NAME
     write_atomic(summary, summary_jsonl(units))
-    write_atomic(index, index_html(units, title))
+    write_atomic(index, index_html(units, title, STATUSES))
     fsync_dir(out_dir)
     return summary, index
