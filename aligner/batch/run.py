@@ -71,6 +71,7 @@ from aligner.errors import AlignerError, ExitCode, UsageError
 from aligner.lang.names import glossary_from
 from aligner.protocols import Closeable
 from aligner.report.files import RENDERERS
+from aligner.report.serialize import plural
 from aligner.translate.cache import TranslationCache, default_cache_path
 from aligner.translate.protocol import Translator
 from aligner.translate.registry import parse_model_options
@@ -103,7 +104,7 @@ class BatchReport:
         """One line for stdout."""
         counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
         return (
-            f"{sum(self.counts.values())} units ({counts}); {self.done_now} done in this run; "
+            f"{plural(sum(self.counts.values()), 'unit')} ({counts}); {self.done_now} done in this run; "
             f"summary {self.summary}; report {self.index}"
         )
 

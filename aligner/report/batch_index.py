@@ -118,6 +118,8 @@ def index_html(units: Sequence[UnitView], title: str, statuses: Sequence[str] = 
     All text is escaped: article ids and failure reasons come from the input.
     """
     counts = {status: sum(u.status == status for u in units) for status in statuses}
-    totals = f"{len(units)} units: " + ", ".join(f"{n} {status}" for status, n in counts.items())
+    totals = f"{len(units)} unit{'' if len(units) == 1 else 's'}: " + ", ".join(
+        f"{n} {status}" for status, n in counts.items()
+    )
     rows = "\n".join(_html_row(unit) for unit in worst_first(units))
     return _PAGE.format(title=html.escape(title), totals=html.escape(totals), rows=rows)

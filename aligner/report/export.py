@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aligner.check.checker import CheckReport, Finding, Severity, Status
+from aligner.report.serialize import plural
 from aligner.spans import Span
 
 COLOURS = 8  # quotation colour classes c1..c8, reused in turn
@@ -324,10 +325,10 @@ def _header(report: CheckReport, source: str, translation: str, items: Sequence[
     s = report.summary
     worst = worst_of(report.findings())
     counts = [
-        f"{s.quotes} quotations: {s.ok} ok, {s.altered} altered, {s.missing} missing",
-        f"{s.extra_quotes} quotations with no source quotation",
-        f"{s.attributions_ok}/{s.attributions} attributions ok",
-        f"{s.errors} errors, {s.warnings} warnings, {s.infos} info",
+        f"{plural(s.quotes, 'quotation')}: {s.ok} ok, {s.altered} altered, {s.missing} missing",
+        f"{plural(s.extra_quotes, 'quotation')} with no source quotation",
+        f"{s.attributions_ok}/{plural(s.attributions, 'attribution')} ok",
+        f"{plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}, {s.infos} info",
     ]
     chips = "".join(
         f'<a class="c{n % COLOURS + 1} st-{q.status.value}" href="#card-{_esc(q.id)}">'

@@ -42,6 +42,7 @@ from xml.etree import ElementTree as ET
 from aligner import __version__
 from aligner.check.checker import CheckReport, Finding, Severity
 from aligner.report.export import Item, check_items, index_at
+from aligner.report.serialize import plural
 from aligner.spans import Span, hull
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -437,8 +438,9 @@ def check_xliff(
     )
     s = report.summary
     summary = (
-        f"translation: {translation or '-'}; {s.quotes} quotations ({s.ok} ok, {s.altered} altered, "
-        f"{s.missing} missing), {s.extra_quotes} extra, {s.errors} errors, {s.warnings} warnings, "
+        f"translation: {translation or '-'}; {plural(s.quotes, 'quotation')} "
+        f"({s.ok} ok, {s.altered} altered, {s.missing} missing), {s.extra_quotes} extra, {plural(s.errors, 'error')}, "
+        f"{plural(s.warnings, 'warning')}, "
         f"score {s.score:.2f}; signature: {report.signature}"
     )
     ET.SubElement(header, _x("note"), {"from": "aligner", "annotates": "general"}).text = _clean(summary)
