@@ -439,8 +439,8 @@ def check_xliff(
     s = report.summary
     summary = (
         f"translation: {translation or '-'}; {plural(s.quotes, 'quotation')} "
-        f"({s.ok} ok, {s.altered} altered, {s.missing} missing), {s.extra_quotes} extra, {plural(s.errors, 'error')}, "
-        f"{plural(s.warnings, 'warning')}, "
+        f"({s.ok} ok, {s.altered} altered, {s.missing} missing), {s.extra_quotes} extra, "
+        f"{plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}, "
         f"score {s.score:.2f}; signature: {report.signature}"
     )
     ET.SubElement(header, _x("note"), {"from": "aligner", "annotates": "general"}).text = _clean(summary)
