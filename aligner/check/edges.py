@@ -231,11 +231,29 @@ def part_outside(ctx: Context, quote: Quote, qa: QuoteAlignment, found: Found) -
     if measured is None:
         return None
     tgt_gap, anchored = measured
+    if not anchored and _narration_follows(ctx, quote, qa):
+        return None
     src_gap = _source_gap(ctx, quote, anchored)
     if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+# A Ukrainian dash right after a closing mark: «…», – промовили Айворі; «…!» – прокричав він.
+_DASH_AFTER_MARK = re.compile(r"[\s,.!?…]*[—–-]\s")
+_FINAL = (".", "!", "?", "…")
+
+
+def _narration_follows(ctx: Context, quote: Quote, qa: QuoteAlignment) -> bool:
+    """Return True when a quotation ends a sentence in both languages (“…cooking...” Madness.,
+    “Lieutenant Valturi…” He said): what follows its closing mark with no attribution is
+    narration, as in fiction, not part of the quotation left outside."""
+    source = ctx.article.of(quote.parts[-1]).rstrip(" \"'”’»")
+    last = qa.target_parts[-1]
+    inside = ctx.text[last.start : last.end].rstrip(" \"'”’»")
+    after = ctx.text[last.end + 1 : last.end + 2]
+    return source.endswith(_FINAL) and (inside.endswith(_FINAL) or after in _FINAL)
 
 
 def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
@@ -247,6 +265,8 @@ def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
     if sentence is None:
         return None
     start = min(last.end + 1, sentence.end)
+    if ctx.lang == "uk" and _DASH_AFTER_MARK.match(ctx.text, start):
+        return 0, True  # «…», – промовили Айворі: a dash right after the mark starts the narration
     end: int | None = None
     if ctx.lang == "ko":
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)

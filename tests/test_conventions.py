@@ -1,0 +1,97 @@
+"""Real translation conventions that ``check`` accepts: no error on a faithful quotation.
+
+Each case is a short excerpt of a real translation (the source named in its id): professional
+references and system outputs of WMT (wmt-dev) and NTREX-128 human translations (ntrex-dev), the
+forms that ``check`` once flagged as errors on held-out data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.article.parse import parse_article
+from aligner.check.checker import Severity, check_translation
+
+# (id, lang, English source, translation): every quotation must come out without an error.
+FAITHFUL = [
+    (
+        # wmt25 rink_rats_chapter1, CUNI-SFT: Ukrainian dialogue with dashes, attribution after
+        "uk-dash-dialogue-question",
+        "uk",
+        "“Hey, Ry! You about ready?” Kyle called up the stairs.",
+        "– Гей, Рі! Готовий? – покликав Кайл згори.",
+    ),
+    (
+        # wmt25 rink_rats_chapter1, CUNI-SFT: dash dialogue, narration after the attribution
+        "uk-dash-dialogue-said",
+        "uk",
+        "“I think we’re all set, thanks, Jo,” Kyle said with a warm smile as he shifted his napkin onto his lap.",
+        "– Гадаю, все готово, дякую, Джо, – сказав Кайл, тепло посміхаючись, коли переклав серветку на коліна.",
+    ),
+    (
+        # issue 12: dash dialogue in capitals, an exclamation before the attribution
+        "uk-dash-dialogue-shout",
+        "uk",
+        "“AIM FOR THEIR HEADS!” he shouted.",
+        "— ЦІЛИТИСЬ У ЇХНІ ГОЛОВИ! — крикнув він.",
+    ),
+    (
+        # wmt24 forever_snow, ref: guillemets, then a dash and narration with a plural verb
+        "uk-dash-after-guillemets",
+        "uk",
+        "“I’m coming in.” Ivory said, slowly opening the door.",
+        "«Я заходжу», – промовили Айворі, помалу відчиняючи двері.",
+    ),
+    (
+        # wmt22 t1_hiyjod1, Online-A: narration right after a quotation that ends a sentence
+        "uk-narration-after-quotation",
+        "uk",
+        "\"We're actually saving money because we don't have to go out and buy a whole bottle "
+        'of soy sauce to try Asian cooking..." Madness.',
+        "«Ми насправді економимо гроші, тому що нам не потрібно виходити на вулицю і купувати цілу "
+        "пляшку соєвого соусу, щоб спробувати азіатську кухню...» Божевілля.",
+    ),
+]
+
+
+def _errors(lang: str, source: str, target: str) -> list[str]:
+    report = check_translation(parse_article(source), target, lang)
+    assert report.quotes, "the source has a quotation"
+    return [
+        f"{q.id} {f.check}: {f.message}"
+        for q in report.quotes
+        for f in q.findings
+        if f.severity is Severity.ERROR
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "source", "target"), [c[1:] for c in FAITHFUL], ids=[c[0] for c in FAITHFUL]
+)
+def test_faithful_convention_is_clean(lang: str, source: str, target: str) -> None:
+    assert _errors(lang, source, target) == []
+
+
+# (id, lang, English source, translation): the same forms, altered: still an error.
+ALTERED = [
+    (
+        # the dash dialogue line with its last clause dropped
+        "uk-dash-dialogue-cut",
+        "uk",
+        "The family sat down to dinner at the long table in the kitchen.\n"
+        "“I think we’re all set, thanks, Jo, and the car is already waiting outside,” Kyle said.",
+        "Родина сіла вечеряти за довгим столом на кухні.\n– Гадаю, все готово, – сказав Кайл.",
+    ),
+    (
+        # part of the quotation left outside its marks, before the attribution
+        "uk-part-outside",
+        "uk",
+        "“We were unaware of the road sign. We have asked for our advertisement to be removed,” the brand said.",
+        "«Ми не знали про дорожній знак». Ми попросили видалити нашу рекламу, – заявили в компанії.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "source", "target"), [c[1:] for c in ALTERED], ids=[c[0] for c in ALTERED])
+def test_altered_convention_is_an_error(lang: str, source: str, target: str) -> None:
+    assert _errors(lang, source, target) != []
