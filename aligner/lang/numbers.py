@@ -160,7 +160,7 @@ _EN_ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|by\s+one)\b", re.I)
 def _clock(match: re.Match[str], hour: str = "clock", minutes: str = "minutes") -> tuple[_Quantity, ...]:
     """Split a clock time ("7.55am", "7:55", uk "11.15", military "0500") into hour and minutes,
     the two numbers that "7시 55분" gives; ":00" gives no minutes, as "5 a.m." and "5시" have none."""
-    found = (_Quantity(match.start(hour), match.end(hour), float(match[hour])),)
+    found: tuple[_Quantity, ...] = (_Quantity(match.start(hour), match.end(hour), float(match[hour])),)
     if int(match[minutes]):
         found += (_Quantity(match.start(minutes), match.end(minutes), float(match[minutes])),)
     return found
