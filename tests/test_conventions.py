@@ -95,3 +95,29 @@ ALTERED = [
 @pytest.mark.parametrize(("lang", "source", "target"), [c[1:] for c in ALTERED], ids=[c[0] for c in ALTERED])
 def test_altered_convention_is_an_error(lang: str, source: str, target: str) -> None:
     assert _errors(lang, source, target) != []
+
+
+# (id, rendering of "What matters is that the soldiers will come home this year.", cut or not):
+# Korean quotations closed on a noun that the copula quotative after the mark completes
+# (…될 것”이라고, …있다는 점”이라고: NTREX bbc.381680, newsweek.51300 and issue 12).
+KO_ENDINGS = [
+    ("noun-geot-copula", "중요한 것은 병사들이 올해 집으로 돌아오게 될 것", "이라고", False),
+    ("noun-jeom-copula", "중요한 것은 병사들이 올해 집으로 돌아온다는 점", "이라고", False),
+    ("final-ending", "중요한 것은 병사들이 올해 집으로 돌아온다는 점입니다", "라고", False),
+    ("adnominal-cut", "중요한 것은 병사들이 올해 집으로 돌아오는 다른", "이라고", True),
+    ("particle-cut", "중요한 것은 병사들이 올해 집으로 돌아온다는 점을", "이라고", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("quote", "tail", "cut"), [c[1:] for c in KO_ENDINGS], ids=[c[0] for c in KO_ENDINGS]
+)
+def test_korean_nominal_ending_is_a_sentence(quote: str, tail: str, cut: bool) -> None:
+    en = (
+        "Kim Yong-chol spoke to reporters on Monday in Seoul.\n"
+        'Kim said, "What matters is that the soldiers will come home this year."\n'
+    )
+    ko = f"김영철은 월요일 서울에서 기자들에게 말했다.\n김 씨는 “{quote}”{tail} 말했다.\n"
+    report = check_translation(parse_article(en), ko, "ko")
+    errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
+    assert bool(errors) == cut, errors

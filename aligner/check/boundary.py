@@ -29,6 +29,7 @@ from aligner.check.records import (
     Finding,
     Severity,
 )
+from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
 
 # --- per-quotation checks -----------------------------------------------------------------------
@@ -220,6 +221,8 @@ def _end_lost(ctx: Context, source: Span, target: Span) -> bool:
     return index is not None and not any(s.overlaps(target) for s in ctx.alignment.sentences[index].target)
 
 
+# A copula and quotative after a closing mark, which make a noun a sentence: ”이라고, ”라며, ”이란.
+_KO_COPULA_QUOTATIVE = re.compile(r"\s*(?:이)?(?:라(?:고|며|면서|는)|란)(?![가-힣])")
 # Last syllables of Korean sentences: declarative, polite, question, suggestion, informal and
 # nominal endings (했다, 합니다, 할까, 하죠, 하자, 해, 했음 …).
 _KO_FINAL = frozenset("다요까죠자해돼라가예네지야어아군나니냐오게세래걸데소음함임봐줘워와여")
@@ -235,7 +238,16 @@ def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
     if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
         return False
     last = match.group(1)[-1]
-    return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
+    if not ("\uac00" <= last <= "\ud7a3") or last in _KO_FINAL:
+        return False
+    # the syllable test suspects a cut: Kiwi tells a final ending (했음, 일이다) and a noun that a
+    # copula quotative closes after the mark (…될 것”이라고, …있다는 점”이라고) from a cut
+    ending = korean_ending(ctx.text[max(target.start, target.end - 30) : target.end])
+    if ending == FINAL:
+        return False
+    return not (
+        ending == NOMINAL and _KO_COPULA_QUOTATIVE.match(ctx.text, min(target.end + 1, len(ctx.text)))
+    )
 
 
 def _source_ends_whole(ctx: Context, source: Span) -> bool:
@@ -258,6 +270,7 @@ def _ends_mid_sentence(ctx: Context, part: Span) -> bool:
     if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
         return False  # 광고! ends a sentence whatever its last syllable
     word = match.group(1)
-    if ctx.lang == "ko":
-        return word[-1] in _KO_DANGLING
+    if ctx.lang == "ko":  # Kiwi confirms the syllable test: 아이 and 최고 are nouns, not 이 and 고
+        tail = ctx.text[max(part.start, match.end(1) - 30) : match.end(1)]
+        return word[-1] in _KO_DANGLING and korean_ending(tail) in (PARTICLE, CONNECTIVE)
     return word.lower() in _UK_DANGLING
