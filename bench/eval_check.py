@@ -11,8 +11,10 @@ report only). Per half, translator (``human``: references and NTREX; ``system``:
 language and domain (news, literary, other) it prints: documents, direct quotations, aligned
 (a target quotation found), flagged as error (on NTREX only the quotations the human kept, which
 ``quotes.jsonl`` tells, so every error is a false alarm; on WMT references nearly all are), and
-the errors counted by check and cause. Then, per half and language, the perturbation catch rate
-per kind on the human translations (``perturb.py``, as ``eval_check_ntrex.py`` does).
+the errors counted by check and cause, and the translation's quotations reported as invented
+(an error on a quotation that renders no source quotation). Then, per half and language, the
+perturbation catch rate per kind on the human translations (``perturb.py``, as
+``eval_check_ntrex.py`` does).
 
 Run: ``.venv/bin/python bench/eval_check.py [--shared DIR] [--json FILE] [--flags FILE]``.
 """
@@ -124,11 +126,22 @@ def evaluate(pairs: list[Pair], flags: list[dict[str, object]]) -> dict[str, dic
     for pair in pairs:
         key = f"{pair.half}|{pair.translator}|{pair.lang}|{pair.domain}"
         row = rows.setdefault(
-            key, {"documents": set(), "quotations": 0, "aligned": 0, "flagged": 0, "causes": Counter()}
+            key,
+            {
+                "documents": set(),
+                "quotations": 0,
+                "aligned": 0,
+                "flagged": 0,
+                "invented": 0,
+                "causes": Counter(),
+            },
         )
         en = pair.source.read_text(encoding="utf-8")
         report = check_translation(parse_article(en), pair.target.read_text(encoding="utf-8"), pair.lang)
         row["documents"].add(f"{pair.corpus}/{pair.doc}")  # type: ignore[attr-defined]
+        row["invented"] += sum(  # type: ignore[operator]
+            any(f.severity is Severity.ERROR for f in e.findings) for e in report.extra_quotes
+        )
         for i in _counted(pair, report):
             result = report.quotes[i]
             errors = [f for f in result.findings if f.severity is Severity.ERROR]
@@ -174,7 +187,7 @@ def perturb(pairs: list[Pair], misses: list[dict[str, object]]) -> dict[str, dic
 
 def _print_rows(rows: dict[str, dict[str, object]], causes: int) -> None:
     head = f"{'half':<9} {'translator':<10} {'lang':<4} {'domain':<9} {'docs':>5} {'quotes':>6}"
-    print(f"{head} {'aligned':>7} {'flagged':>7} {'rate':>6}")
+    print(f"{head} {'aligned':>7} {'flagged':>7} {'rate':>6} {'invented':>8}")
     for key in sorted(rows):
         half, translator, lang, domain = key.split("|")
         row = rows[key]
@@ -182,7 +195,7 @@ def _print_rows(rows: dict[str, dict[str, object]], causes: int) -> None:
         rate = k / n if n else 0.0
         print(
             f"{half:<9} {translator:<10} {lang:<4} {domain:<9} {row['documents']:>5} {n:>6} "
-            f"{row['aligned']:>7} {k:>7} {rate:>6.1%}"
+            f"{row['aligned']:>7} {k:>7} {rate:>6.1%} {row['invented']:>8}"
         )
         for cause, count in Counter(row["causes"]).most_common(causes):  # type: ignore[arg-type]
             print(f"{'':>12}{count:>4}  {cause}")
