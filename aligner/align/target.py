@@ -164,8 +164,9 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
 _Group = tuple[list[Span], list[Span], Piece, Piece, int]
 # Ukrainian dialogue: a line that opens on a dash, its speech and the author's words between
 # dashes after punctuation (— Текст, — сказав він. — Ще текст.; — ЦІЛИТИСЬ! — крикнув він).
-_DIALOGUE_OPEN = re.compile(r"\s*[—–]\s+(?=\S)")
-_DIALOGUE_TURN = re.compile(r"(?<=[,.!?…:])\s+[—–]\s+(?=\S)")
+# MT output types the dash as a hyphen too: - Добре. - Почав він.
+_DIALOGUE_OPEN = re.compile(r"\s*[—–-]\s+(?=\S)")
+_DIALOGUE_TURN = re.compile(r"(?<=[,.!?…:])\s+[—–-]\s+(?=\S)")
 
 
 def _dash_dialogue(
