@@ -313,3 +313,21 @@ def test_changed_values_are_reported(
 ) -> None:
     diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
     assert (diff.missing, diff.extra) == (missing, extra)
+
+
+# (id, lang, text, spelled): small digit ordinals count as spelled (a mismatch is a warning),
+# since translations write them as words (wmt24 the_other_side_stormfall: "2nd lieutenants" ->
+# "другі лейтенанти", "the 1st armored platoon" -> "першим броньованим взводом").
+ORDINALS = [
+    ("en-2nd", "en", "Sergeants and 2nd lieutenants", True),
+    ("en-21st", "en", "the 21st century", False),
+    ("uk-1-m", "uk", "з 1-м танковим взводом", True),
+    ("ko-2-beonjjae", "ko", "2번째 경기", True),
+    ("en-plain-2", "en", "2 lieutenants", False),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "spelled"), [c[1:] for c in ORDINALS], ids=[c[0] for c in ORDINALS])
+def test_small_digit_ordinals_count_as_spelled(lang: str, text: str, spelled: bool) -> None:
+    (mention,) = find_numbers(text, lang)
+    assert mention.spelled is spelled
