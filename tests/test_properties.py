@@ -38,7 +38,7 @@ DASHES = "—–-‒―"
 _ALPHABET = MARKS + DASHES + " \n\t.,;:!?…()0123456789%abcAZ리다고라는것점ІіЇїаЄє"
 
 # Words and constructs of news and fiction: scores, times, apostrophes at a word's or line's
-# start, attribution frames, Ukrainian dialogue dashes.
+# start, attribution frames, Ukrainian dialogue dashes, capitalised name particles.
 _TOKENS = (
     "said",
     "says",
@@ -56,6 +56,10 @@ _TOKENS = (
     "'90s",
     "rock 'n' roll",
     "O'Neill",
+    "The Den",  # a capitalised particle alone as a name: the crash of the held-out sports story
+    "La",
+    "Van",
+    "de",
     "players'",
     "0500",
     "5:00",
