@@ -281,6 +281,8 @@ SAME_VALUES = [
     ("twice-ko", "we won twice", "ko", "우리는 두 번 이겼다"),
     ("once-ko", "only once", "ko", "단 한 번"),
     ("dozen", "a dozen people", "uk", "дванадцять людей"),
+    ("decade-ko", "before the end of the decade", "ko", "10년이 끝나기 전에"),
+    ("decade-uk", "before the end of the decade", "uk", "до кінця десятиліття"),
     ("first-place", "finished first", "ko", "1위를 차지했다"),
     ("digit-ordinal", "the 21st century", "uk", "21-го століття"),
 ]

@@ -19,8 +19,9 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
 * small digit ordinals (up to 10th) count as spelled, since translations write them as words
   ("2nd lieutenants" -> "другі лейтенанти", "the 1st platoon" -> "першим взводом"): a mismatch
   is a warning; larger ones ("21st" = "21-го") are numbers;
-* implicit counts: "once" = 1 and "twice" = 2 (двічі, 두 번), and a lone "1" before a unit
-  (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is spelled, like "a year".
+* implicit counts: "once" = 1, "twice" = 2 (двічі, 두 번), "decade" = 10 (10년, десятиліття);
+  a lone "1" before a unit (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is
+  spelled, like "a year".
 
 No maintained library reads numbers in all three languages with these equivalences (CLDR and
 Babel format numbers, they do not parse words or Korean mixed figures), hence the hand rules.
@@ -133,8 +134,8 @@ _EN_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 # A digit ordinal's suffix ("2nd", "21st"); ordinals up to this one are spelled in translation.
 _EN_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _SMALL_ORDINAL = 10
-# Counts written as adverbs: "once", "twice", "thrice".
-_EN_TIMES = {"once": 1, "twice": 2, "thrice": 3}
+# Counts written as adverbs ("once", "twice", "thrice") and "decade" (10년, десятиліття).
+_EN_TIMES = {"once": 1, "twice": 2, "thrice": 3, "decade": 10}
 # 0-99 in words: "seven", "seventeen", "twenty-five", "twenty five".
 _EN_T = rf"(?:(?:{_EN_TENS_ALT})(?:[-\s]{_EN_UNIT}\b)?|(?:{_EN_ONE_ALT}))"
 # "five hundred and twenty", "a hundred", "forty-two", "a" (only before a scale word).
@@ -146,13 +147,13 @@ _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
 # One figure: "5,000", "3.5", "$1.2bn", "£11million", "five hundred thousand", "80 per cent",
 # or a clock time "7.55am" (hour and minutes, as "7:55" gives).
 _EN_QUANTITY = re.compile(
-    rf"""(?=[\d$£€¥aefnostw])  # cheap first-character filter: a digit, a sign or a number word
+    rf"""(?=[\d$£€¥adefnostw])  # cheap first-character filter: a digit, a sign or a number word
     (?:
         {_NOT_AFTER}(?P<clock>\d{{1,2}})(?:\.(?=[0-5]\d\s?[ap]\.?m\b)|:)(?P<minutes>[0-5]\d)(?!\d)
       | (?<![\w.,:])(?P<military>0\d)(?P<military_minutes>[0-5]\d)(?!\d)
       | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
       | (?<![\w'’-])(?P<words>{_EN_W})
-      | (?<![\w'’-])(?P<times>once|twice|thrice)\b
+      | (?<![\w'’-])(?P<times>once|twice|thrice|decade)\b
     )
     (?P<scale>(?:\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)*)
     (?P<pct>\s?%|\s+per\s?cent\b|\s+percentage\s+points?\b)?""",
@@ -434,7 +435,7 @@ _UK_QUANTITY = re.compile(
     rf"""(?=[\dвдмопстч])  # cheap first-character filter: a digit or a number word
     (?:
         {_NOT_AFTER}(?P<clock>[01]?\d|2[0-3])[.:](?P<minutes>[0-5]\d)(?![\d.,]?\d)
-      | (?<![\w{_APOSTROPHES}])(?P<times>двічі|тричі){_UK_B}
+      | (?<![\w{_APOSTROPHES}])(?P<times>двічі|тричі|десятиліт(?:тя|тю|тям|ті)){_UK_B}
       | {_NOT_AFTER}(?P<num>{_UK_DIGITS})
       | (?<![\w{_APOSTROPHES}])(?P<words>{_UK_W}){_UK_NOT_ORDINAL}
       | (?<![\w{_APOSTROPHES}])(?P<lone>тисяч[ауе]ю?|мільйона?|мільярда?){_UK_B}
@@ -476,17 +477,17 @@ _UK_UNIT_AFTER = re.compile(r"\s(?:р(?:ік|оку|оці)|раз|місяц\w*
 _UK_ORDINAL = re.compile(r"-?(?:й|го|му|м|ї|а|е|ий|ого|ому|им|ій|ої|у)(?!\w)")
 
 
+_UK_TIMES = {"двічі": 2.0, "тричі": 3.0}
+
+
 def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     scale = _uk_scale(match["scale"])
     percent = bool(match["pct"])
     if match["clock"] is not None:
         return _clock(match)
     if match["times"] is not None:
-        return (
-            _Quantity(
-                match.start(), match.end(), 2.0 if match["times"].lower() == "двічі" else 3.0, spelled=True
-            ),
-        )
+        value = _UK_TIMES.get(match["times"].lower(), 10.0)  # десятиліття: a decade
+        return (_Quantity(match.start(), match.end(), value, spelled=True),)
     if match["num"] is not None:
         value = _uk_number(match["num"]) * scale
         one = value == 1 and not percent and _UK_UNIT_AFTER.match(match.string, match.end())
