@@ -227,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", type=Path, help="write missed alterations and false alarms (JSONL)")
     parser.add_argument("--causes", type=int, default=4, help="causes of errors to print per row")
     parser.add_argument("--skip-perturbations", action="store_true")
+    parser.add_argument("--half", choices=HALVES, help="only this half (tune on dev; default: both)")
+    parser.add_argument("--langs", default="ko,uk", help="comma-separated target languages")
     args = parser.parse_args(argv)
     wmt = args.wmt or args.shared / "eval" / "wmt-dev"
     ntrex = args.ntrex or args.shared / "eval" / "ntrex-dev"
@@ -234,7 +236,12 @@ def main(argv: list[str] | None = None) -> int:
         if not folder.is_dir():
             print(f"{folder}: no such folder; pass --shared or --wmt/--ntrex", file=sys.stderr)
             return 2
-    pairs = [*ntrex_pairs(ntrex), *wmt_pairs(wmt)]
+    langs = set(args.langs.split(","))
+    pairs = [
+        p
+        for p in (*ntrex_pairs(ntrex), *wmt_pairs(wmt))
+        if p.lang in langs and (args.half is None or p.half == args.half)
+    ]
     flags: list[dict[str, object]] = []
     misses: list[dict[str, object]] = []
     rows = evaluate(pairs, flags)
