@@ -127,16 +127,17 @@ FINAL, CONNECTIVE, PARTICLE, ADNOMINAL, NOMINAL, OTHER = (
     "nominal",
     "other",
 )
-# Kiwi's Sejong-style tags: EF final ending, SF . ? !, EC connective ending, J* particles,
+# Kiwi's Sejong-style tags: EF final ending, EC connective ending, J* particles,
 # ETM adnominal ending, MM determiner, N* nouns, ETN nominalising ending (-음, -기), XSN noun suffix.
 _KIWI_CLASSES = (
-    (("EF", "SF"), FINAL),
+    (("EF",), FINAL),
     (("EC",), CONNECTIVE),
     (("J",), PARTICLE),
     (("ETM", "MM"), ADNOMINAL),
     (("NN", "NP", "NR", "ETN", "XSN", "SN"), NOMINAL),
 )
-_NOT_WORD = ("SS", "SW", "SP", "SO", "SE", "W_")
+# Punctuation and symbols: the ending is the last word's ("유망한." ends on 한, an adnominal).
+_NOT_WORD = ("SF", "SS", "SW", "SP", "SO", "SE", "W_")
 
 
 @functools.cache
