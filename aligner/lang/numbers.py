@@ -16,9 +16,10 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
 * vague plurals ("hundreds", "수백", "сотні") carry no value;
 * a clock time is its hour and its minutes, with ":00" giving no minutes, so that the military
   ``0500`` = ``05:00`` = ``5:00`` = ``오전 5시`` = ``о 5-й``;
-* small digit ordinals (up to 10th) count as spelled, since translations write them as words
-  ("2nd lieutenants" -> "другі лейтенанти", "the 1st platoon" -> "першим взводом"): a mismatch
-  is a warning; larger ones ("21st" = "21-го") are numbers;
+* small English digit ordinals (up to 10th) count as spelled, since translations write them as
+  words ("2nd lieutenants" -> "другі лейтенанти", "the 1st platoon" -> "першим взводом"): one
+  left out is a warning; a digit the translation writes ("1-м", "2번째") stays a number, so
+  "1st" -> "2-м" is an error; larger ordinals ("21st" = "21-го") are numbers;
 * implicit counts: "once" = 1, "twice" = 2 (двічі, 두 번), "decade" = 10 (10년, десятиліття);
   a lone "1" before a unit (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is
   spelled, like "a year".
@@ -318,10 +319,6 @@ def _ko_native_value(word: str) -> tuple[float, float | None]:
 _KO_UNIT_AFTER = re.compile(r"\s?(?:년|해|개월|달|주일|주|일|시간|분|번|차례|위|등|회)")
 
 
-# A digit ordinal: 2번째, 3째, 2위, 1등, 2차.
-_KO_ORDINAL = re.compile(r"\s?(?:번째|째|위|등|차)")
-
-
 def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["clock"] is not None:
         return _clock(match)
@@ -337,7 +334,6 @@ def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
         return ()  # "1월" is January, which English writes as a word
     one = value == 1 and not percent and _KO_UNIT_AFTER.match(match.string, match.end())
-    one = one or (value <= _SMALL_ORDINAL and _KO_ORDINAL.match(match.string, match.end()))
     return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
 
 
@@ -473,10 +469,6 @@ def _uk_reciprocal(match: re.Match[str]) -> bool:
 _UK_UNIT_AFTER = re.compile(r"\s(?:р(?:ік|оку|оці)|раз|місяц\w*|тиж\w*|день|дня|годин\w*|хвилин\w*)(?!\w)")
 
 
-# A digit ordinal's ending: 1-м, 2-й, 5-го (о 5-й is an hour, the same value).
-_UK_ORDINAL = re.compile(r"-?(?:й|го|му|м|ї|а|е|ий|ого|ому|им|ій|ої|у)(?!\w)")
-
-
 _UK_TIMES = {"двічі": 2.0, "тричі": 3.0}
 
 
@@ -491,7 +483,6 @@ def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["num"] is not None:
         value = _uk_number(match["num"]) * scale
         one = value == 1 and not percent and _UK_UNIT_AFTER.match(match.string, match.end())
-        one = one or (value <= _SMALL_ORDINAL and _UK_ORDINAL.match(match.string, match.end()))
         return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
     if match["lone"] is not None:
         value = _uk_scale(match["lone"])
