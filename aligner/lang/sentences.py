@@ -8,8 +8,9 @@ outside every span.
 ``korean_ending`` classes how a Korean phrase ends (a final ending, a connective ending, a
 particle, an adnominal ending, a noun) with Kiwi (kiwipiepy), a maintained morphological
 analyser: suffix lists cannot tell the particle 이 from the noun 아이, nor the connective 고
-from the noun 최고. Kiwi loads once, lazily (about 1-4 s and 100 MB of model), so the checks
-ask it only about the few quotations a cheap syllable test suspects.
+from the noun 최고. Kiwi loads once, lazily (a 100 MB model; 2-6 s to load and analyse the first
+phrase on a busy 2-core machine, then 0.2-1 ms a phrase), so the checks ask it only about the
+few quotations a cheap syllable test suspects.
 """
 
 from __future__ import annotations
@@ -146,7 +147,8 @@ def _kiwi() -> Any:
         from kiwipiepy import Kiwi
     except ImportError:  # pragma: no cover - a core dependency; only a broken install lacks it
         raise DependencyMissingError("Korean sentence endings", "pip install kiwipiepy") from None
-    return Kiwi()
+    # no typo or multi-word dictionaries: endings need neither, and they double the start-up
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
 def korean_ending(phrase: str) -> str:
