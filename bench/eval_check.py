@@ -11,8 +11,10 @@ report only). Per half, translator (``human``: references and NTREX; ``system``:
 language and domain (news, literary, other) it prints: documents, direct quotations, aligned
 (a target quotation found), flagged as error (on NTREX only the quotations the human kept, which
 ``quotes.jsonl`` tells, so every error is a false alarm; on WMT references nearly all are), and
-the errors counted by check and cause, and the translation's quotations reported as invented
-(an error on a quotation that renders no source quotation). Then, per half and language, the
+the errors counted by check and cause (on NTREX also how many quotations whose marks the
+translator dropped, a line with no quotation left, get an error), and the translation's
+quotations reported as invented (an error on a quotation that renders no source quotation).
+Then, per half and language, the
 perturbation catch rate per kind on the human translations (``perturb.py``, as
 ``eval_check_ntrex.py`` does).
 
@@ -31,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval_check_ntrex import _docs, _kept, evaluate_perturbations
+from eval_check_ntrex import _docs, _first_lines, _kept, _line_starts, _truth, evaluate_perturbations
 
 from aligner.article.parse import parse_article
 from aligner.article.records import QuoteKind
@@ -114,6 +116,26 @@ def _counted(pair: Pair, report: CheckReport) -> list[int]:
     return [i for i in direct if any(p.overlaps(e) for p in article.quotes[i].parts for e in kept)]
 
 
+def _dropped(pair: Pair, report: CheckReport) -> list[int]:
+    """Return the indexes of the direct quotations on NTREX lines where the human translation has
+    no quotation at all (``quotes.jsonl``): the translator dropped the marks, a check should say so."""
+    if not pair.faithful:
+        return []
+    data, article = pair.source.parent, report.article
+    first, starts = _first_lines(data)[pair.doc], _line_starts(article.text)
+    lines = [
+        int(row["id"]) - first  # type: ignore[call-overload]
+        for row in _truth(data).get(pair.doc, [])
+        if row[f"{pair.lang}_quotes"] == [] and row["en_quotes"]
+    ]
+    spans = [(starts[i], starts[i + 1] if i + 1 < len(starts) else len(article.text)) for i in lines]
+    return [
+        i
+        for i, q in enumerate(article.quotes)
+        if q.kind is QuoteKind.DIRECT and any(a <= q.span.start < b for a, b in spans)
+    ]
+
+
 def _cause(message: str) -> str:
     """Return a finding's message with its numbers and quoted text left out (the rule that fired)."""
     message = re.sub(r"[“(«\"'].*?[”)»\"']", "…", message)
@@ -133,6 +155,8 @@ def evaluate(pairs: list[Pair], flags: list[dict[str, object]]) -> dict[str, dic
                 "aligned": 0,
                 "flagged": 0,
                 "invented": 0,
+                "marks_dropped": 0,
+                "dropped_flagged": 0,
                 "causes": Counter(),
             },
         )
@@ -142,6 +166,10 @@ def evaluate(pairs: list[Pair], flags: list[dict[str, object]]) -> dict[str, dic
         row["invented"] += sum(  # type: ignore[operator]
             any(f.severity is Severity.ERROR for f in e.findings) for e in report.extra_quotes
         )
+        for i in _dropped(pair, report):
+            errors = any(f.severity is Severity.ERROR for f in report.quotes[i].findings)
+            row["marks_dropped"] += 1  # type: ignore[operator]
+            row["dropped_flagged"] += errors  # type: ignore[operator]
         for i in _counted(pair, report):
             result = report.quotes[i]
             errors = [f for f in result.findings if f.severity is Severity.ERROR]
@@ -199,6 +227,9 @@ def _print_rows(rows: dict[str, dict[str, object]], causes: int) -> None:
         )
         for cause, count in Counter(row["causes"]).most_common(causes):  # type: ignore[arg-type]
             print(f"{'':>12}{count:>4}  {cause}")
+        if row["marks_dropped"]:
+            dropped = f"{row['dropped_flagged']}/{row['marks_dropped']}"
+            print(f"{'':>12}quotations whose marks the translator dropped: {dropped} with an error")
 
 
 def _print_perturb(tables: dict[str, dict[str, dict[str, float]]]) -> None:
