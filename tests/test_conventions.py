@@ -121,3 +121,62 @@ def test_korean_nominal_ending_is_a_sentence(quote: str, tail: str, cut: bool) -
     report = check_translation(parse_article(en), ko, "ko")
     errors = [f.message for f in report.quotes[0].findings if f.severity is Severity.ERROR]
     assert bool(errors) == cut, errors
+
+
+# A quotation over two paragraphs in the source (the opening mark repeated, one closing mark), and
+# its renderings; built on the conventions ntrex-dev shows (README of eval/ntrex-dev): marks
+# repeated per paragraph, each paragraph closed, dash dialogue, or a paragraph left unquoted.
+_TWO_PARAGRAPHS = (
+    "The minister spoke on Monday.\n"
+    '"We will build new schools in every region of the country this year.\n'
+    '"And we will hire ten thousand new teachers before the end of the decade," she said.\n'
+    "The plan was welcomed by unions.\n"
+)
+MULTI_PARAGRAPH = [
+    (
+        "ko-opening-repeated",
+        "ko",
+        "장관은 월요일에 연설했다.\n“우리는 올해 전국 모든 지역에 새 학교를 지을 것입니다.\n"
+        "“그리고 10년이 끝나기 전에 새 교사 1만 명을 채용할 것입니다”라고 그녀는 말했다.\n노조는 이 계획을 환영했다.\n",
+        [],
+    ),
+    (
+        "uk-opening-repeated",
+        "uk",
+        "Міністерка виступила в понеділок.\n«Ми збудуємо нові школи в кожному регіоні країни цього року.\n"
+        "«І ми наймемо десять тисяч нових учителів до кінця десятиліття», — сказала вона.\nПрофспілки схвалили план.\n",
+        [],
+    ),
+    (
+        "uk-each-closed",
+        "uk",
+        "Міністерка виступила в понеділок.\n«Ми збудуємо нові школи в кожному регіоні країни цього року».\n"
+        "«І ми наймемо десять тисяч нових учителів до кінця десятиліття», — сказала вона.\nПрофспілки схвалили план.\n",
+        [],
+    ),
+    (
+        "uk-dash-dialogue",
+        "uk",
+        "Міністерка виступила в понеділок.\n— Ми збудуємо нові школи в кожному регіоні країни цього року.\n"
+        "— І ми наймемо десять тисяч нових учителів до кінця десятиліття, — сказала вона.\nПрофспілки схвалили план.\n",
+        [],
+    ),
+    (
+        "uk-first-paragraph-unquoted",
+        "uk",
+        "Міністерка виступила в понеділок.\nМи збудуємо нові школи в кожному регіоні країни цього року.\n"
+        "«І ми наймемо десять тисяч нових учителів до кінця десятиліття», — сказала вона.\nПрофспілки схвалили план.\n",
+        ["boundary: a paragraph of the quotation is translated outside the quotation marks"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "expected"), [c[1:] for c in MULTI_PARAGRAPH], ids=[c[0] for c in MULTI_PARAGRAPH]
+)
+def test_quotation_over_two_paragraphs(lang: str, target: str, expected: list[str]) -> None:
+    report = check_translation(parse_article(_TWO_PARAGRAPHS), target, lang)
+    errors = [
+        f"{f.check}: {f.message}" for q in report.quotes for f in q.findings if f.severity is Severity.ERROR
+    ]
+    assert errors == expected

@@ -98,6 +98,9 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
     if direct and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    if direct and _part_unquoted(ctx, src_parts, qa.target_parts):
+        message = "a paragraph of the quotation is translated outside the quotation marks"
+        return [Finding("boundary", Severity.ERROR, message, "mistranslation", where)]
     # stopping on a particle or connective ending is a cut at any length when the source ends whole
     dangling = mid_sentence and _source_ends_whole(ctx, src_parts[-1])
     question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
@@ -175,6 +178,22 @@ def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[S
     for part in src_parts:
         index = ctx.alignment.pair_of(part)
         if index is not None and not pairs[index].target:
+            return True
+    return False
+
+
+def _part_unquoted(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when a quotation over several paragraphs has fewer parts in the translation and
+    the sentences aligned with one of its paragraphs touch no quoted text of the translation: that
+    paragraph was translated as narration, its marks dropped."""
+    if len(src_parts) < 2 or len(tgt_parts) >= len(src_parts):
+        return False
+    pairs = ctx.alignment.sentences
+    quoted = [p for q in ctx.alignment.target.quotes for p in q.parts]
+    for part in src_parts:
+        index = ctx.alignment.pair_of(part)
+        target = pairs[index].target if index is not None else ()
+        if target and not any(s.overlaps(t) for s in target for t in quoted):
             return True
     return False
 
