@@ -184,12 +184,14 @@ def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[S
 
 def _part_unquoted(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
     """Return True when a quotation over several paragraphs has fewer parts in the translation and
-    the sentences aligned with one of its paragraphs touch no quoted text of the translation: that
-    paragraph was translated as narration, its marks dropped."""
+    the sentences aligned with one of its paragraphs touch no quoted text of the translation and
+    stand outside the quotation's own span (a line between its parts is inside it, whatever the
+    pairing of nested marks made of it): that paragraph was translated as narration, its marks
+    dropped."""
     if len(src_parts) < 2 or len(tgt_parts) >= len(src_parts):
         return False
     pairs = ctx.alignment.sentences
-    quoted = [p for q in ctx.alignment.target.quotes for p in q.parts]
+    quoted = [hull(list(tgt_parts)), *(p for q in ctx.alignment.target.quotes for p in q.parts)]
     for part in src_parts:
         index = ctx.alignment.pair_of(part)
         target = pairs[index].target if index is not None else ()
