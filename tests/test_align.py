@@ -42,7 +42,53 @@ QUOTE_CASES = [
         '"Якби ми отримали, – обмежене в часі розслідування – ми б погодились".',
         [["Якби ми отримали, – обмежене в часі розслідування – ми б погодились"]],
     ),
+    # issue 12: straight marks nested in straight ones, reversed pairs, a space-padded closer
+    (
+        "ko",
+        '"그는 "안 된다"고 말했어요. 우리는 기다렸습니다"라고 김 씨는 말했다.',
+        [['그는 "안 된다"고 말했어요. 우리는 기다렸습니다']],
+    ),
+    ("uk", '"Він сказав "ні", і ми чекали", - сказала Кім.', [['Він сказав "ні", і ми чекали']]),
+    ("uk", "»Він сказав ні«, - сказала Кім.", [["Він сказав ні"]]),
+    ("ko", "”우리는 기다렸습니다“라고 김 씨는 말했다.", [["우리는 기다렸습니다"]]),
+    ("ko", '"우리는 기다렸습니다 "라고 김 씨는 말했다. "또"라고', [["우리는 기다렸습니다 "], ["또"]]),
+    ("uk", '"A" і "B" і "C"', [["A"], ["B"], ["C"]]),
 ]
+
+# Ukrainian dialogue with dashes (wmt25 rink_rats_chapter1, CUNI-SFT; issue 12): the speech is
+# the quotation's parts, the author's words between dashes its inserts.
+DIALOGUE_CASES = [
+    (
+        "attribution-last",
+        "– Гей, Рі! Готовий? – покликав Кайл згори.",
+        ["Гей, Рі! Готовий?"],
+        ["покликав Кайл згори."],
+    ),
+    ("attribution-between", "— Текст, — сказав він. — Ще текст.", ["Текст,", "Ще текст."], ["сказав він."]),
+    ("shout", "— ЦІЛИТИСЬ У ЇХНІ ГОЛОВИ! — крикнув він.", ["ЦІЛИТИСЬ У ЇХНІ ГОЛОВИ!"], ["крикнув він."]),
+    ("nested-marks", "— Я читав «Кобзар», — сказав він.", ["Я читав «Кобзар»,"], ["сказав він."]),
+    ("guillemets-left-to-marks", "— «Текст», — сказав він.", ["Текст"], []),
+    ("dash-inside-speech", "— Це — правда.", ["Це — правда."], []),
+    # wmt24 forever_snow, NVIDIA-NeMo: hyphens for dashes
+    (
+        "hyphens",
+        "- Добре. Дитина може жити в палаці. - Почав він.",
+        ["Добре. Дитина може жити в палаці."],
+        ["Почав він."],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "inserts"), [c[1:] for c in DIALOGUE_CASES], ids=[c[0] for c in DIALOGUE_CASES]
+)
+def test_ukrainian_dash_dialogue(text: str, parts: list[str], inserts: list[str]) -> None:
+    (quote,) = find_target_quotes(text, "uk")
+    assert ([p.of(text) for p in quote.parts], [i.of(text) for i in quote.inserts]) == (parts, inserts)
+
+
+def test_dash_line_is_no_dialogue_in_korean() -> None:
+    assert find_target_quotes("— 우리는 기다렸습니다.", "ko") == ()
 
 
 @pytest.mark.parametrize(

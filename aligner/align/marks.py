@@ -57,13 +57,16 @@ def _is_apostrophe(text: str, pos: int, lo: int, hi: int) -> bool:
 def _double_role(text: str, pos: int, lo: int, hi: int, stack: list[tuple[int, str]]) -> str:
     """Return "open", "close" or "stray" (a closer with no opener in the line) for a double mark."""
     char = text[pos]
+    top = stack[-1][1] if stack else ""
     if char in _OPENERS:
-        return "open"
+        return "close" if top == _REVERSED.get(char) else "open"  # »…« reversed
     before, after = _flanks(text, pos, lo, hi)
     if char in _CLOSERS:
+        if not stack and before and not after and _REVERSED[char] in text[pos + 1 : hi]:
+            return "open"  # a reversed pair: »Текст«
         return "close" if stack else "stray"
     if char == "“":
-        if stack and stack[-1][1] == "„":
+        if top in ("„", "”"):  # „…“ and a reversed ”…“
             return "close"
         if after and not before:  # a closer: of a quotation opened here, or on an earlier line
             return "close" if stack else "stray"
@@ -74,7 +77,7 @@ def _double_role(text: str, pos: int, lo: int, hi: int, stack: list[tuple[int, s
         return "open" if not after and _later_closer(text, pos + 1, hi) else "stray"
     # straight double quote
     if stack:
-        return "open" if before and not after and stack[-1][1] != '"' else "close"
+        return "open" if before and not after and (top != '"' or _nested_straight(text, pos, hi)) else "close"
     if before and not after:
         return "open"
     # glued on the left ('다."라고') or spaced on both sides: an odd count left in the line
@@ -83,7 +86,21 @@ def _double_role(text: str, pos: int, lo: int, hi: int, stack: list[tuple[int, s
 
 
 def _later_closer(text: str, pos: int, hi: int) -> bool:
-    return any(c in '"”»' for c in text[pos:hi])
+    return any(c in '"”»“' for c in text[pos:hi])
+
+
+# Marks written the other way round (German style »…«, Korean MT ”…“): each one's partner.
+_REVERSED = {"»": "«", "«": "»", "」": "「", "「": "」", "』": "『", "『": "』"}
+# A Korean quotative glued to a straight mark: a space-padded closer ("…했다 "라고), no opener.
+_KO_QUOTATIVE_AFTER = re.compile(r'"(?:이)?(?:라(?:고|며|면서|는)|고|며)(?![가-힣])')
+
+
+def _nested_straight(text: str, pos: int, hi: int) -> bool:
+    """Return True when a straight mark that opens a word inside a straight quotation opens a
+    nested one ("그는 "안 된다"고 말했다"): it, the nested closer and the outer closer are an odd
+    number of straight marks still to come in the line, and no quotative follows it."""
+    left = text.count('"', pos, hi)
+    return left >= 3 and left % 2 == 1 and _KO_QUOTATIVE_AFTER.match(text, pos) is None
 
 
 def scan_doubles(text: str, lo: int, hi: int) -> list[Piece]:

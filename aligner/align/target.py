@@ -120,6 +120,10 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
         lo, hi = line.span.start, line.span.end
         doubles = scan_doubles(text, lo, hi)
         pieces = sorted([*doubles, *scan_singles(text, lo, hi, doubles)], key=lambda p: p.start)
+        dialogue = _dash_dialogue(text, lo, hi, pieces) if lang == "uk" and not open_group else None
+        if dialogue is not None:
+            groups.append((*dialogue, line.number))
+            continue
         if open_group and len(pending) < MAX_BARE_LINES and _nested_only(pieces, groups[-1][2].opening):
             pending.append((line, pieces))
             continue
@@ -158,6 +162,30 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
 
 
 _Group = tuple[list[Span], list[Span], Piece, Piece, int]
+# Ukrainian dialogue: a line that opens on a dash, its speech and the author's words between
+# dashes after punctuation (— Текст, — сказав він. — Ще текст.; — ЦІЛИТИСЬ! — крикнув він).
+# MT output types the dash as a hyphen too: - Добре. - Почав він.
+_DIALOGUE_OPEN = re.compile(r"\s*[—–-]\s+(?=\S)")
+_DIALOGUE_TURN = re.compile(r"(?<=[,.!?…:])\s+[—–-]\s+(?=\S)")
+
+
+def _dash_dialogue(
+    text: str, lo: int, hi: int, pieces: Sequence[Piece]
+) -> tuple[list[Span], list[Span], Piece, Piece] | None:
+    """Return (parts, inserts, first, last) of a Ukrainian dialogue line, or None for any other
+    line (one whose speech is in marks, — «Текст», — сказав він, is left to the marks)."""
+    opening = _DIALOGUE_OPEN.match(text, lo, hi)
+    if opening is None or any(p.start - 1 <= opening.end() for p in pieces):
+        return None
+    cuts = [opening.end(), *(x for m in _DIALOGUE_TURN.finditer(text, opening.end(), hi) for x in m.span())]
+    spans = [strip_span(text, a, b) for a, b in zip(cuts[::2], [*cuts[1::2], hi], strict=True)]
+    parts = [s for s in spans[::2] if s.end > s.start]
+    if not parts:
+        return None
+    piece = Piece(parts[0].start, parts[-1].end, opening.group().strip(), "", False)
+    return parts, [s for s in spans[1::2] if s.end > s.start], piece, piece
+
+
 # Families of double marks: a quotation opened with one may hold closed quotations of another.
 _FAMILY = {
     "«": "«",

@@ -134,7 +134,8 @@ def name_run(tokens: Sequence[Token], i: int, hi: int) -> int:
             j += 1
         else:
             break
-    while j > i and (tokens[j - 1].text == "." or tokens[j - 1].low in PARTICLES):
+    # a trailing particle or full stop leaves the run; its first word never does ('The Den said')
+    while j > i + 1 and (tokens[j - 1].text == "." or tokens[j - 1].low in PARTICLES):
         j -= 1
     acronym = j + 2 < hi and tokens[j].text == "(" and tokens[j + 2].text == ")"
     if acronym and tokens[j + 1].text.isupper() and j > i:

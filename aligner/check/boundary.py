@@ -29,6 +29,7 @@ from aligner.check.records import (
     Finding,
     Severity,
 )
+from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
 
 # --- per-quotation checks -----------------------------------------------------------------------
@@ -97,6 +98,9 @@ def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) ->
     if direct and _part_dropped(ctx, src_parts, qa.target_parts):
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+    if direct and _part_unquoted(ctx, src_parts, qa.target_parts):
+        message = "a paragraph of the quotation is translated outside the quotation marks"
+        return [Finding("boundary", Severity.ERROR, message, "mistranslation", where)]
     # stopping on a particle or connective ending is a cut at any length when the source ends whole
     dangling = mid_sentence and _source_ends_whole(ctx, src_parts[-1])
     question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
@@ -178,6 +182,24 @@ def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[S
     return False
 
 
+def _part_unquoted(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when a quotation over several paragraphs has fewer parts in the translation and
+    the sentences aligned with one of its paragraphs touch no quoted text of the translation and
+    stand outside the quotation's own span (a line between its parts is inside it, whatever the
+    pairing of nested marks made of it): that paragraph was translated as narration, its marks
+    dropped."""
+    if len(src_parts) < 2 or len(tgt_parts) >= len(src_parts):
+        return False
+    pairs = ctx.alignment.sentences
+    quoted = [hull(list(tgt_parts)), *(p for q in ctx.alignment.target.quotes for p in q.parts)]
+    for part in src_parts:
+        index = ctx.alignment.pair_of(part)
+        target = pairs[index].target if index is not None else ()
+        if target and not any(s.overlaps(t) for s in target for t in quoted):
+            return True
+    return False
+
+
 def _shortest_part(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> float:
     """Return the smallest length ratio of a quotation's paragraphs, paired in order when source
     and translation have as many (1.0 otherwise): a paragraph cut short inside a long quotation."""
@@ -220,6 +242,8 @@ def _end_lost(ctx: Context, source: Span, target: Span) -> bool:
     return index is not None and not any(s.overlaps(target) for s in ctx.alignment.sentences[index].target)
 
 
+# A copula and quotative after a closing mark, which make a noun a sentence: ”이라고, ”라며, ”이란.
+_KO_COPULA_QUOTATIVE = re.compile(r"\s*(?:이)?(?:라(?:고|며|면서|는)|란)(?![가-힣])")
 # Last syllables of Korean sentences: declarative, polite, question, suggestion, informal and
 # nominal endings (했다, 합니다, 할까, 하죠, 하자, 해, 했음 …).
 _KO_FINAL = frozenset("다요까죠자해돼라가예네지야어아군나니냐오게세래걸데소음함임봐줘워와여")
@@ -235,7 +259,16 @@ def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
     if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
         return False
     last = match.group(1)[-1]
-    return "\uac00" <= last <= "\ud7a3" and last not in _KO_FINAL
+    if not ("\uac00" <= last <= "\ud7a3") or last in _KO_FINAL:
+        return False
+    # the syllable test suspects a cut: Kiwi tells a final ending (했음, 일이다) and a noun that a
+    # copula quotative closes after the mark (…될 것”이라고, …있다는 점”이라고) from a cut
+    ending = korean_ending(ctx.text[max(target.start, target.end - 30) : target.end])
+    if ending == FINAL:
+        return False
+    return not (
+        ending == NOMINAL and _KO_COPULA_QUOTATIVE.match(ctx.text, min(target.end + 1, len(ctx.text)))
+    )
 
 
 def _source_ends_whole(ctx: Context, source: Span) -> bool:
@@ -258,6 +291,7 @@ def _ends_mid_sentence(ctx: Context, part: Span) -> bool:
     if match is None or ctx.text[match.end(1) : match.end(1) + 1] in ("!", "?"):
         return False  # 광고! ends a sentence whatever its last syllable
     word = match.group(1)
-    if ctx.lang == "ko":
-        return word[-1] in _KO_DANGLING
+    if ctx.lang == "ko":  # Kiwi confirms the syllable test: 아이 and 최고 are nouns, not 이 and 고
+        tail = ctx.text[max(part.start, match.end(1) - 30) : match.end(1)]
+        return word[-1] in _KO_DANGLING and korean_ending(tail) in (PARTICLE, CONNECTIVE)
     return word.lower() in _UK_DANGLING

@@ -231,11 +231,38 @@ def part_outside(ctx: Context, quote: Quote, qa: QuoteAlignment, found: Found) -
     if measured is None:
         return None
     tgt_gap, anchored = measured
+    if not anchored and _narration_follows(ctx, quote, qa, tgt_gap):
+        return None
     src_gap = _source_gap(ctx, quote, anchored)
     if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+# A Ukrainian dash right after a closing mark: «…», – промовили Айворі; «…!» – прокричав він.
+_DASH_AFTER_MARK = re.compile(r"[\s,.!?…]*[—–-]\s")
+_FINAL = (".", "!", "?", "…")
+
+
+def _narration_follows(ctx: Context, quote: Quote, qa: QuoteAlignment, gap: int) -> bool:
+    """Return True when a quotation ends a sentence in both languages and its source paragraph
+    goes on with narration (“…cooking...” Madness.; “Lieutenant Valturi…” He said Cohren was
+    slower): what follows its closing mark with no attribution is that narration, as in fiction,
+    not part of the quotation left outside, when the source has as much after its mark."""
+    last_part = quote.parts[-1]
+    source = ctx.article.of(last_part).rstrip(" \"'”’»")
+    last = qa.target_parts[-1]
+    inside = ctx.text[last.start : last.end].rstrip(" \"'”’»")
+    after = ctx.text[last.end + 1 : last.end + 2]
+    if not (source.endswith(_FINAL) and (inside.endswith(_FINAL) or after in _FINAL)):
+        return False
+    paragraph = next(
+        (p.span for p in ctx.article.paragraphs if p.span.start <= last_part.start < p.span.end), None
+    )
+    end = paragraph.end if paragraph is not None else last_part.end
+    narration = sum(c.isalnum() for c in ctx.article.text[last_part.end : end])
+    return gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * narration
 
 
 def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
@@ -247,6 +274,8 @@ def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
     if sentence is None:
         return None
     start = min(last.end + 1, sentence.end)
+    if ctx.lang == "uk" and _DASH_AFTER_MARK.match(ctx.text, start):
+        return 0, True  # «…», – промовили Айворі: a dash right after the mark starts the narration
     end: int | None = None
     if ctx.lang == "ko":
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)

@@ -13,7 +13,19 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
 * years are plain numbers; Korean ``N월`` (a month name, where English writes "January")
   is skipped, but ``N개월`` (a number of months) counts;
 * word ordinals ("first", "두 번째", "другий") are not numbers; digit ordinals ("21st") are;
-* vague plurals ("hundreds", "수백", "сотні") carry no value.
+* vague plurals ("hundreds", "수백", "сотні") carry no value;
+* a clock time is its hour and its minutes, with ":00" giving no minutes, so that the military
+  ``0500`` = ``05:00`` = ``5:00`` = ``오전 5시`` = ``о 5-й``;
+* small English digit ordinals (up to 10th) count as spelled, since translations write them as
+  words ("2nd lieutenants" -> "другі лейтенанти", "the 1st platoon" -> "першим взводом"): one
+  left out is a warning; a digit the translation writes ("1-м", "2번째") stays a number, so
+  "1st" -> "2-м" is an error; larger ordinals ("21st" = "21-го") are numbers;
+* implicit counts: "once" = 1, "twice" = 2 (двічі, 두 번), "decade" = 10 (10년, десятиліття);
+  a lone "1" before a unit (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is
+  spelled, like "a year".
+
+No maintained library reads numbers in all three languages with these equivalences (CLDR and
+Babel format numbers, they do not parse words or Korean mixed figures), hence the hand rules.
 """
 
 from __future__ import annotations
@@ -120,6 +132,11 @@ _EN_WORDS = {**_EN_ONES, **_EN_TENS}
 _EN_ONE_ALT = "|".join(sorted(_EN_ONES, key=len, reverse=True))
 _EN_TENS_ALT = "|".join(_EN_TENS)
 _EN_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# A digit ordinal's suffix ("2nd", "21st"); ordinals up to this one are spelled in translation.
+_EN_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
+_SMALL_ORDINAL = 10
+# Counts written as adverbs ("once", "twice", "thrice") and "decade" (10년, десятиліття).
+_EN_TIMES = {"once": 1, "twice": 2, "thrice": 3, "decade": 10}
 # 0-99 in words: "seven", "seventeen", "twenty-five", "twenty five".
 _EN_T = rf"(?:(?:{_EN_TENS_ALT})(?:[-\s]{_EN_UNIT}\b)?|(?:{_EN_ONE_ALT}))"
 # "five hundred and twenty", "a hundred", "forty-two", "a" (only before a scale word).
@@ -131,11 +148,13 @@ _EN_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
 # One figure: "5,000", "3.5", "$1.2bn", "£11million", "five hundred thousand", "80 per cent",
 # or a clock time "7.55am" (hour and minutes, as "7:55" gives).
 _EN_QUANTITY = re.compile(
-    rf"""(?=[\d$£€¥aefnostw])  # cheap first-character filter: a digit, a sign or a number word
+    rf"""(?=[\d$£€¥adefnostw])  # cheap first-character filter: a digit, a sign or a number word
     (?:
-        {_NOT_AFTER}(?P<clock>\d{{1,2}})\.(?P<minutes>[0-5]\d)(?=\s?[ap]\.?m\b)
+        {_NOT_AFTER}(?P<clock>\d{{1,2}})(?:\.(?=[0-5]\d\s?[ap]\.?m\b)|:)(?P<minutes>[0-5]\d)(?!\d)
+      | (?<![\w.,:])(?P<military>0\d)(?P<military_minutes>[0-5]\d)(?!\d)
       | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
       | (?<![\w'’-])(?P<words>{_EN_W})
+      | (?<![\w'’-])(?P<times>once|twice|thrice|decade)\b
     )
     (?P<scale>(?:\s*(?:hundred|thousand|million|billion|trillion|dozen)\b)*)
     (?P<pct>\s?%|\s+per\s?cent\b|\s+percentage\s+points?\b)?""",
@@ -146,11 +165,13 @@ _EN_ONE_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each|some|the|this|that|
 _EN_ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|by\s+one)\b", re.I)
 
 
-def _clock(match: re.Match[str]) -> tuple[_Quantity, ...]:
-    """Split a clock time written with a dot ("7.55am", uk "11.15") into hour and minutes,
-    the two numbers that "7:55" and "7시 55분" give."""
-    hour = _Quantity(match.start("clock"), match.end("clock"), float(match["clock"]))
-    return hour, _Quantity(match.start("minutes"), match.end("minutes"), float(match["minutes"]))
+def _clock(match: re.Match[str], hour: str = "clock", minutes: str = "minutes") -> tuple[_Quantity, ...]:
+    """Split a clock time ("7.55am", "7:55", uk "11.15", military "0500") into hour and minutes,
+    the two numbers that "7시 55분" gives; ":00" gives no minutes, as "5 a.m." and "5시" have none."""
+    found: tuple[_Quantity, ...] = (_Quantity(match.start(hour), match.end(hour), float(match[hour])),)
+    if int(match[minutes]):
+        found += (_Quantity(match.start(minutes), match.end(minutes), float(match[minutes])),)
+    return found
 
 
 def _scale_product(words: str) -> float:
@@ -183,9 +204,13 @@ def _is_pronoun_one(match: re.Match[str]) -> bool:
 def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["clock"] is not None:
         return _clock(match)
+    if match["military"] is not None:
+        return _clock(match, "military", "military_minutes")
+    if match["times"] is not None:
+        return (_Quantity(match.start(), match.end(), _EN_TIMES[match["times"].lower()], spelled=True),)
     if match["num"] is not None:
         number = float(match["num"].replace(",", ""))
-        spelled = False
+        spelled = number <= _SMALL_ORDINAL and bool(_EN_ORDINAL.match(match.string, match.end("num")))
         scale = _scale_product(match["scale"])
         if match["abbr"] and match["cur"]:
             scale *= _EN_ABBR[match["abbr"].lower()]
@@ -247,6 +272,7 @@ _KO_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)"
 _KO_QUANTITY = re.compile(
     rf"""(?:
         (?:(?<=오전)|(?<=오후))\s?(?P<clock>[01]?\d|2[0-3])[.:](?P<minutes>[0-5]\d)(?!\d)
+      | {_NOT_AFTER}(?P<hour>[01]?\d|2[0-3]):(?P<colon_minutes>[0-5]\d)(?!\d)
       | {_NOT_AFTER}(?P<num>(?:{_KO_DIGITS}[천백만억조]+\s?)*{_KO_DIGITS}[천백만억조]*)
       | (?<![가-힣])(?P<native>{_KO_NATIVE})
         (?=\s(?:{_KO_COUNTERS}){_KO_AFTER_COUNTER}|(?:{_KO_GLUED_COUNTERS}){_KO_AFTER_COUNTER})
@@ -289,9 +315,15 @@ def _ko_native_value(word: str) -> tuple[float, float | None]:
     ), None
 
 
+# Units after a lone 1 that English writes with "a"/"every"/"first": 1년 (a year), 1번, 1위 (first).
+_KO_UNIT_AFTER = re.compile(r"\s?(?:년|해|개월|달|주일|주|일|시간|분|번|차례|위|등|회)")
+
+
 def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["clock"] is not None:
         return _clock(match)
+    if match["hour"] is not None:
+        return _clock(match, "hour", "colon_minutes")
     percent = bool(match["pct"])
     if match["native"] is not None:
         low, high = _ko_native_value(match["native"])
@@ -301,7 +333,8 @@ def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     after = match.string[match.end("num") : match.end("num") + 1]
     if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
         return ()  # "1월" is January, which English writes as a word
-    return (_Quantity(match.start(), match.end(), value, scale, percent),)
+    one = value == 1 and not percent and _KO_UNIT_AFTER.match(match.string, match.end())
+    return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
 
 
 _KO_RULES = _Rules(_KO_QUANTITY, _parse_ko, (_Connector(_DASH),))
@@ -397,7 +430,8 @@ _UK_DIGITS = (
 _UK_QUANTITY = re.compile(
     rf"""(?=[\dвдмопстч])  # cheap first-character filter: a digit or a number word
     (?:
-        {_NOT_AFTER}(?P<clock>[01]?\d|2[0-3])\.(?P<minutes>[0-5]\d)(?![\d.,]?\d)
+        {_NOT_AFTER}(?P<clock>[01]?\d|2[0-3])[.:](?P<minutes>[0-5]\d)(?![\d.,]?\d)
+      | (?<![\w{_APOSTROPHES}])(?P<times>двічі|тричі|десятиліт(?:тя|тю|тям|ті)){_UK_B}
       | {_NOT_AFTER}(?P<num>{_UK_DIGITS})
       | (?<![\w{_APOSTROPHES}])(?P<words>{_UK_W}){_UK_NOT_ORDINAL}
       | (?<![\w{_APOSTROPHES}])(?P<lone>тисяч[ауе]ю?|мільйона?|мільярда?){_UK_B}
@@ -431,13 +465,25 @@ def _uk_reciprocal(match: re.Match[str]) -> bool:
     return bool(before or _UK_RECIPROCAL_AFTER.match(text, match.end()))
 
 
+# Units after a lone 1 that English writes with "a"/"every": 1 рік, 1 раз, 1 місяць.
+_UK_UNIT_AFTER = re.compile(r"\s(?:р(?:ік|оку|оці)|раз|місяц\w*|тиж\w*|день|дня|годин\w*|хвилин\w*)(?!\w)")
+
+
+_UK_TIMES = {"двічі": 2.0, "тричі": 3.0}
+
+
 def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     scale = _uk_scale(match["scale"])
     percent = bool(match["pct"])
     if match["clock"] is not None:
         return _clock(match)
+    if match["times"] is not None:
+        value = _UK_TIMES.get(match["times"].lower(), 10.0)  # десятиліття: a decade
+        return (_Quantity(match.start(), match.end(), value, spelled=True),)
     if match["num"] is not None:
-        return (_Quantity(match.start(), match.end(), _uk_number(match["num"]) * scale, scale, percent),)
+        value = _uk_number(match["num"]) * scale
+        one = value == 1 and not percent and _UK_UNIT_AFTER.match(match.string, match.end())
+        return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
     if match["lone"] is not None:
         value = _uk_scale(match["lone"])
         return (_Quantity(match.start(), match.end(), value, spelled=True, percent=percent),)
