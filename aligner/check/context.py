@@ -7,12 +7,14 @@ lengths and sentences, find the narration around a quotation, and look up people
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aligner.align.quotes import Alignment
-from aligner.article.records import Article, Quote, QuoteKind
+from aligner.align.quotes import Alignment, TargetQuote
+from aligner.article.records import Article, Person, Quote, QuoteKind
 from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, Finding, Severity
 from aligner.lang.names import Glossary, find_name
 from aligner.spans import Span
@@ -38,6 +40,14 @@ class Context:
     quote_ratio: float
     # find_name answers by (name, region): the checks ask the same question several times
     names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
+    # every mention of a person in the source as (start, end, index in article.people), sorted
+    mentions: tuple[tuple[int, int, int], ...] = ()
+    # ``marks`` sorted by start, and the furthest end of each prefix (binary search over them)
+    sorted_marks: tuple[Span, ...] = ()
+    mark_reach: tuple[int, ...] = ()
+    # source quotation indices by their target parts (quotations merged into one share them)
+    sharing: dict[tuple[Span, ...], tuple[int, ...]] = field(default_factory=dict)
+    target_quotes: dict[str, TargetQuote] = field(default_factory=dict)
 
 
 def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> Context:
@@ -46,6 +56,11 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
     marks = tuple(
         Span(max(0, p.start - 1), min(len(text), p.end + 1)) for q in alignment.target.quotes for p in q.parts
     )
+    sorted_marks = tuple(sorted(marks))
+    sharing: dict[tuple[Span, ...], tuple[int, ...]] = {}
+    for k, qa in enumerate(alignment.quotes):
+        if qa.target_parts:
+            sharing[qa.target_parts] = (*sharing.get(qa.target_parts, ()), k)
     return Context(
         article=article,
         alignment=alignment,
@@ -56,6 +71,13 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
         sentences=alignment.target.sentences,
         source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
         quote_ratio=_quote_ratio(article, alignment),
+        mentions=tuple(
+            sorted((m.start, m.end, k) for k, person in enumerate(article.people) for m in person.mentions)
+        ),
+        sorted_marks=sorted_marks,
+        mark_reach=tuple(itertools.accumulate((m.end for m in sorted_marks), max)),
+        sharing=sharing,
+        target_quotes={q.id: q for q in alignment.target.quotes},
     )
 
 
@@ -83,8 +105,28 @@ def _quote_ratio(article: Article, alignment: Alignment) -> float:
 
 
 def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
-    """Return the sentences that overlap any of ``spans``, in order."""
-    return [s for s in sentences if any(s.overlaps(p) or (p.start == p.end == s.start) for p in spans)]
+    """Return the sentences that overlap any of ``spans``, in order.
+
+    ``sentences`` must be in text order and not overlap (as every sentence list of a context is):
+    each span is looked up by binary search, so the cost does not grow with the article.
+    """
+    found: set[int] = set()
+    for p in spans:
+        k = bisect_left(sentences, p.start, key=lambda s: s.end)
+        while k < len(sentences) and sentences[k].start <= p.end:
+            s = sentences[k]
+            if s.overlaps(p) or (p.start == p.end == s.start):
+                found.add(k)
+            k += 1
+    return [sentences[k] for k in sorted(found)]
+
+
+def people_inside(ctx: Context, span: Span) -> list[Person]:
+    """Return the people with a mention inside ``span`` of the source, in ``article.people`` order."""
+    lo = bisect_left(ctx.mentions, (span.start, -1, -1))
+    hi = bisect_right(ctx.mentions, (span.end, span.end, len(ctx.article.people)))
+    inside = {k for start, end, k in ctx.mentions[lo:hi] if end <= span.end}
+    return [ctx.article.people[k] for k in sorted(inside)]
 
 
 def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
@@ -99,9 +141,29 @@ def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
     return pieces
 
 
+def marks_overlapping(ctx: Context, span: Span) -> list[Span]:
+    """Return the quotation marks' spans (``ctx.marks``) that overlap ``span``, by binary search."""
+    lo = bisect_right(ctx.mark_reach, span.start)  # every mark before ends at or before span.start
+    hi = bisect_left(ctx.sorted_marks, Span(span.end, span.end))
+    return [m for m in ctx.sorted_marks[lo:hi] if m.overlaps(span)]
+
+
+def mark_starts_in(ctx: Context, start: int, end: int) -> bool:
+    """Return True when a quotation's marks (``ctx.marks``) start in ``[start, end)``."""
+    k = bisect_left(ctx.sorted_marks, Span(start, start))
+    return k < len(ctx.sorted_marks) and ctx.sorted_marks[k].start < end
+
+
+def sentence_at(sentences: Sequence[Span], pos: int) -> Span | None:
+    """Return the sentence of ``sentences`` (in text order, not overlapping, as every sentence
+    list of a context is) that holds offset ``pos``, or None; by binary search."""
+    k = bisect_right(sentences, pos, key=lambda s: s.start) - 1
+    return sentences[k] if k >= 0 and pos < sentences[k].end else None
+
+
 def narration_spans(ctx: Context, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
     """Return the text of ``sentences`` outside every quotation, plus the dash inserts."""
-    pieces = [piece for s in sentences for piece in _subtract(s, ctx.marks)]
+    pieces = [piece for s in sentences for piece in _subtract(s, marks_overlapping(ctx, s))]
     return sorted([*pieces, *inserts])
 
 
@@ -124,9 +186,11 @@ def attribution_window(
     if narration or not sentences:
         return narration
     first, last = min(sentences), max(sentences)
-    index = ctx.sentences.index(first)
+    index = bisect_left(ctx.sentences, first)  # ctx.sentences is sorted: index() without the scan
     around = [
-        ctx.sentences[k] for k in (index - 1, ctx.sentences.index(last) + 1) if 0 <= k < len(ctx.sentences)
+        ctx.sentences[k]
+        for k in (index - 1, bisect_left(ctx.sentences, last) + 1)
+        if 0 <= k < len(ctx.sentences)
     ]
     return narration_spans(ctx, around)
 
