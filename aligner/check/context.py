@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from aligner.align.quotes import Alignment, TargetQuote
 from aligner.article.records import Article, Person, Quote, QuoteKind
-from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, Finding, Severity
+from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, QUOTE_RATIO_WINDOW, Finding, Severity
 from aligner.lang.names import Glossary, find_name
 from aligner.spans import Span
 
@@ -37,7 +37,8 @@ class Context:
     marks: tuple[Span, ...]  # every target quotation part with its marks
     sentences: tuple[Span, ...]
     source_sentences: tuple[Span, ...]
-    quote_ratio: float
+    # (source start, quote ratio) of every source quotation, in order: see ``quote_ratio_at``
+    quote_ratios: tuple[tuple[int, float], ...]
     # find_name answers by (name, region): the checks ask the same question several times
     names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
     # every mention of a person in the source as (start, end, index in article.people), sorted
@@ -70,7 +71,7 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
         marks=marks,
         sentences=alignment.target.sentences,
         source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
-        quote_ratio=_quote_ratio(article, alignment),
+        quote_ratios=_quote_ratios(article, alignment),
         mentions=tuple(
             sorted((m.start, m.end, k) for k, person in enumerate(article.people) for m in person.mentions)
         ),
@@ -87,25 +88,51 @@ def length_ratio(target: int, source: int, doc_ratio: float) -> float:
     return (target / doc_ratio + LENGTH_SLACK_CHARS) / (source + LENGTH_SLACK_CHARS)
 
 
-def _quote_ratio(article: Article, alignment: Alignment) -> float:
-    """Return how much longer this translator renders quotations than the document's length ratio
-    says: the median over the direct quotations aligned one to one (1 with fewer than three),
-    kept within ``QUOTE_RATIO_RANGE``."""
-    ratios = sorted(
-        length_ratio(
-            length(alignment.target.text, qa.target_parts), length(article.text, q.parts), alignment.ratio
+def _quote_ratios(article: Article, alignment: Alignment) -> tuple[tuple[int, float], ...]:
+    """Return, for each source quotation, how much longer this translator renders the quotations
+    around it than the document's length ratio says: the median over the direct quotations
+    aligned one to one whose source starts within ``QUOTE_RATIO_WINDOW`` characters of this one's
+    (1 with fewer than three), kept within ``QUOTE_RATIO_RANGE``. Local, so that a quotation's
+    verdict does not change when unrelated text is added to the article."""
+    samples = [
+        (
+            q.span.start,
+            length_ratio(
+                length(alignment.target.text, qa.target_parts), length(article.text, q.parts), alignment.ratio
+            ),
         )
         for q, qa in zip(article.quotes, alignment.quotes, strict=True)
         if q.kind is QuoteKind.DIRECT and qa.method == "marks"
-    )
-    if len(ratios) < 3:
-        return 1.0
+    ]
+    starts = [start for start, _ in samples]
     low, high = QUOTE_RATIO_RANGE
-    return min(high, max(low, ratios[len(ratios) // 2]))
+    found = []
+    for quote in article.quotes:
+        lo = bisect_left(starts, quote.span.start - QUOTE_RATIO_WINDOW)
+        hi = bisect_right(starts, quote.span.start + QUOTE_RATIO_WINDOW)
+        ratios = sorted(ratio for _, ratio in samples[lo:hi])
+        value = 1.0 if len(ratios) < 3 else min(high, max(low, ratios[len(ratios) // 2]))
+        found.append((quote.span.start, value))
+    return tuple(found)
+
+
+def quote_ratio_at(ctx: Context, pos: int) -> float:
+    """Return the quote ratio (``_quote_ratios``) of the source quotation that holds ``pos``."""
+    k = bisect_right(ctx.quote_ratios, pos, key=lambda e: e[0]) - 1
+    return ctx.quote_ratios[k][1] if k >= 0 else 1.0
+
+
+# A "sentence" longer than this (a hostile line of thousands of quotations and no sentence end;
+# news sentences stay under 500 characters) is looked at only ``LONG_SENTENCE_REACH`` characters
+# around the spans it is asked about, so that each quotation's checks stay local and their cost
+# does not grow with the line.
+LONG_SENTENCE = 2000
+LONG_SENTENCE_REACH = 150
 
 
 def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
-    """Return the sentences that overlap any of ``spans``, in order.
+    """Return the sentences that overlap any of ``spans``, in order (a sentence longer than
+    ``LONG_SENTENCE`` cut to the part around the spans).
 
     ``sentences`` must be in text order and not overlap (as every sentence list of a context is):
     each span is looked up by binary search, so the cost does not grow with the article.
@@ -118,7 +145,14 @@ def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
             if s.overlaps(p) or (p.start == p.end == s.start):
                 found.add(k)
             k += 1
-    return [sentences[k] for k in sorted(found)]
+    touched = [sentences[k] for k in sorted(found)]
+    if spans and any(len(s) > LONG_SENTENCE for s in touched):
+        lo = min(p.start for p in spans) - LONG_SENTENCE_REACH
+        hi = max(p.end for p in spans) + LONG_SENTENCE_REACH
+        touched = [
+            Span(max(s.start, lo), min(s.end, max(hi, lo))) if len(s) > LONG_SENTENCE else s for s in touched
+        ]
+    return touched
 
 
 def people_inside(ctx: Context, span: Span) -> list[Person]:
@@ -186,12 +220,10 @@ def attribution_window(
     if narration or not sentences:
         return narration
     first, last = min(sentences), max(sentences)
-    index = bisect_left(ctx.sentences, first)  # ctx.sentences is sorted: index() without the scan
-    around = [
-        ctx.sentences[k]
-        for k in (index - 1, bisect_left(ctx.sentences, last) + 1)
-        if 0 <= k < len(ctx.sentences)
-    ]
+    # the sentences are sorted: index() by binary search (and of a long sentence that was cut)
+    index = bisect_right(ctx.sentences, first.start, key=lambda s: s.start) - 1
+    after = bisect_right(ctx.sentences, last.start, key=lambda s: s.start)
+    around = [ctx.sentences[k] for k in (index - 1, after) if 0 <= k < len(ctx.sentences)]
     return narration_spans(ctx, around)
 
 
