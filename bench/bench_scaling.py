@@ -163,9 +163,10 @@ def bars(results: list[Result]) -> list[str]:
             lines.append(f"{command}: time per MB 5MB / 500KB = {ratio:.2f} (bar {RATIO_BAR:g}: {verdict})")
     check = by.get(("check", "5MB"))
     if check is not None:
-        verdict = "ok" if check.peak_mb < MEMORY_BAR_MB else "OVER"
+        verdict = "ok" if check.peak_mb < MEMORY_BAR_MB and check.seconds is not None else "OVER"
+        killed = " when killed" if check.seconds is None else ""
         lines.append(
-            f"check: peak memory at 5MB = {check.peak_mb:.0f} MB (bar {MEMORY_BAR_MB:g} MB: {verdict})"
+            f"check: peak memory at 5MB = {check.peak_mb:.0f} MB{killed} (bar {MEMORY_BAR_MB:g} MB: {verdict})"
         )
     return lines
 
