@@ -166,7 +166,7 @@ def bars(results: list[Result]) -> list[str]:
         verdict = "ok" if check.peak_mb < MEMORY_BAR_MB and check.seconds is not None else "OVER"
         killed = " when killed" if check.seconds is None else ""
         lines.append(
-            f"check: peak memory at 5MB = {check.peak_mb:.0f} MB{killed} (bar {MEMORY_BAR_MB:g} MB: {verdict})"
+            f"check: peak memory at 5MB {check.peak_mb:.0f} MB{killed} (bar {MEMORY_BAR_MB:g} MB: {verdict})"
         )
     return lines
 
