@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aligner.align.sentences import FIGURE, NUMBER_WEIGHT, SCALE, SentencePair, align_sentences, span_length
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
@@ -79,11 +80,16 @@ class Alignment:
     sentences: tuple[SentencePair, ...]
     quotes: tuple[QuoteAlignment, ...]
     ratio: float
+    _index: tuple[PairIndex, PairIndex] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = (PairIndex(self.sentences, source=True), PairIndex(self.sentences, source=False))
+        object.__setattr__(self, "_index", index)
 
     def pair_of(self, span: Span, source: bool = True) -> int | None:
         """Return the index of the sentence pair whose source (or target) sentences hold the start
         of ``span``."""
-        return _pair_index(self.sentences, span.start, source)
+        return self._index[0 if source else 1].find(span.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,32 +100,74 @@ class _Window:
     pair_score: float
 
 
-def _pair_index(pairs: Sequence[SentencePair], pos: int, source: bool) -> int | None:
-    for index, pair in enumerate(pairs):
-        for span in pair.source if source else pair.target:
-            if span.start <= pos < span.end:
-                return index
-    return None
+class PairIndex:
+    """Which sentence pair holds an offset, by binary search over one side's sentence spans (the
+    pairs are monotonic, so those spans are in text order and do not overlap)."""
+
+    __slots__ = ("ends", "pairs", "starts")
+
+    def __init__(self, pairs: Sequence[SentencePair], source: bool) -> None:
+        spans = sorted(
+            (span.start, span.end, index)
+            for index, pair in enumerate(pairs)
+            for span in (pair.source if source else pair.target)
+        )
+        self.starts = [s[0] for s in spans]
+        self.ends = [s[1] for s in spans]
+        self.pairs = [s[2] for s in spans]
+
+    def find(self, pos: int) -> int | None:
+        """Return the index of the pair whose sentence holds ``pos``, or None."""
+        k = bisect_right(self.starts, pos) - 1
+        return self.pairs[k] if k >= 0 and pos < self.ends[k] else None
+
+
+# A window holds the target quotations of the aligned sentence pairs and of their neighbours. On
+# ordinary text that is a handful; a hostile line with thousands of quotations in one sentence
+# would make every source quotation a candidate for every target one (quadratic), so a window
+# keeps at most this many, those nearest the quotation's expected place in the sentence pair.
+WINDOW_CAP = 64
 
 
 def _windows(article: Article, target: TargetText, pairs: Sequence[SentencePair]) -> list[_Window]:
-    where = [{_pair_index(pairs, p.start, source=False) for p in q.parts} for q in target.quotes]
+    source_index, target_index = PairIndex(pairs, source=True), PairIndex(pairs, source=False)
+    in_pair: dict[int, list[int]] = {}  # sentence pair -> target quotation indices, in order
+    for i, q in enumerate(target.quotes):
+        for k in dict.fromkeys(target_index.find(p.start) for p in q.parts):
+            if k is not None:
+                in_pair.setdefault(k, []).append(i)
+    found_of = [
+        {k for p in quote.parts if (k := source_index.find(p.start)) is not None} for quote in article.quotes
+    ]
+    rank: list[int] = []  # each quotation's rank among the source quotations of the same pairs
+    seen: dict[frozenset[int], int] = {}
+    for found in found_of:
+        key = frozenset(found)
+        rank.append(seen.get(key, 0))
+        seen[key] = rank[-1] + 1
     windows = []
-    for quote in article.quotes:
-        found = {k for p in quote.parts if (k := _pair_index(pairs, p.start, source=True)) is not None}
+    for quote_index, found in enumerate(found_of):
         core_pairs = {k for k in found if pairs[k].target}
         near_pairs = {k + d for k in found for d in (-1, 1)} - core_pairs
         region = tuple(s for k in sorted(core_pairs) if 0 <= k < len(pairs) for s in pairs[k].target)
         scores = [pairs[k].score for k in found] or [0.0]
-        windows.append(
-            _Window(
-                core=frozenset(i for i, ks in enumerate(where) if ks & core_pairs),
-                near=frozenset(i for i, ks in enumerate(where) if ks & near_pairs),
-                region=region,
-                pair_score=min(scores),
-            )
-        )
+        place = (rank[quote_index], seen[frozenset(found)])
+        core = _capped({i for k in core_pairs for i in in_pair.get(k, ())}, place)
+        near = _capped({i for k in near_pairs for i in in_pair.get(k, ())}, place)
+        windows.append(_Window(core=core, near=near, region=region, pair_score=min(scores)))
     return windows
+
+
+def _capped(indices: set[int], place: tuple[int, int]) -> frozenset[int]:
+    """Return ``indices``, or at most ``WINDOW_CAP`` of them around the quotation's place (its
+    rank among the source quotations of the same sentence pairs, and their count)."""
+    if len(indices) <= WINDOW_CAP:
+        return frozenset(indices)
+    ordered = sorted(indices)
+    rank, count = place
+    centre = rank * len(ordered) // count
+    lo = max(0, min(centre - WINDOW_CAP // 2, len(ordered) - WINDOW_CAP))
+    return frozenset(ordered[lo : lo + WINDOW_CAP])
 
 
 def _text_len(text: str, spans: Sequence[Span]) -> int:
@@ -194,30 +242,74 @@ def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
     return len(target.quotes[j].parts) >= 2 or article.quotes[i].paragraph == article.quotes[i + 1].paragraph
 
 
+_QuoteStep = tuple[int, int, int, int, float]
+# A chain of matched steps, last first: (step, the chain before it), None when empty.
+_Chain = tuple[_QuoteStep, "_Chain"] | None
+
+
+class _Frontier:
+    """The cheapest cost of reaching each column of the current row, less the skip costs.
+
+    Skipping a source quotation costs ``QUOTE_MISS_COST`` and skipping a target one
+    ``QUOTE_EXTRA_COST`` whatever the order, so with those taken out ("savings" form) skips are
+    free, and the row is a non-increasing step function of the column: breakpoints only where a
+    matched step ends. The dynamic program then costs the candidate matches of each row (the
+    target quotations in its window), not the full rows x columns grid.
+    """
+
+    __slots__ = ("chains", "cols", "vals")
+
+    def __init__(self) -> None:
+        self.cols: list[int] = [0]
+        self.vals: list[float] = [0.0]
+        self.chains: list[_Chain] = [None]
+
+    def at(self, col: int) -> tuple[float, _Chain]:
+        k = bisect_right(self.cols, col) - 1
+        return self.vals[k], self.chains[k]
+
+    def lower(self, col: int, value: float, chain: _Chain) -> None:
+        """Make every column from ``col`` on cost at most ``value`` (reached through ``chain``)."""
+        k = bisect_right(self.cols, col) - 1
+        if value >= self.vals[k]:
+            return
+        stop = k + 1
+        while stop < len(self.vals) and self.vals[stop] >= value:
+            stop += 1
+        at = k + 1 if self.cols[k] < col else k
+        self.cols[at:stop] = [col]
+        self.vals[at:stop] = [value]
+        self.chains[at:stop] = [chain]
+
+
 def _quote_dp(
     article: Article, target: TargetText, windows: Sequence[_Window], ratio: float
-) -> list[tuple[int, int, int, int, float]]:
-    """Return matched steps (i0, i1, j0, j1, cost) of the cheapest monotonic quotation pairing."""
+) -> list[_QuoteStep]:
+    """Return matched steps (i0, i1, j0, j1, cost) of the cheapest monotonic quotation pairing.
+
+    Every quotation left unpaired costs ``QUOTE_MISS_COST`` (source) or ``QUOTE_EXTRA_COST``
+    (target); a pairing must be local (``_match_cost``). Only the matches a window allows are
+    costed (``cells`` counts them), so the work is linear in the quotations, not their product.
+    """
     text = article.text
     src_f = [
         _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘") for q in article.quotes
     ]
     tgt_f = [_features(target.text, q.parts, q.single) for q in target.quotes]
     n, m = len(src_f), len(tgt_f)
-    inf = float("inf")
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float]]] = [[(0, 0, 0.0)] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
+    frontier = _Frontier()
+    pending: dict[int, list[tuple[int, float, _Chain]]] = {}
     for i in range(n + 1):
-        for j in range(m + 1):
-            here = best[i][j]
-            if here == inf:
-                continue
-            _relax(best, back, i, j, i + 1, j, here + QUOTE_MISS_COST, QUOTE_MISS_COST)
-            _relax(best, back, i, j, i, j + 1, here + QUOTE_EXTRA_COST, QUOTE_EXTRA_COST)
+        for col, value, chain in sorted(pending.pop(i, ()), key=lambda e: (e[0], e[1])):
+            frontier.lower(col, value, chain)
+        if i == n:
+            break
+        for j in sorted(windows[i].core | windows[i].near):
+            here, chain = frontier.at(j)
             for (di, dj), penalty in QUOTE_MOVES.items():
                 if i + di > n or j + dj > m or (di == 2 and not _mergeable(article, target, i, j)):
                     continue
+                DP_COUNTER[0] += 1
                 cost = _match_cost(
                     _merged(src_f[i : i + di]),
                     _merged(tgt_f[j : j + dj]),
@@ -227,30 +319,20 @@ def _quote_dp(
                     range(j, j + dj),
                 )
                 if cost is not None:
-                    _relax(best, back, i, j, i + di, j + dj, here + cost + penalty, cost + penalty)
-    steps: list[tuple[int, int, int, int, float]] = []
-    i, j = n, m
-    while i or j:
-        pi, pj, step = back[i][j]
-        if i - pi and j - pj:
-            steps.append((pi, i, pj, j, step))
-        i, j = pi, pj
+                    saving = cost + penalty - QUOTE_MISS_COST * di - QUOTE_EXTRA_COST * dj
+                    step = (i, i + di, j, j + dj, cost + penalty)
+                    pending.setdefault(i + di, []).append((j + dj, here + saving, (step, chain)))
+    steps: list[_QuoteStep] = []
+    chain = frontier.at(m)[1]
+    while chain is not None:
+        steps.append(chain[0])
+        chain = chain[1]
     return steps[::-1]
 
 
-def _relax(
-    best: list[list[float]],
-    back: list[list[tuple[int, int, float]]],
-    i: int,
-    j: int,
-    ni: int,
-    nj: int,
-    total: float,
-    step: float,
-) -> None:
-    if ni < len(best) and nj < len(best[0]) and total < best[ni][nj]:
-        best[ni][nj] = total
-        back[ni][nj] = (i, j, step)
+# How many candidate matches the quotation aligner has costed in this process (a test reads it to
+# check that the work grows linearly with the article, without timing anything).
+DP_COUNTER = [0]
 
 
 def align_quotes(

@@ -8,6 +8,7 @@ then the sentences of each paragraph pair (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from bisect import bisect_left
@@ -33,6 +34,8 @@ LATIN_BONUS = 0.25
 QUOTE_WEIGHT = 0.45
 PARAGRAPH_COST = 0.35
 _BAND = 8
+# How far the band widens for a count difference between the two sides (see ``_band``).
+BAND_CAP = 100
 # Moves of the paragraph aligner, which runs first: translators seldom merge or split
 # paragraphs, so those moves cost more than for sentences, and a paragraph left out costs less.
 PARAGRAPH_MOVES = {(1, 1): 0.0, (1, 2): 0.8, (2, 1): 0.8, (2, 2): 1.5, (1, 3): 1.6, (3, 1): 1.6}
@@ -118,12 +121,16 @@ def _units(
     """Group each paragraph's sentences so that no quotation part is cut, and featurise them."""
     anchors = _anchors(text, latin)
     offsets = [a[0] for a in anchors]
-    starts = sorted(p.start for p in quote_parts)
+    by_start = sorted(quote_parts)
+    starts = [p.start for p in by_start]
+    reach = list(itertools.accumulate((p.end for p in by_start), max))  # furthest end so far
     units: list[_Unit] = []
     for index, (_, sentences) in enumerate(paragraphs):
         groups: list[list[Span]] = []
         for sentence in sentences:
-            if groups and any(p.start < groups[-1][-1].end and p.end > sentence.start for p in quote_parts):
+            # a quotation part that starts before the previous sentence's end runs into this one
+            before = bisect_left(starts, groups[-1][-1].end) if groups else 0
+            if before and reach[before - 1] > sentence.start:
                 groups[-1].append(sentence)
             else:
                 groups.append([sentence])
@@ -194,6 +201,17 @@ def _pair_cost(src: _Unit, tgt: _Unit, ratio: float) -> float:
 _Step = tuple[int, int, int, int, float]
 
 
+def _band(n: int, m: int) -> int:
+    """Return the half-width of the band of the dynamic program over ``n`` x ``m`` units.
+
+    The band follows the diagonal and widens by the count difference, so that a translation that
+    merges or drops sentences stays inside it; past ``BAND_CAP`` the widening stops (at least the
+    diagonal's slope, so the band stays connected), which keeps a long run linear."""
+    if abs(n - m) <= BAND_CAP:
+        return _BAND + abs(n - m)
+    return _BAND + BAND_CAP + m // max(1, n)
+
+
 def _dp(
     src: _Groups,
     tgt: _Groups,
@@ -204,36 +222,60 @@ def _dp(
     skip: float = SKIP_COST,
 ) -> list[_Step]:
     """Return the cheapest monotonic path over ``src[rows]`` x ``tgt[cols]`` (grouped units) as
-    (i0, i1, j0, j1, cost) steps in unit indices."""
+    (i0, i1, j0, j1, cost) steps in unit indices.
+
+    Only the cells of a band around the diagonal are visited (``DP_CELLS`` counts them); the
+    costs of the last rows and one byte per band cell (the move that reached it) are kept, so
+    time and memory grow with rows x band, not rows x columns.
+    """
     n, m = len(rows), len(cols)
+    band = _band(n, m)
+    steps = [*moves.items(), ((1, 0), skip), ((0, 1), skip)]
+    reach = max(di for (di, _), _ in steps)
     inf = float("inf")
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float]]] = [[(0, 0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    lo = [max(0, (int(i * m / n) if n else 0) - band) for i in range(n + 1)]
+    hi = [min(m, (int(i * m / n) if n else 0) + band) for i in range(n + 1)]
+    best: dict[int, list[float]] = {0: [inf] * (hi[0] - lo[0] + 1)}
+    back = [bytearray(hi[i] - lo[i] + 1) for i in range(n + 1)]  # 1 + index in steps; 0: none
     best[0][0] = 0.0
-    band = _BAND + abs(n - m)
     for i in range(n + 1):
-        centre = int(i * m / n) if n else 0
-        for j in range(max(0, centre - band), min(m, centre + band) + 1):
-            here = best[i][j]
+        for ahead in range(i + 1, min(n, i + reach) + 1):
+            if ahead not in best:
+                best[ahead] = [inf] * (hi[ahead] - lo[ahead] + 1)
+        row = best.pop(i)
+        DP_CELLS[0] += len(row)
+        for j in range(lo[i], hi[i] + 1):
+            here = row[j - lo[i]]
             if here == inf:
                 continue
-            for (di, dj), penalty in moves.items():
-                if i + di <= n and j + dj <= m:
-                    pair = _pair_cost(src.get(rows[i], di), tgt.get(cols[j], dj), ratio)
-                    if here + penalty + pair < best[i + di][j + dj]:
-                        best[i + di][j + dj] = here + penalty + pair
-                        back[i + di][j + dj] = (i, j, penalty + pair)
-            for di, dj in ((1, 0), (0, 1)):
-                if i + di <= n and j + dj <= m and here + skip < best[i + di][j + dj]:
-                    best[i + di][j + dj] = here + skip
-                    back[i + di][j + dj] = (i, j, skip)
+            for code, ((di, dj), penalty) in enumerate(steps, start=1):
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m or not lo[ni] <= nj <= hi[ni]:
+                    continue
+                if code <= len(moves):
+                    total = here + penalty + _pair_cost(src.get(rows[i], di), tgt.get(cols[j], dj), ratio)
+                else:
+                    total = here + penalty
+                target_row = row if di == 0 else best[ni]
+                if total < target_row[nj - lo[ni]]:
+                    target_row[nj - lo[ni]] = total
+                    back[ni][nj - lo[ni]] = code
     path: list[_Step] = []
     i, j = n, m
     while i or j:
-        pi, pj, step = back[i][j]
-        path.append((rows.start + pi, rows.start + i, cols.start + pj, cols.start + j, step))
+        (di, dj), penalty = steps[back[i][j - lo[i]] - 1]
+        pi, pj = i - di, j - dj
+        cost = penalty
+        if back[i][j - lo[i]] <= len(moves):
+            cost = penalty + _pair_cost(src.get(rows[pi], di), tgt.get(cols[pj], dj), ratio)
+        path.append((rows.start + pi, rows.start + i, cols.start + pj, cols.start + j, cost))
         i, j = pi, pj
     return path[::-1]
+
+
+# How many band cells the dynamic programs have visited in this process (a test reads it to check
+# that the work stays linear in the article, without timing anything).
+DP_CELLS = [0]
 
 
 def _paragraph_runs(

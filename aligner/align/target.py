@@ -7,7 +7,9 @@ of marks; ``segment_target`` cuts each line into sentences, never through a quot
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -265,12 +267,15 @@ class TargetText:
         return tuple(s for p in self.paragraphs for s in p.sentences)
 
 
-def _split_line(text: str, line: Span, inside: Sequence[Span]) -> tuple[Span, ...]:
-    """Split one line into sentences, never inside a quotation's hull."""
+def _split_line(text: str, line: Span, inside: tuple[list[int], list[int]]) -> tuple[Span, ...]:
+    """Split one line into sentences, never inside a quotation's hull (``inside``: the hulls'
+    sorted starts and the furthest end up to each, so a cut is tested by binary search)."""
+    starts, reach = inside
     cuts = [line.start]
     for match in _SENTENCE_END.finditer(text, line.start, line.end):
         cut = match.end()
-        if any(q.start < cut < q.end for q in inside):
+        before = bisect_left(starts, cut)  # the hulls that start before the cut
+        if before and reach[before - 1] > cut:
             continue
         if _ABBREV.search(text, max(line.start, match.start() - 8), match.start() + 1):
             continue
@@ -289,7 +294,9 @@ def segment_target(text: str, lang: str) -> TargetText:
     quotes = find_target_quotes(text, lang)
     # the marks around each quotation; a closing mark with no opening one starts the quotation at text start
     hulls = [Span(max(0, q.span.start - 1), min(len(text), q.span.end + 1)) for q in quotes]
+    hulls.sort()
+    inside = ([h.start for h in hulls], list(itertools.accumulate((h.end for h in hulls), max)))
     paragraphs = tuple(
-        Paragraph(line.span, _split_line(text, line.span, hulls), line.number) for line in text_lines(text)
+        Paragraph(line.span, _split_line(text, line.span, inside), line.number) for line in text_lines(text)
     )
     return TargetText(text, lang, paragraphs, quotes)

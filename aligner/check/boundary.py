@@ -13,7 +13,17 @@ from collections.abc import Sequence
 
 from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
-from aligner.check.context import Context, Found, clip, length, length_ratio, sentence_count, soften, touching
+from aligner.check.context import (
+    Context,
+    Found,
+    clip,
+    length,
+    length_ratio,
+    quote_ratio_at,
+    sentence_count,
+    soften,
+    touching,
+)
 from aligner.check.edges import attribution_inside, part_outside
 from aligner.check.records import (
     CLAUSE_CUT_RATIO,
@@ -81,7 +91,7 @@ def _length_findings(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) 
 def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     src_parts = [p for q in quotes for p in q.parts]
     src_len, tgt_len = length(ctx.article.text, src_parts), length(ctx.text, qa.target_parts)
-    ratio = length_ratio(tgt_len, src_len, ctx.alignment.ratio) / ctx.quote_ratio
+    ratio = length_ratio(tgt_len, src_len, ctx.alignment.ratio) / quote_ratio_at(ctx, src_parts[0].start)
     src_narr = length(ctx.article.text, touching(ctx.source_sentences, src_parts)) - src_len
     tgt_narr = length(ctx.text, touching(ctx.sentences, qa.target_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
@@ -207,7 +217,7 @@ def _shortest_part(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[
         return 1.0
     return min(
         length_ratio(length(ctx.text, [t]), length(ctx.article.text, [s]), ctx.alignment.ratio)
-        / ctx.quote_ratio
+        / quote_ratio_at(ctx, src_parts[0].start)
         for s, t in zip(src_parts, tgt_parts, strict=True)
     )
 

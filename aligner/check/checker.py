@@ -159,15 +159,11 @@ def signature(chrf_signature: str | None = None, glossary: Glossary | None = Non
 
 def _sharing(ctx: Context, qa: QuoteAlignment) -> list[Quote]:
     """Return the source quotations that share this alignment's target parts (a merge)."""
-    return [
-        q
-        for q, other in zip(ctx.article.quotes, ctx.alignment.quotes, strict=True)
-        if other.target_parts and other.target_parts == qa.target_parts
-    ]
+    return [ctx.article.quotes[k] for k in ctx.sharing.get(qa.target_parts, ())] if qa.target_parts else []
 
 
 def _inserts(ctx: Context, qa: QuoteAlignment) -> list[Span]:
-    return [i for q in ctx.alignment.target.quotes if q.id in qa.target_quotes for i in q.inserts]
+    return [i for t in qa.target_quotes for i in ctx.target_quotes[t].inserts]
 
 
 def _check_quote(ctx: Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult:

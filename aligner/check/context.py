@@ -7,13 +7,15 @@ lengths and sentences, find the narration around a quotation, and look up people
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aligner.align.quotes import Alignment
-from aligner.article.records import Article, Quote, QuoteKind
-from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, Finding, Severity
+from aligner.align.quotes import Alignment, TargetQuote
+from aligner.article.records import Article, Person, Quote, QuoteKind
+from aligner.check.records import LENGTH_SLACK_CHARS, QUOTE_RATIO_RANGE, QUOTE_RATIO_WINDOW, Finding, Severity
 from aligner.lang.names import Glossary, find_name
 from aligner.spans import Span
 
@@ -35,9 +37,18 @@ class Context:
     marks: tuple[Span, ...]  # every target quotation part with its marks
     sentences: tuple[Span, ...]
     source_sentences: tuple[Span, ...]
-    quote_ratio: float
+    # (source start, quote ratio) of every source quotation, in order: see ``quote_ratio_at``
+    quote_ratios: tuple[tuple[int, float], ...]
     # find_name answers by (name, region): the checks ask the same question several times
     names: dict[tuple[str, Span], Span | None] = field(default_factory=dict)
+    # every mention of a person in the source as (start, end, index in article.people), sorted
+    mentions: tuple[tuple[int, int, int], ...] = ()
+    # ``marks`` sorted by start, and the furthest end of each prefix (binary search over them)
+    sorted_marks: tuple[Span, ...] = ()
+    mark_reach: tuple[int, ...] = ()
+    # source quotation indices by their target parts (quotations merged into one share them)
+    sharing: dict[tuple[Span, ...], tuple[int, ...]] = field(default_factory=dict)
+    target_quotes: dict[str, TargetQuote] = field(default_factory=dict)
 
 
 def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> Context:
@@ -46,6 +57,11 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
     marks = tuple(
         Span(max(0, p.start - 1), min(len(text), p.end + 1)) for q in alignment.target.quotes for p in q.parts
     )
+    sorted_marks = tuple(sorted(marks))
+    sharing: dict[tuple[Span, ...], tuple[int, ...]] = {}
+    for k, qa in enumerate(alignment.quotes):
+        if qa.target_parts:
+            sharing[qa.target_parts] = (*sharing.get(qa.target_parts, ()), k)
     return Context(
         article=article,
         alignment=alignment,
@@ -55,7 +71,14 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
         marks=marks,
         sentences=alignment.target.sentences,
         source_sentences=tuple(s for p in article.paragraphs for s in p.sentences),
-        quote_ratio=_quote_ratio(article, alignment),
+        quote_ratios=_quote_ratios(article, alignment),
+        mentions=tuple(
+            sorted((m.start, m.end, k) for k, person in enumerate(article.people) for m in person.mentions)
+        ),
+        sorted_marks=sorted_marks,
+        mark_reach=tuple(itertools.accumulate((m.end for m in sorted_marks), max)),
+        sharing=sharing,
+        target_quotes={q.id: q for q in alignment.target.quotes},
     )
 
 
@@ -65,26 +88,79 @@ def length_ratio(target: int, source: int, doc_ratio: float) -> float:
     return (target / doc_ratio + LENGTH_SLACK_CHARS) / (source + LENGTH_SLACK_CHARS)
 
 
-def _quote_ratio(article: Article, alignment: Alignment) -> float:
-    """Return how much longer this translator renders quotations than the document's length ratio
-    says: the median over the direct quotations aligned one to one (1 with fewer than three),
-    kept within ``QUOTE_RATIO_RANGE``."""
-    ratios = sorted(
-        length_ratio(
-            length(alignment.target.text, qa.target_parts), length(article.text, q.parts), alignment.ratio
+def _quote_ratios(article: Article, alignment: Alignment) -> tuple[tuple[int, float], ...]:
+    """Return, for each source quotation, how much longer this translator renders the quotations
+    around it than the document's length ratio says: the median over the direct quotations
+    aligned one to one whose source starts within ``QUOTE_RATIO_WINDOW`` characters of this one's
+    (1 with fewer than three), kept within ``QUOTE_RATIO_RANGE``. Local, so that a quotation's
+    verdict does not change when unrelated text is added to the article."""
+    samples = [
+        (
+            q.span.start,
+            length_ratio(
+                length(alignment.target.text, qa.target_parts), length(article.text, q.parts), alignment.ratio
+            ),
         )
         for q, qa in zip(article.quotes, alignment.quotes, strict=True)
         if q.kind is QuoteKind.DIRECT and qa.method == "marks"
-    )
-    if len(ratios) < 3:
-        return 1.0
+    ]
+    starts = [start for start, _ in samples]
     low, high = QUOTE_RATIO_RANGE
-    return min(high, max(low, ratios[len(ratios) // 2]))
+    found = []
+    for quote in article.quotes:
+        lo = bisect_left(starts, quote.span.start - QUOTE_RATIO_WINDOW)
+        hi = bisect_right(starts, quote.span.start + QUOTE_RATIO_WINDOW)
+        ratios = sorted(ratio for _, ratio in samples[lo:hi])
+        value = 1.0 if len(ratios) < 3 else min(high, max(low, ratios[len(ratios) // 2]))
+        found.append((quote.span.start, value))
+    return tuple(found)
+
+
+def quote_ratio_at(ctx: Context, pos: int) -> float:
+    """Return the quote ratio (``_quote_ratios``) of the source quotation that holds ``pos``."""
+    k = bisect_right(ctx.quote_ratios, pos, key=lambda e: e[0]) - 1
+    return ctx.quote_ratios[k][1] if k >= 0 else 1.0
+
+
+# A "sentence" longer than this (a hostile line of thousands of quotations and no sentence end;
+# news sentences stay under 500 characters) is looked at only ``LONG_SENTENCE_REACH`` characters
+# around the spans it is asked about, so that each quotation's checks stay local and their cost
+# does not grow with the line.
+LONG_SENTENCE = 2000
+LONG_SENTENCE_REACH = 150
 
 
 def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
-    """Return the sentences that overlap any of ``spans``, in order."""
-    return [s for s in sentences if any(s.overlaps(p) or (p.start == p.end == s.start) for p in spans)]
+    """Return the sentences that overlap any of ``spans``, in order (a sentence longer than
+    ``LONG_SENTENCE`` cut to the part around the spans).
+
+    ``sentences`` must be in text order and not overlap (as every sentence list of a context is):
+    each span is looked up by binary search, so the cost does not grow with the article.
+    """
+    found: set[int] = set()
+    for p in spans:
+        k = bisect_left(sentences, p.start, key=lambda s: s.end)
+        while k < len(sentences) and sentences[k].start <= p.end:
+            s = sentences[k]
+            if s.overlaps(p) or (p.start == p.end == s.start):
+                found.add(k)
+            k += 1
+    touched = [sentences[k] for k in sorted(found)]
+    if spans and any(len(s) > LONG_SENTENCE for s in touched):
+        lo = min(p.start for p in spans) - LONG_SENTENCE_REACH
+        hi = max(p.end for p in spans) + LONG_SENTENCE_REACH
+        touched = [
+            Span(max(s.start, lo), min(s.end, max(hi, lo))) if len(s) > LONG_SENTENCE else s for s in touched
+        ]
+    return touched
+
+
+def people_inside(ctx: Context, span: Span) -> list[Person]:
+    """Return the people with a mention inside ``span`` of the source, in ``article.people`` order."""
+    lo = bisect_left(ctx.mentions, (span.start, -1, -1))
+    hi = bisect_right(ctx.mentions, (span.end, span.end, len(ctx.article.people)))
+    inside = {k for start, end, k in ctx.mentions[lo:hi] if end <= span.end}
+    return [ctx.article.people[k] for k in sorted(inside)]
 
 
 def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
@@ -99,9 +175,29 @@ def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
     return pieces
 
 
+def marks_overlapping(ctx: Context, span: Span) -> list[Span]:
+    """Return the quotation marks' spans (``ctx.marks``) that overlap ``span``, by binary search."""
+    lo = bisect_right(ctx.mark_reach, span.start)  # every mark before ends at or before span.start
+    hi = bisect_left(ctx.sorted_marks, Span(span.end, span.end))
+    return [m for m in ctx.sorted_marks[lo:hi] if m.overlaps(span)]
+
+
+def mark_starts_in(ctx: Context, start: int, end: int) -> bool:
+    """Return True when a quotation's marks (``ctx.marks``) start in ``[start, end)``."""
+    k = bisect_left(ctx.sorted_marks, Span(start, start))
+    return k < len(ctx.sorted_marks) and ctx.sorted_marks[k].start < end
+
+
+def sentence_at(sentences: Sequence[Span], pos: int) -> Span | None:
+    """Return the sentence of ``sentences`` (in text order, not overlapping, as every sentence
+    list of a context is) that holds offset ``pos``, or None; by binary search."""
+    k = bisect_right(sentences, pos, key=lambda s: s.start) - 1
+    return sentences[k] if k >= 0 and pos < sentences[k].end else None
+
+
 def narration_spans(ctx: Context, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
     """Return the text of ``sentences`` outside every quotation, plus the dash inserts."""
-    pieces = [piece for s in sentences for piece in _subtract(s, ctx.marks)]
+    pieces = [piece for s in sentences for piece in _subtract(s, marks_overlapping(ctx, s))]
     return sorted([*pieces, *inserts])
 
 
@@ -124,10 +220,10 @@ def attribution_window(
     if narration or not sentences:
         return narration
     first, last = min(sentences), max(sentences)
-    index = ctx.sentences.index(first)
-    around = [
-        ctx.sentences[k] for k in (index - 1, ctx.sentences.index(last) + 1) if 0 <= k < len(ctx.sentences)
-    ]
+    # the sentences are sorted: index() by binary search (and of a long sentence that was cut)
+    index = bisect_right(ctx.sentences, first.start, key=lambda s: s.start) - 1
+    after = bisect_right(ctx.sentences, last.start, key=lambda s: s.start)
+    around = [ctx.sentences[k] for k in (index - 1, after) if 0 <= k < len(ctx.sentences)]
     return narration_spans(ctx, around)
 
 

@@ -11,7 +11,15 @@ import re
 
 from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote
-from aligner.check.context import SENTENCE_END, Context, Found, find_person
+from aligner.check.context import (
+    SENTENCE_END,
+    Context,
+    Found,
+    find_person,
+    mark_starts_in,
+    people_inside,
+    sentence_at,
+)
 from aligner.check.people import subject_pronoun
 from aligner.check.records import (
     ATTRIBUTION_TAIL_LETTERS,
@@ -204,9 +212,7 @@ def _names_speaker(ctx: Context, quote: Quote, edge: Span) -> bool:
     speaker = quote.speaker
     if speaker is None or speaker.pronoun or not speaker.person:
         return False
-    if any(
-        quote.span.contains(m) for p in ctx.article.people if p.name == speaker.person for m in p.mentions
-    ):
+    if any(p.name == speaker.person for p in people_inside(ctx, quote.span)):
         return False
     return find_person(ctx, speaker.person, [edge]) is not None
 
@@ -270,7 +276,7 @@ def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
     (True), or the sentence end when none follows (False); None when another quotation is in
     between or the sentence is not found."""
     last = qa.target_parts[-1]
-    sentence = next((s for s in ctx.sentences if s.start <= last.start < s.end), None)
+    sentence = sentence_at(ctx.sentences, last.start)
     if sentence is None:
         return None
     start = min(last.end + 1, sentence.end)
@@ -287,7 +293,7 @@ def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
                 break
     anchored = end is not None
     end = sentence.end if end is None else end
-    if any(start <= m.start < end for m in ctx.marks):
+    if mark_starts_in(ctx, start, end):
         return None
     return sum(c.isalnum() for c in ctx.text[start:end]), anchored
 
@@ -301,6 +307,6 @@ def _source_gap(ctx: Context, quote: Quote, anchored: bool) -> int:
     after = [a.span.start for a in attrs if a.span.start >= last.end]
     if anchored:
         return sum(c.isalnum() for c in text[last.end : min(after)]) if after else 0
-    sentence = next((s for s in ctx.source_sentences if s.start <= last.start < s.end), None)
+    sentence = sentence_at(ctx.source_sentences, last.start)
     end = sentence.end if sentence is not None else last.end
     return sum(c.isalnum() for c in text[last.end : max(end, last.end)])

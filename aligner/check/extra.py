@@ -123,7 +123,9 @@ def find_extra_quotes(ctx: Context) -> tuple[ExtraQuote, ...]:
 def _judge_extra(ctx: Context, tq: TargetQuote) -> list[Finding]:
     words = sum(len(WORDS.findall(p.of(ctx.text))) for p in tq.parts)
     pieces = narration_spans(ctx, touching(ctx.sentences, tq.parts), tq.inserts)
-    verbs = [v for p in pieces for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    # a verb is no nearer than its piece: look only in the pieces near enough
+    close = [p for p in pieces if min(gap(p, q) for q in tq.parts) <= VERB_DISTANCE]
+    verbs = [v for p in close for v in find_speech_verbs(ctx.text, ctx.lang, p)]
     near = [v for v in verbs if min(gap(v.span, p) for p in tq.parts) <= VERB_DISTANCE]
     shown = clip(tq.span.of(ctx.text))
     if words <= TERM_MAX_WORDS and not near:

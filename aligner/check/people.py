@@ -15,7 +15,16 @@ import re
 from collections.abc import Sequence
 
 from aligner.article.records import Quote, QuoteKind
-from aligner.check.context import Context, find_person, first_found, gap, name_in, touching
+from aligner.check.context import (
+    Context,
+    find_person,
+    first_found,
+    gap,
+    name_in,
+    people_inside,
+    sentence_at,
+    touching,
+)
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
 from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import find_pronouns, find_role_nouns
@@ -146,7 +155,7 @@ def _other_speaker(
 
 def _after_alone(ctx: Context, mention: Span, quote_end: int) -> bool:
     """Return True for a mention in a later sentence than the quotation's last one."""
-    sentence = next((s for s in ctx.sentences if s.start <= quote_end - 1 < s.end), None)
+    sentence = sentence_at(ctx.sentences, quote_end - 1)
     return sentence is not None and mention.start >= sentence.end
 
 
@@ -208,8 +217,8 @@ def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Findi
     """Check that people named inside the quotation are named there in the translation too, as
     elsewhere in it."""
     findings = []
-    for person in ctx.article.people:
-        if not any(quote.span.contains(m) for m in person.mentions) or not parts:
+    for person in people_inside(ctx, quote.span):
+        if not parts:
             continue
         if find_person(ctx, person.name, parts) is not None:
             continue

@@ -26,8 +26,11 @@ LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
 LENGTH_SLACK_CHARS = 8
 # Translators render quotations longer or shorter than the rest: each length is judged against
-# the median of the document's quotations, within this range.
+# the median of the quotations around it (their source within this many characters: a few
+# paragraphs, so that a verdict does not depend on unrelated parts of a long article), within
+# this range.
 QUOTE_RATIO_RANGE = (1.0, 1.3)
+QUOTE_RATIO_WINDOW = 1500
 # The narration of the quotation's sentences, measured the same way: shrunk when narration
 # moved inside the marks.
 NARRATION_SLACK_CHARS = 10

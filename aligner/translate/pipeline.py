@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from aligner.article.records import Article, QuoteKind
@@ -32,6 +32,10 @@ _SAFE_CUTS = (
 _QUOTE_PAIR = re.compile(r"[\"“”«»„‘’'].+?[\"“”«»„‘’']")
 # Input budget when the translator cannot count tokens: a token is ~4 characters of English.
 _CHARS_PER_TOKEN = 4
+# Units sent to the engine in one call: a long article is translated in runs of whole paragraphs
+# of about this many units, so that the engine's inputs, batches and outputs in flight stay
+# bounded by the run, not the article (an ordinary article is one run, as before).
+STREAM_UNITS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +174,15 @@ def harmonise_names(
 def _lost_partials(article: Article, plan: Plan, targets: dict[str, str]) -> list[str]:
     """Report quoted fragments and terms inside narration whose translation lost its marks."""
     problems = []
-    narration = [s.text for p in plan.paragraphs for s in p.segments if isinstance(s, Narration)]
+    narration = [[s.text for s in p.segments if isinstance(s, Narration)] for p in plan.paragraphs]
     for quote in article.quotes:
         if quote.kind is QuoteKind.DIRECT:
             continue
         fragment = article.of(quote.span)
-        host = next((text for text in narration if fragment in text), None)
+        own = narration[quote.paragraph] if quote.paragraph < len(narration) else []
+        host = next((text for text in own if fragment in text), None)  # its paragraph first: no scan
+        if host is None:
+            host = next((text for texts in narration for text in texts if fragment in text), None)
         if host is not None and not _QUOTE_PAIR.search(targets.get(host, "")):
             problems.append(f"{quote.id} ({quote.kind.value} “{fragment}”) lost its quotation marks")
     return problems
@@ -195,8 +202,9 @@ def translate_articles(
     glossary = glossary or default_glossary()
     started = time.perf_counter()
     plans = [plan_article(article) for article in articles]
-    units = list(dict.fromkeys(u for plan in plans for u in plan.units()))
-    results = translate_units(units, translator, lang, retry)
+    results: dict[str, UnitResult] = {}
+    for run in _runs(plans):
+        results.update(translate_units([u for u in run if u not in results], translator, lang, retry))
     seconds = (time.perf_counter() - started) / max(1, len(articles))
     out = []
     for article, plan in zip(articles, plans, strict=True):
@@ -218,6 +226,20 @@ def translate_articles(
             )
         )
     return out
+
+
+def _runs(plans: Sequence[Plan]) -> Iterator[list[str]]:
+    """Yield the distinct units of ``plans`` in runs of whole paragraphs, each of about
+    ``STREAM_UNITS`` units (one run when they all fit)."""
+    run: dict[str, None] = {}
+    for plan in plans:
+        for paragraph in plan.paragraphs:
+            if len(run) >= STREAM_UNITS:
+                yield list(run)
+                run = {}
+            run.update(dict.fromkeys(Plan(paragraphs=(paragraph,), tail="").units()))
+    if run:
+        yield list(run)
 
 
 def translate_article(
