@@ -287,6 +287,13 @@ def write_output(path: Path, data: str | bytes) -> None:
         raise output_error(path, exc) from None
 
 
+def clip(text: str, width: int = 60) -> str:
+    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis, for messages:
+    ``clip("a\n b", 60) == "a b"``."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def safe_name(name: str, default: str = "article") -> str:
     """Return ``name`` reduced to a safe file-name stem (no separators, no dot-dot)."""
     stem = _UNSAFE_NAME.sub("_", name).strip("._")

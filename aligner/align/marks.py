@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner.spans import Span
+from aligner.spans import Span, strip_span
 
 # ---------------------------------------------------------------------------------------------
 # Target quotation marks
@@ -185,17 +185,8 @@ def text_lines(text: str) -> list[Line]:
     start = 0
     for number, line in enumerate(text.split("\n"), start=1):
         end = start + len(line)
-        span = strip_span(text, start, end)
+        span = strip_span(text, Span(start, end))
         if span.end > span.start:
             found.append(Line(span, number))
         start = end + 1
     return found
-
-
-def strip_span(text: str, start: int, end: int) -> Span:
-    """Return ``[start, end)`` without the white space at either end."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)

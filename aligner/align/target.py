@@ -13,10 +13,10 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner.align.marks import Line, Piece, scan_doubles, scan_singles, strip_span, text_lines
+from aligner.align.marks import Line, Piece, scan_doubles, scan_singles, text_lines
 from aligner.article.records import Paragraph
 from aligner.lang.verbs import find_speech_verbs
-from aligner.spans import Span, hull
+from aligner.spans import Span, hull, strip_span
 
 # A dash-embedded Ukrainian attribution inside one quoted span: «Перше, — сказав він, — друге»
 # -> parts "Перше," and "друге", insert "сказав він". The narration is short (1-10 words).
@@ -102,8 +102,8 @@ def _bare_line(text: str, line: Span, before: list[Span], lang: str) -> tuple[li
     part_dash = _DASH_END.search(text, before[-1].start, before[-1].end) if before else None
     line_dash = _DASH_END.search(text, line.start, line.end)
     if part_dash is not None and line_dash is not None and _speech(text, (line.start, line.end), lang):
-        before[-1] = strip_span(text, before[-1].start, part_dash.start())
-        return [], [strip_span(text, line.start, line_dash.start())]
+        before[-1] = strip_span(text, Span(before[-1].start, part_dash.start()))
+        return [], [strip_span(text, Span(line.start, line_dash.start()))]
     return _split_embedded(text, Piece(line.start, line.end, "", "", False), lang)
 
 
@@ -180,7 +180,7 @@ def _dash_dialogue(
     if opening is None or any(p.start - 1 <= opening.end() for p in pieces):
         return None
     cuts = [opening.end(), *(x for m in _DIALOGUE_TURN.finditer(text, opening.end(), hi) for x in m.span())]
-    spans = [strip_span(text, a, b) for a, b in zip(cuts[::2], [*cuts[1::2], hi], strict=True)]
+    spans = [strip_span(text, Span(a, b)) for a, b in zip(cuts[::2], [*cuts[1::2], hi], strict=True)]
     parts = [s for s in spans[::2] if s.end > s.start]
     if not parts:
         return None
@@ -281,7 +281,7 @@ def _split_line(text: str, line: Span, inside: tuple[list[int], list[int]]) -> t
             continue
         cuts.append(cut)
     cuts.append(line.end)
-    spans = (strip_span(text, a, b) for a, b in zip(cuts, cuts[1:], strict=False))
+    spans = (strip_span(text, Span(a, b)) for a, b in zip(cuts, cuts[1:], strict=False))
     return tuple(s for s in spans if s.end > s.start)
 
 

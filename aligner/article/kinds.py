@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from aligner.article.marks import RawQuote
 from aligner.article.records import QuoteKind
-from aligner.article.speech import Context, Frame, FramedQuote, frame_quote, paragraph_of
+from aligner.article.speech import ArticleContext, Frame, FramedQuote, frame_quote, paragraph_of
 from aligner.article.words import AUX, CLAUSE_BOUNDARIES, PREPOSITIONS
 
 # How many paragraphs back an unattributed quotation looks for the speaker it continues.
@@ -37,7 +37,7 @@ _NOT_NOUNS = (
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 
 
-def frame_quotes(ctx: Context, raw: Sequence[RawQuote]) -> list[FramedQuote]:
+def frame_quotes(ctx: ArticleContext, raw: Sequence[RawQuote]) -> list[FramedQuote]:
     """Attribute, join and classify the quotations; mark the verbs they use."""
     ctx.set_quotes(raw)
     items: list[tuple[RawQuote, Frame | None, bool]] = []
@@ -56,7 +56,7 @@ def frame_quotes(ctx: Context, raw: Sequence[RawQuote]) -> list[FramedQuote]:
 
 
 def _join_split(
-    ctx: Context, items: list[tuple[RawQuote, Frame | None, bool]]
+    ctx: ArticleContext, items: list[tuple[RawQuote, Frame | None, bool]]
 ) -> list[tuple[RawQuote, Frame | None, bool]]:
     """Join '"A," he said, "B."' into one quotation with two parts."""
     joined: list[tuple[RawQuote, Frame | None, bool]] = []
@@ -78,7 +78,7 @@ def _join_split(
     return joined
 
 
-def _continues(ctx: Context, previous: tuple[RawQuote, Frame | None, bool], quote: RawQuote) -> bool:
+def _continues(ctx: ArticleContext, previous: tuple[RawQuote, Frame | None, bool], quote: RawQuote) -> bool:
     first, frame, _ = previous
     if first.close_mark is None or quote.open_mark is None or frame is None or frame.verb is None:
         return False
@@ -88,7 +88,7 @@ def _continues(ctx: Context, previous: tuple[RawQuote, Frame | None, bool], quot
     return gap[-1:] in (",", ":") and not re.search(r"[.!?;\n]", gap) and len(_WORD.findall(gap)) <= 15
 
 
-def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool) -> FramedQuote:
+def _classify(ctx: ArticleContext, quote: RawQuote, frame: Frame | None, initial: bool) -> FramedQuote:
     """Give a quotation its kind: direct speech, a partial quotation, or a term.
 
     Direct: it begins a sentence, holds sentences, or a verb or colon introduces it with a
@@ -116,7 +116,7 @@ def _classify(ctx: Context, quote: RawQuote, frame: Frame | None, initial: bool)
     return FramedQuote(quote.parts, quote.paragraph, kind, frame, quote.nested, initial)
 
 
-def _modifies_noun(ctx: Context, quote: RawQuote) -> bool:
+def _modifies_noun(ctx: ArticleContext, quote: RawQuote) -> bool:
     """True for a quoted label before a noun: 'in his mock "news anchor" voice'."""
     if quote.close_mark is None or ctx.text[quote.close_mark + 1 : quote.close_mark + 2] != " ":
         return False
@@ -127,7 +127,7 @@ def _modifies_noun(ctx: Context, quote: RawQuote) -> bool:
     return word not in _NOT_NOUNS and not word.endswith(("ing", "ed"))
 
 
-def _spans_sentences(ctx: Context, quote: RawQuote) -> bool:
+def _spans_sentences(ctx: ArticleContext, quote: RawQuote) -> bool:
     """True for a quotation over several paragraphs, or one holding a sentence start."""
     first = quote.parts[0]
     if any(not first.start <= p.start < ctx.paragraphs[quote.paragraph].span.end for p in quote.parts):
@@ -137,14 +137,14 @@ def _spans_sentences(ctx: Context, quote: RawQuote) -> bool:
     return k < len(starts) and starts[k] < first.end
 
 
-def _after_punctuation(ctx: Context, quote: RawQuote) -> bool:
+def _after_punctuation(ctx: ArticleContext, quote: RawQuote) -> bool:
     """True if a colon or comma introduces the quotation: 'the motto: "The sea is ours."'"""
     if quote.open_mark is None:
         return False
     return ctx.text[: quote.open_mark].rstrip()[-1:] in (":", ",")
 
 
-def _ends_sentence(ctx: Context, quote: RawQuote, frame: Frame | None) -> bool:
+def _ends_sentence(ctx: ArticleContext, quote: RawQuote, frame: Frame | None) -> bool:
     """True if only punctuation or the attribution follows the closing mark in its sentence."""
     if quote.close_mark is None:
         return True

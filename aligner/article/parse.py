@@ -14,7 +14,7 @@ from aligner.article.names import find_intros
 from aligner.article.people import People
 from aligner.article.records import Article, Attribution, Paragraph, ParseWarning, Quote, Speaker
 from aligner.article.reported import find_attributions
-from aligner.article.speech import Context, FramedAttribution, FramedQuote
+from aligner.article.speech import ArticleContext, FramedAttribution, FramedQuote
 from aligner.lang.numbers import NumberMention, find_numbers
 from aligner.lang.sentences import split_paragraphs, split_sentences
 from aligner.spans import Span, hull
@@ -36,7 +36,7 @@ def parse_article(text: str) -> Article:
         Paragraph(span, split_sentences(text, span), line) for span, line in split_paragraphs(text)
     )
     raw, warnings = find_quotes(text, [p.span for p in paragraphs], [p.line for p in paragraphs])
-    ctx = Context(text, paragraphs, find_intros(text))
+    ctx = ArticleContext(text, paragraphs, find_intros(text))
     framed = frame_quotes(ctx, raw)
     reported = find_attributions(ctx)
     speakers = [q.frame.speaker for q in framed if q.frame is not None and q.frame.speaker is not None]

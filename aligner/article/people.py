@@ -28,7 +28,7 @@ from aligner.article.names import (
     name_run,
 )
 from aligner.article.records import Person, Speaker
-from aligner.article.speech import Context
+from aligner.article.speech import ArticleContext
 from aligner.article.words import (
     CAP_FUNCTION,
     NOT_PERSON_WORDS,
@@ -73,7 +73,7 @@ class _Entity:
 class People:
     """The registry of people and organisations of one article."""
 
-    ctx: Context
+    ctx: ArticleContext
     entities: list[_Entity] = field(default_factory=list)
     by_word: dict[str, list[int]] = field(default_factory=dict)
     antecedents: list[tuple[int, int, bool]] = field(default_factory=list)  # offset, entity, possessive
@@ -81,7 +81,7 @@ class People:
     known_words: set[str] = field(default_factory=set)  # every word of every registered name
 
     @classmethod
-    def build(cls, ctx: Context, speakers: Iterable[Mention]) -> People:
+    def build(cls, ctx: ArticleContext, speakers: Iterable[Mention]) -> People:
         """Register every named speaker, introduced name and titled name, then find mentions."""
         people = cls(ctx)
         speakers = list(speakers)
@@ -249,7 +249,7 @@ class People:
         return tuple(Person(e.name, tuple(sorted(e.mentions))) for e in ordered)
 
 
-def _introduced(ctx: Context) -> list[Mention]:
+def _introduced(ctx: ArticleContext) -> list[Mention]:
     """Return introduced names ('identified by his last name Ri') and titled ones ('Ms Davis')."""
     found: list[Mention] = []
     starts = sorted({*ctx.intros, *(m.start() for m in _TITLED.finditer(ctx.text))})
@@ -274,7 +274,7 @@ _PERSON_LIKE = re.compile(
 )
 
 
-def _narration_names(ctx: Context) -> list[Mention]:
+def _narration_names(ctx: ArticleContext) -> list[Mention]:
     """Return names of people that are only mentioned (weak antecedents for pronouns)."""
     found: list[Mention] = []
     for match in _PERSON_LIKE.finditer(ctx.text):

@@ -26,7 +26,7 @@ from aligner.article.names import (
     subject_before,
 )
 from aligner.article.records import VERB_FORMS, SpeechVerb, VerbClass
-from aligner.article.speech import Context, FramedAttribution, verb_at
+from aligner.article.speech import ArticleContext, FramedAttribution, verb_at
 from aligner.article.words import (
     ORG_WORDS,
     PREPOSITIONS,
@@ -52,7 +52,7 @@ _NOT_A_CLAUSE = PREPOSITIONS | frozenset(
 _CANDIDATE = re.compile(r"\b(?:" + word_pattern([*VERB_FORMS, "according", "According"]) + r")\b")
 
 
-def find_attributions(ctx: Context) -> list[FramedAttribution]:
+def find_attributions(ctx: ArticleContext) -> list[FramedAttribution]:
     """Return the reported speech of the narration, in text order."""
     found: list[FramedAttribution] = []
     skip_to = -1
@@ -74,7 +74,7 @@ def find_attributions(ctx: Context) -> list[FramedAttribution]:
     return found
 
 
-def _indirect(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None:
+def _indirect(ctx: ArticleContext, paragraph: int, k: int) -> FramedAttribution | None:
     tokens = ctx.tokens(paragraph)
     verb = verb_at(tokens, k)
     if verb is None or tokens[k].low.endswith("ing") or verb.span.start in ctx.used_verbs:
@@ -100,7 +100,7 @@ def _indirect(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None:
     return FramedAttribution("indirect", source, verb, sentence, claim, paragraph, venue)
 
 
-def _clause_start(ctx: Context, paragraph: int, k: int, sentence: Span) -> int:
+def _clause_start(ctx: ArticleContext, paragraph: int, k: int, sentence: Span) -> int:
     """Return the first token of the verb's clause: the sentence start, or after a quotation."""
     tokens = ctx.tokens(paragraph)
     a = ctx.index(paragraph, sentence.start)
@@ -154,7 +154,7 @@ def _claim(text: str, start: int, end: int) -> Span | None:
     return span if span.end > span.start else None
 
 
-def _according(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None:
+def _according(ctx: ArticleContext, paragraph: int, k: int) -> FramedAttribution | None:
     """Read 'according to [data released by] X': the source, the phrase and the claim."""
     tokens = ctx.tokens(paragraph)
     if k + 1 >= len(tokens) or tokens[k + 1].low != "to":
@@ -177,7 +177,9 @@ def _according(ctx: Context, paragraph: int, k: int) -> FramedAttribution | None
     return FramedAttribution("according_to", source, verb, sentence, claim, paragraph)
 
 
-def _according_claim(ctx: Context, paragraph: int, k: int, sentence: Span, source_end: int) -> Span | None:
+def _according_claim(
+    ctx: ArticleContext, paragraph: int, k: int, sentence: Span, source_end: int
+) -> Span | None:
     """The claim is what the 'according to' phrase is set off from by a comma."""
     tokens = ctx.tokens(paragraph)
     a = ctx.index(paragraph, sentence.start)

@@ -83,7 +83,7 @@ class FramedAttribution:
 
 
 @dataclass(slots=True)
-class Context:
+class ArticleContext:
     """Tokens and sentences per paragraph, the quotations' outer spans, the names introduced."""
 
     text: str
@@ -157,7 +157,7 @@ def verb_at(tokens: Sequence[Token], k: int) -> SpeechVerb | None:
     return SpeechVerb(Span(token.start, token.end), found[0], found[1])
 
 
-def paragraph_of(quote: RawQuote, ctx: Context, offset: int) -> int:
+def paragraph_of(quote: RawQuote, ctx: ArticleContext, offset: int) -> int:
     """Return the paragraph index of ``offset``, searching from the quotation's first one."""
     index = quote.paragraph
     while index + 1 < len(ctx.paragraphs) and ctx.paragraphs[index + 1].span.start <= offset:
@@ -165,7 +165,9 @@ def paragraph_of(quote: RawQuote, ctx: Context, offset: int) -> int:
     return index
 
 
-def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX_AFTER) -> Frame | None:
+def after_frame(
+    ctx: ArticleContext, paragraph: int, lo: int, hi: int, reach: int = MAX_AFTER
+) -> Frame | None:
     """Read an attribution in ``[lo, hi)`` right after a closing mark: '," Ri said'."""
     tokens = ctx.tokens(paragraph)
     i, b = ctx.index(paragraph, lo), ctx.index(paragraph, hi)
@@ -184,7 +186,7 @@ def after_frame(ctx: Context, paragraph: int, lo: int, hi: int, reach: int = MAX
     return None
 
 
-def before_frame(ctx: Context, paragraph: int, lo: int, mark: int, clause: int) -> Frame | None:
+def before_frame(ctx: ArticleContext, paragraph: int, lo: int, mark: int, clause: int) -> Frame | None:
     """Read an attribution in ``[lo, mark)`` before an opening mark: 'Ri said: "'.
     ``clause`` is where the sentence starts (``lo`` may be a previous quotation's end)."""
     tokens = ctx.tokens(paragraph)
@@ -248,7 +250,7 @@ def _is_adverb(token: Token) -> bool:
     return token.text.islower() and token.low.endswith("ly") and len(token.low) > 3
 
 
-def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple[Frame | None, bool]:
+def frame_quote(ctx: ArticleContext, quote: RawQuote, bounds: tuple[int, int]) -> tuple[Frame | None, bool]:
     """Return the attribution of a quotation and whether it begins a sentence.
 
     ``bounds`` are the close of the previous quotation and the open of the next one, so
@@ -271,7 +273,7 @@ def frame_quote(ctx: Context, quote: RawQuote, bounds: tuple[int, int]) -> tuple
     return next((f for f in order if f is not None), None), initial
 
 
-def _tail_frame(ctx: Context, paragraph: int, lo: int, hi: int) -> Frame | None:
+def _tail_frame(ctx: ArticleContext, paragraph: int, lo: int, hi: int) -> Frame | None:
     """Read a sentence-final attribution: '… from Donggala, Nugroho said.' It is read after
     the sentence's last quotation and last comma, so it covers every quotation before it:
     'bring Bolivia "an opportunity" and a chance to "put an end to it," he said.'"""

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import (
-    Context,
+    CheckContext,
     Found,
-    clip,
     length,
     length_ratio,
     quote_ratio_at,
@@ -41,11 +40,12 @@ from aligner.check.records import (
 )
 from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
+from aligner.textio import clip
 
 # --- per-quotation checks -----------------------------------------------------------------------
 
 
-def check_presence(ctx: Context, quote: Quote, qa: QuoteAlignment) -> list[Finding]:
+def check_presence(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> list[Finding]:
     """A source quotation with no target quotation: dropped, or turned into narration."""
     shown = clip(ctx.article.of(quote.span))
     if quote.kind is QuoteKind.TERM:
@@ -70,7 +70,9 @@ def check_presence(ctx: Context, quote: Quote, qa: QuoteAlignment) -> list[Findi
     ]
 
 
-def check_boundary(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment, found: Found) -> list[Finding]:
+def check_boundary(
+    ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment, found: Found
+) -> list[Finding]:
     """Check the quotation's boundaries: the attribution inside the marks, part of the quotation
     between the marks and the attribution, or the quotation cut (length, sentence count, an end
     in mid-sentence, its last paragraph gone)."""
@@ -81,14 +83,14 @@ def check_boundary(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment, fo
     return _length_findings(ctx, quotes, qa)
 
 
-def _length_findings(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+def _length_findings(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     findings = _length_checks(ctx, quotes, qa)
     if quotes[0].kind is not QuoteKind.DIRECT:  # a fragment's length says little: warn at most
         return [soften(f) for f in findings]
     return findings
 
 
-def _length_checks(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     src_parts = [p for q in quotes for p in q.parts]
     src_len, tgt_len = length(ctx.article.text, src_parts), length(ctx.text, qa.target_parts)
     ratio = length_ratio(tgt_len, src_len, ctx.alignment.ratio) / quote_ratio_at(ctx, src_parts[0].start)
@@ -172,14 +174,14 @@ def _clause_breaks(text: str, parts: Sequence[Span]) -> int:
     return len(_CLAUSE_BREAK.findall(" ".join(p.of(text) for p in parts).rstrip(_TRAILING)))
 
 
-def _clause_lost(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+def _clause_lost(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
     """Return True when a Ukrainian quotation has fewer clause breaks than its source quotation."""
     return ctx.lang == "uk" and _clause_breaks(ctx.text, tgt_parts) < _clause_breaks(
         ctx.article.text, src_parts
     )
 
 
-def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+def _part_dropped(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
     """Return True when the translation renders a quotation over several paragraphs with fewer
     parts and the sentence aligner found nothing for one of the source paragraphs."""
     if len(src_parts) < 2 or len(tgt_parts) >= len(src_parts):
@@ -192,7 +194,7 @@ def _part_dropped(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[S
     return False
 
 
-def _part_unquoted(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+def _part_unquoted(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
     """Return True when a quotation over several paragraphs has fewer parts in the translation and
     the sentences aligned with one of its paragraphs touch no quoted text of the translation and
     stand outside the quotation's own span (a line between its parts is inside it, whatever the
@@ -210,7 +212,7 @@ def _part_unquoted(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[
     return False
 
 
-def _shortest_part(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> float:
+def _shortest_part(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> float:
     """Return the smallest length ratio of a quotation's paragraphs, paired in order when source
     and translation have as many (1.0 otherwise): a paragraph cut short inside a long quotation."""
     if len(src_parts) < 2 or len(src_parts) != len(tgt_parts):
@@ -222,7 +224,7 @@ def _shortest_part(ctx: Context, src_parts: Sequence[Span], tgt_parts: Sequence[
     )
 
 
-def _lost_mark(ctx: Context, source: Span, target: Span) -> bool:
+def _lost_mark(ctx: CheckContext, source: Span, target: Span) -> bool:
     """Return True when the source quotation ends on ? or ! and the translation does not."""
     end = ctx.article.of(source).rstrip(" ,\"'”’")[-1:]
     return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
@@ -231,7 +233,7 @@ def _lost_mark(ctx: Context, source: Span, target: Span) -> bool:
 _KO_QUESTION_END = re.compile(r"(?:까|니|냐|나|가|죠|지|요)[^\w]*$")
 
 
-def _question_lost(ctx: Context, source: Span, target: Span) -> bool:
+def _question_lost(ctx: CheckContext, source: Span, target: Span) -> bool:
     """Return True when the source quotation ends on a question and the translation's ends on no
     question mark (nor, in Korean, on a question ending): its last question was cut or made a
     statement."""
@@ -245,7 +247,7 @@ def _paragraphs(text: str, parts: Sequence[Span]) -> int:
     return 1 + sum("\n" in text[a.end : b.start] for a, b in zip(parts, parts[1:], strict=False))
 
 
-def _end_lost(ctx: Context, source: Span, target: Span) -> bool:
+def _end_lost(ctx: CheckContext, source: Span, target: Span) -> bool:
     """Return True when the sentences aligned with the source quotation's last paragraph are not
     in the translation's last one (its end was dropped, not merged into the paragraph before)."""
     index = ctx.alignment.pair_of(source)
@@ -259,7 +261,7 @@ _KO_COPULA_QUOTATIVE = re.compile(r"\s*(?:이)?(?:라(?:고|며|면서|는)|란)
 _KO_FINAL = frozenset("다요까죠자해돼라가예네지야어아군나니냐오게세래걸데소음함임봐줘워와여")
 
 
-def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
+def _unfinished(ctx: CheckContext, source: Span, target: Span) -> bool:
     """Return True when the source quotation ends a sentence (. ? ! or the comma before its
     attribution) and the Korean one ends on a syllable no sentence ends on (an adnominal 다른,
     a noun-modifying 위험한 …)."""
@@ -281,7 +283,7 @@ def _unfinished(ctx: Context, source: Span, target: Span) -> bool:
     )
 
 
-def _source_ends_whole(ctx: Context, source: Span) -> bool:
+def _source_ends_whole(ctx: CheckContext, source: Span) -> bool:
     """Return True when the source quotation ends whole: on a sentence end, a comma before its
     attribution, or a word that can end a sentence (not "…", a dash, or "the", "of" …). A
     translation of it that stops on a particle or connective ending (“…사실이라면”, “…우리는.”,
@@ -293,7 +295,7 @@ def _source_ends_whole(ctx: Context, source: Span) -> bool:
     )
 
 
-def _ends_mid_sentence(ctx: Context, part: Span) -> bool:
+def _ends_mid_sentence(ctx: CheckContext, part: Span) -> bool:
     """Return True when a target quotation part stops where no sentence can end."""
     if part.of(ctx.text).rstrip()[-1:] in (":", ";"):
         return True  # a colon announces what was cut

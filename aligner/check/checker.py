@@ -18,7 +18,7 @@ from aligner.align.quotes import QuoteAlignment, align
 from aligner.article.records import Article, Quote, QuoteKind
 from aligner.check.boundary import check_boundary, check_presence
 from aligner.check.context import (
-    Context,
+    CheckContext,
     Found,
     attribution_window,
     build_context,
@@ -157,16 +157,16 @@ def signature(chrf_signature: str | None = None, glossary: Glossary | None = Non
 # --- one quotation -----------------------------------------------------------------------------
 
 
-def _sharing(ctx: Context, qa: QuoteAlignment) -> list[Quote]:
+def _sharing(ctx: CheckContext, qa: QuoteAlignment) -> list[Quote]:
     """Return the source quotations that share this alignment's target parts (a merge)."""
     return [ctx.article.quotes[k] for k in ctx.sharing.get(qa.target_parts, ())] if qa.target_parts else []
 
 
-def _inserts(ctx: Context, qa: QuoteAlignment) -> list[Span]:
+def _inserts(ctx: CheckContext, qa: QuoteAlignment) -> list[Span]:
     return [i for t in qa.target_quotes for i in ctx.target_quotes[t].inserts]
 
 
-def _check_quote(ctx: Context, quote: Quote, qa: QuoteAlignment) -> QuoteResult:
+def _check_quote(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> QuoteResult:
     findings: list[Finding]
     target_speaker = target_verb = None
     if qa.target is None:

@@ -1,6 +1,6 @@
 """What every check of one report reads, and the helpers that look in the translation.
 
-``Context`` holds the article, the alignment and the segmented translation; the helpers measure
+``CheckContext`` holds the article, the alignment and the segmented translation; the helpers measure
 lengths and sentences, find the narration around a quotation, and look up people's names
 (cached per report).
 """
@@ -26,7 +26,7 @@ WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
+class CheckContext:
     """What every check of one report reads."""
 
     article: Article
@@ -51,7 +51,7 @@ class Context:
     target_quotes: dict[str, TargetQuote] = field(default_factory=dict)
 
 
-def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> Context:
+def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> CheckContext:
     """Return the context of one report: the translation, its marks and sentences, and the ratios."""
     text = alignment.target.text
     marks = tuple(
@@ -62,7 +62,7 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
     for k, qa in enumerate(alignment.quotes):
         if qa.target_parts:
             sharing[qa.target_parts] = (*sharing.get(qa.target_parts, ()), k)
-    return Context(
+    return CheckContext(
         article=article,
         alignment=alignment,
         lang=alignment.target.lang,
@@ -116,7 +116,7 @@ def _quote_ratios(article: Article, alignment: Alignment) -> tuple[tuple[int, fl
     return tuple(found)
 
 
-def quote_ratio_at(ctx: Context, pos: int) -> float:
+def quote_ratio_at(ctx: CheckContext, pos: int) -> float:
     """Return the quote ratio (``_quote_ratios``) of the source quotation that holds ``pos``."""
     k = bisect_right(ctx.quote_ratios, pos, key=lambda e: e[0]) - 1
     return ctx.quote_ratios[k][1] if k >= 0 else 1.0
@@ -155,7 +155,7 @@ def touching(sentences: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
     return touched
 
 
-def people_inside(ctx: Context, span: Span) -> list[Person]:
+def people_inside(ctx: CheckContext, span: Span) -> list[Person]:
     """Return the people with a mention inside ``span`` of the source, in ``article.people`` order."""
     lo = bisect_left(ctx.mentions, (span.start, -1, -1))
     hi = bisect_right(ctx.mentions, (span.end, span.end, len(ctx.article.people)))
@@ -175,14 +175,14 @@ def _subtract(span: Span, holes: Sequence[Span]) -> list[Span]:
     return pieces
 
 
-def marks_overlapping(ctx: Context, span: Span) -> list[Span]:
+def marks_overlapping(ctx: CheckContext, span: Span) -> list[Span]:
     """Return the quotation marks' spans (``ctx.marks``) that overlap ``span``, by binary search."""
     lo = bisect_right(ctx.mark_reach, span.start)  # every mark before ends at or before span.start
     hi = bisect_left(ctx.sorted_marks, Span(span.end, span.end))
     return [m for m in ctx.sorted_marks[lo:hi] if m.overlaps(span)]
 
 
-def mark_starts_in(ctx: Context, start: int, end: int) -> bool:
+def mark_starts_in(ctx: CheckContext, start: int, end: int) -> bool:
     """Return True when a quotation's marks (``ctx.marks``) start in ``[start, end)``."""
     k = bisect_left(ctx.sorted_marks, Span(start, start))
     return k < len(ctx.sorted_marks) and ctx.sorted_marks[k].start < end
@@ -195,14 +195,14 @@ def sentence_at(sentences: Sequence[Span], pos: int) -> Span | None:
     return sentences[k] if k >= 0 and pos < sentences[k].end else None
 
 
-def narration_spans(ctx: Context, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
+def narration_spans(ctx: CheckContext, sentences: Sequence[Span], inserts: Sequence[Span] = ()) -> list[Span]:
     """Return the text of ``sentences`` outside every quotation, plus the dash inserts."""
     pieces = [piece for s in sentences for piece in _subtract(s, marks_overlapping(ctx, s))]
     return sorted([*pieces, *inserts])
 
 
 def attribution_window(
-    ctx: Context, quote: Quote, parts: Sequence[Span], inserts: Sequence[Span]
+    ctx: CheckContext, quote: Quote, parts: Sequence[Span], inserts: Sequence[Span]
 ) -> list[Span]:
     """Return the narration where a quotation's attribution should be: its own sentences, the
     sentences aligned with the source speaker's sentence, and, when the quotation stands alone in
@@ -237,12 +237,6 @@ def sentence_count(text: str, spans: Sequence[Span]) -> int:
     return sum(len(SENTENCE_END.findall(s.of(text).rstrip(",;:—–- ") + ".")) for s in spans)
 
 
-def clip(text: str, width: int = 60) -> str:
-    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis, for messages."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 @dataclass(frozen=True, slots=True)
 class Found:
     """Where the translation attributes a quotation: the speaker and verb mentions, if found."""
@@ -260,7 +254,7 @@ def first_found(found: Sequence[Span | None]) -> Span | None:
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
 
 
-def name_in(ctx: Context, name: str, region: Span) -> Span | None:
+def name_in(ctx: CheckContext, name: str, region: Span) -> Span | None:
     """Return where ``name`` is mentioned in ``region`` of the translation (cached per report)."""
     key = (name, region)
     if key not in ctx.names:
@@ -268,7 +262,7 @@ def name_in(ctx: Context, name: str, region: Span) -> Span | None:
     return ctx.names[key]
 
 
-def find_person(ctx: Context, name: str, pieces: Sequence[Span]) -> Span | None:
+def find_person(ctx: CheckContext, name: str, pieces: Sequence[Span]) -> Span | None:
     """Return the first mention of ``name`` in the pieces, else of the name without its bracket,
     else of the bracket's acronym ("National Intelligence Service (NIS)")."""
     forms = [name]

@@ -13,7 +13,7 @@ from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote
 from aligner.check.context import (
     SENTENCE_END,
-    Context,
+    CheckContext,
     Found,
     find_person,
     mark_starts_in,
@@ -37,7 +37,7 @@ from aligner.spans import Span
 _EN_LEAD_IN = re.compile(r"[^.!?]{0,30}?(?:,|:|;|--|—|–)")
 
 
-def attribution_inside(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Finding | None:
+def attribution_inside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> Finding | None:
     """Return an error when an attribution stands inside the marks at the quotation's edge: at
     its end a dash or a Korean quotative ending followed by a speech verb («…, — сказав Рі»,
     “…고 리 씨는 말했다”), at its start a speech verb and a colon (“Він сказав: …”); or the
@@ -70,7 +70,7 @@ def attribution_inside(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Findin
     return None
 
 
-def _ko_closing_verb(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Span | None:
+def _ko_closing_verb(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> Span | None:
     """Return the sentence that closes a Korean quotation on its own attribution verb (“…입니다.
     그가 말했다.”, “…없었다고 말했다.”): the source quotation has an attribution verb outside its
     marks; the translation's ends on a speech verb in a final form, holds more speech verbs than
@@ -94,7 +94,7 @@ def _ko_closing_verb(ctx: Context, quote: Quote, qa: QuoteAlignment) -> Span | N
     return Span(max(sentence, verbs[-1].start - FRAME_CHARS), last.end)
 
 
-def _colon_frame(ctx: Context, quote: Quote, first: Span) -> Span | None:
+def _colon_frame(ctx: CheckContext, quote: Quote, first: Span) -> Span | None:
     """Return the stretch up to a colon at the start of the quotation that holds a speech verb
     («Джерело сказало минулого вечора: Ми не будемо…»), when the source quotation has no colon."""
     colon = ctx.text.find(":", first.start, min(first.end, first.start + FRAME_CHARS))
@@ -112,7 +112,7 @@ def _colon_frame(ctx: Context, quote: Quote, first: Span) -> Span | None:
     return head if find_speech_verbs(ctx.text, ctx.lang, head) else None
 
 
-def _dash_frame(ctx: Context, quote: Quote, last: Span) -> Span | None:
+def _dash_frame(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
     """Return the Ukrainian attribution after a dash inside the quotation's end («…, — заявив
     Роберто Кальсаділья, болівійський дипломат»): a dash, a speech verb, and little after it or
     the speaker's name right after it (then a title of any length may follow)."""
@@ -132,12 +132,12 @@ def _dash_frame(ctx: Context, quote: Quote, last: Span) -> Span | None:
     return None
 
 
-def _inside(ctx: Context, edge: Span) -> Finding:
+def _inside(ctx: CheckContext, edge: Span) -> Finding:
     message = f"the attribution ({edge.of(ctx.text).strip()!r}) is inside the quotation marks"
     return Finding("boundary", Severity.ERROR, message, "addition", edge)
 
 
-def _closed_quotative(ctx: Context, edge: Span) -> bool:
+def _closed_quotative(ctx: CheckContext, edge: Span) -> bool:
     """Return True for a Korean quotative glued to a sentence end inside the marks near their end
     (“…입니다.라고 말했습니다”, “…걸까?라는 내용이 담겨있다”): only a closing mark stands there."""
     if ctx.lang != "ko":
@@ -149,7 +149,7 @@ def _closed_quotative(ctx: Context, edge: Span) -> bool:
     )
 
 
-def _ko_bare_frame(ctx: Context, quote: Quote, edge: Span, verb: Span) -> bool:
+def _ko_bare_frame(ctx: CheckContext, quote: Quote, edge: Span, verb: Span) -> bool:
     """Return True for “…안전하다고 말했다” ending a quotation whose source has no speech verb at
     all: the Korean attribution verb went inside the marks."""
     if any(find_speech_verbs(ctx.article.text, "en", p) for p in quote.parts):
@@ -159,7 +159,7 @@ def _ko_bare_frame(ctx: Context, quote: Quote, edge: Span, verb: Span) -> bool:
     return bool(quotatives) and quotatives[-1].end() >= verb.start - 12 and final
 
 
-def _ko_verb_ends(ctx: Context, verb: Span, edge: Span) -> bool:
+def _ko_verb_ends(ctx: CheckContext, verb: Span, edge: Span) -> bool:
     """Return True when a Korean attribution sentence closes the quotation: a sentence end, a few
     letters (the subject, no quotative) and a speech verb in a final form (“…때가 됐습니다.
     그녀는 말했습니다.”), while the source quotation's end has no speech verb."""
@@ -185,7 +185,7 @@ _DASH_END = re.compile(r"[—–-]\s*$")
 _AFTER_VERB = re.compile(r"\S*\s*:")
 
 
-def _frames(ctx: Context, edge: Span, verb: Span, opening: bool) -> bool:
+def _frames(ctx: CheckContext, edge: Span, verb: Span, opening: bool) -> bool:
     """Return True when a speech verb at an edge is framed as an attribution."""
     if opening:
         return bool(_AFTER_VERB.match(ctx.text, verb.end)) and verb.end - edge.start <= EDGE_CHARS
@@ -203,12 +203,12 @@ def _frames(ctx: Context, edge: Span, verb: Span, opening: bool) -> bool:
     return bool(_DASH_BEFORE.search(ctx.text, before.start, before.end)) and _tail_only(ctx, verb, edge)
 
 
-def _tail_only(ctx: Context, verb: Span, edge: Span) -> bool:
+def _tail_only(ctx: CheckContext, verb: Span, edge: Span) -> bool:
     """Return True when little more than the attribution follows the verb up to the edge."""
     return sum(c.isalnum() for c in ctx.text[verb.end : edge.end]) <= ATTRIBUTION_TAIL_LETTERS
 
 
-def _names_speaker(ctx: Context, quote: Quote, edge: Span) -> bool:
+def _names_speaker(ctx: CheckContext, quote: Quote, edge: Span) -> bool:
     speaker = quote.speaker
     if speaker is None or speaker.pronoun or not speaker.person:
         return False
@@ -229,7 +229,7 @@ _KO_AFTER_MARK = re.compile(r"\s*(?:이?라)?(?:고|며|면서|는)(?![가-힣])
 _COLON = re.compile(r":\s*$")
 
 
-def part_outside(ctx: Context, quote: Quote, qa: QuoteAlignment, found: Found) -> Finding | None:
+def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Found) -> Finding | None:
     """Return an error when more text stands between the closing mark and where the attribution
     starts (or, with no attribution after the quotation, the sentence end) than in the source:
     part of the quotation left outside the marks."""
@@ -251,7 +251,7 @@ _DASH_AFTER_MARK = re.compile(r"[\s,.!?…]*[—–-]\s")
 _FINAL = (".", "!", "?", "…")
 
 
-def _narration_follows(ctx: Context, quote: Quote, qa: QuoteAlignment, gap: int) -> bool:
+def _narration_follows(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, gap: int) -> bool:
     """Return True when a quotation ends a sentence in both languages and its source paragraph
     goes on with narration (“…cooking...” Madness.; “Lieutenant Valturi…” He said Cohren was
     slower): what follows its closing mark with no attribution is that narration, as in fiction,
@@ -271,7 +271,7 @@ def _narration_follows(ctx: Context, quote: Quote, qa: QuoteAlignment, gap: int)
     return gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * narration
 
 
-def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
+def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | None:
     """Return the letters between the closing mark and the start of the attribution after it
     (True), or the sentence end when none follows (False); None when another quotation is in
     between or the sentence is not found."""
@@ -298,7 +298,7 @@ def _target_gap(ctx: Context, qa: QuoteAlignment) -> tuple[int, bool] | None:
     return sum(c.isalnum() for c in ctx.text[start:end]), anchored
 
 
-def _source_gap(ctx: Context, quote: Quote, anchored: bool) -> int:
+def _source_gap(ctx: CheckContext, quote: Quote, anchored: bool) -> int:
     """Return the letters between the source quotation and its attribution after it (or, to
     compare with a translation that has none, the end of its sentence)."""
     last = quote.parts[-1]

@@ -18,8 +18,7 @@ from aligner.align.quotes import QuoteAlignment, TargetQuote
 from aligner.article.records import Attribution, Quote
 from aligner.check.context import (
     WORDS,
-    Context,
-    clip,
+    CheckContext,
     find_person,
     first_found,
     gap,
@@ -44,9 +43,10 @@ from aligner.lang.names import Glossary, GlossaryEntry, find_name
 from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
 from aligner.lang.verbs import TargetVerb, VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
+from aligner.textio import clip
 
 
-def check_numbers(ctx: Context, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+def check_numbers(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     """Compare the numbers inside the quotation by value. A number written in words on one side
     only ("five weeks" -> 오 주, "four days" -> 나흘) is a warning: words escape the number finder."""
     source: list[NumberMention] = [m for q in quotes for m in q.numbers]
@@ -87,7 +87,7 @@ _TITLE_SMALL = frozenset("a an and as at by for from in into of on or the to vs 
 
 
 def check_untranslated(
-    ctx: Context, source: Sequence[Span], target: Sequence[Span], what: str
+    ctx: CheckContext, source: Sequence[Span], target: Sequence[Span], what: str
 ) -> list[Finding]:
     """Flag a stretch the translation left in English: letters, none of the target script, while
     the source has ``UNTRANSLATED_MIN_WORDS`` words or more and is not a capitalised title."""
@@ -108,7 +108,7 @@ def check_untranslated(
 # --- invented quotations and attributions --------------------------------------------------------
 
 
-def find_extra_quotes(ctx: Context) -> tuple[ExtraQuote, ...]:
+def find_extra_quotes(ctx: CheckContext) -> tuple[ExtraQuote, ...]:
     """Return the target quotations that render no source quotation, judged: a short quoted
     term is fine, a quotation with a speech verb next to it is invented speech."""
     used = {t for qa in ctx.alignment.quotes for t in qa.target_quotes}
@@ -120,7 +120,7 @@ def find_extra_quotes(ctx: Context) -> tuple[ExtraQuote, ...]:
     return tuple(extras)
 
 
-def _judge_extra(ctx: Context, tq: TargetQuote) -> list[Finding]:
+def _judge_extra(ctx: CheckContext, tq: TargetQuote) -> list[Finding]:
     words = sum(len(WORDS.findall(p.of(ctx.text))) for p in tq.parts)
     pieces = narration_spans(ctx, touching(ctx.sentences, tq.parts), tq.inserts)
     # a verb is no nearer than its piece: look only in the pieces near enough
@@ -145,7 +145,7 @@ def _judge_extra(ctx: Context, tq: TargetQuote) -> list[Finding]:
     ]
 
 
-def check_attribution(ctx: Context, attribution: Attribution) -> AttributionResult:
+def check_attribution(ctx: CheckContext, attribution: Attribution) -> AttributionResult:
     """Check that an indirect attribution names the same source, with the same numbers."""
     pair = ctx.alignment.pair_of(attribution.sentence)
     sentences: list[Span] = []
@@ -190,7 +190,7 @@ def check_attribution(ctx: Context, attribution: Attribution) -> AttributionResu
     )
 
 
-def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
+def _attributed(ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
     source = attribution.source
     whole = [hull(list(sentences))]  # one look-up over the aligned sentences
     for name in dict.fromkeys((source.person, None if source.pronoun else ctx.article.of(source.span))):
@@ -201,7 +201,7 @@ def _attributed(ctx: Context, attribution: Attribution, sentences: Sequence[Span
     return None
 
 
-def _pronoun(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
+def _pronoun(ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:
     """Return a subject pronoun standing for a person source (a place or organisation is no "he")."""
     source = attribution.source
     entity = gazetteer().lookup(source.person) if source.person else None
@@ -210,7 +210,9 @@ def _pronoun(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) 
     return None
 
 
-def _attribution_numbers(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+def _attribution_numbers(
+    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]
+) -> list[Finding]:
     """Compare the numbers of the attribution's sentence with those of its translation: a figure
     missing or changed is an error, one written in words only a warning."""
     source = list(find_numbers(ctx.article.text, "en", attribution.sentence))
@@ -229,7 +231,7 @@ def _attribution_numbers(ctx: Context, attribution: Attribution, sentences: Sequ
     return [Finding("numbers", severity, message, "numbers", where, evidence)]
 
 
-def _entity_named(ctx: Context, name: str, sentences: Sequence[Span]) -> Span | None:
+def _entity_named(ctx: CheckContext, name: str, sentences: Sequence[Span]) -> Span | None:
     """Return where the translation names the place or organisation ``name`` (any rendering GeoNames,
     CLDR or the organisations table know, Ukrainian in any case), or None."""
     entity = gazetteer().lookup(name)
@@ -244,7 +246,7 @@ def _entity_named(ctx: Context, name: str, sentences: Sequence[Span]) -> Span | 
 
 
 def _source_not_named(
-    ctx: Context, attribution: Attribution, sentences: Sequence[Span]
+    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]
 ) -> tuple[list[Finding], Span | None]:
     """The source is not named: an error when someone else is credited in its place (checked
     before a pronoun is accepted: "Кунсом повідомила, що вона …" credits Coons, not "she"); else
@@ -274,14 +276,14 @@ def _source_not_named(
     return [Finding("attribution", Severity.WARNING, message, "inconsistent-entities", where, evidence)], None
 
 
-def _common_noun(ctx: Context, attribution: Attribution) -> bool:
+def _common_noun(ctx: CheckContext, attribution: Attribution) -> bool:
     """Return True for a source that is a description, not a person of the article."""
     person = attribution.source.person
     return person is not None and all(p.name != person for p in ctx.article.people)
 
 
 def _attribution_verb(
-    ctx: Context, attribution: Attribution, sentences: Sequence[Span], found: Span | None
+    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span], found: Span | None
 ) -> list[Finding]:
     """Check the speech verb of reported speech as a quotation's: denied must stay a denial."""
     verb = attribution.verb
@@ -303,7 +305,7 @@ def _attribution_verb(
 
 
 def _reporting_verb(
-    ctx: Context, source: VerbClass, sentences: Sequence[Span], found: Span | None
+    ctx: CheckContext, source: VerbClass, sentences: Sequence[Span], found: Span | None
 ) -> TargetVerb | None:
     """Return the verb that reports the claim, not one inside it ("Trump pledged"): in Korean the
     last speech verb of the sentences (the verb ends the clause: …고 부인했다); in Ukrainian the
@@ -319,7 +321,7 @@ def _reporting_verb(
     return min(near, key=lambda v: gap(v.span, found), default=None)
 
 
-def _claim_entities(ctx: Context, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
+def _claim_entities(ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]) -> list[Finding]:
     """Compare the places and organisations named in the attributed claim: one that the
     translation replaced by another known name of the same kind (Kursk -> Moscow) is an error."""
     claims = attribution.claims or (attribution.claim,)

@@ -39,6 +39,7 @@ from aligner.check.checker import CheckReport, Finding, QuoteResult, Severity, S
 from aligner.errors import DependencyMissingError, UsageError
 from aligner.protocols import Scorer, Translator
 from aligner.spans import Span
+from aligner.textio import clip
 from aligner.version import __version__
 
 log = logging.getLogger("aligner")
@@ -296,13 +297,8 @@ def assess(
     shown = pair.back_translation if pair.back_translation is not None else pair.own_translation
     label = "back-translation" if pair.back_translation is not None else "model's own translation"
     message = "; ".join([f"meaning may differ from the source: {headline}", *details])
-    message += f"; {label}: “{_clip(shown)}”"
+    message += f"; {label}: “{clip(shown, 80)}”"
     return combined, tuple(fired), (Finding(CHECK, level, message, "mistranslation", where),)
-
-
-def _clip(text: str, width: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 # --- the report ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import (
-    Context,
+    CheckContext,
     find_person,
     first_found,
     gap,
@@ -49,7 +49,7 @@ _UK_NOMINATIVE = re.compile(
 )
 
 
-def _speaks(ctx: Context, span: Span) -> bool:
+def _speaks(ctx: CheckContext, span: Span) -> bool:
     """Return True when a mention stands where the speaker of a sentence stands: in Korean with a
     subject or topic particle, or right before the quotation in a headline (잭 로스, '…');
     in Ukrainian in the nominative (a capitalised name, журналіст not журналіста, він not його)
@@ -69,7 +69,7 @@ def _speaks(ctx: Context, span: Span) -> bool:
 _PLURAL = re.compile(r"^(?:그들|вони|їх|них|їм|ними)", re.IGNORECASE)
 
 
-def subject_pronoun(ctx: Context, pieces: Sequence[Span], plural: bool = False) -> Span | None:
+def subject_pronoun(ctx: CheckContext, pieces: Sequence[Span], plural: bool = False) -> Span | None:
     return next(
         (
             p
@@ -87,7 +87,7 @@ VERB_AFTER = 40
 
 
 def check_speaker(
-    ctx: Context, quote: Quote, pieces: Sequence[Span], parts: Sequence[Span] = ()
+    ctx: CheckContext, quote: Quote, pieces: Sequence[Span], parts: Sequence[Span] = ()
 ) -> tuple[list[Finding], Span | None]:
     """Check that the translation credits the quotation to the same person, near it.
 
@@ -131,7 +131,7 @@ def _distance(mention: Span, parts: Sequence[Span]) -> int:
 
 
 def _other_speaker(
-    ctx: Context, quote: Quote, person_name: str, pieces: Sequence[Span], quote_end: int
+    ctx: CheckContext, quote: Quote, person_name: str, pieces: Sequence[Span], quote_end: int
 ) -> Span | None:
     """Return another person or a role noun standing as the subject near the quotation (a person
     in a sentence after one that holds only the quotation speaks there, not here)."""
@@ -153,13 +153,13 @@ def _other_speaker(
     return None
 
 
-def _after_alone(ctx: Context, mention: Span, quote_end: int) -> bool:
+def _after_alone(ctx: CheckContext, mention: Span, quote_end: int) -> bool:
     """Return True for a mention in a later sentence than the quotation's last one."""
     sentence = sentence_at(ctx.sentences, quote_end - 1)
     return sentence is not None and mention.start >= sentence.end
 
 
-def _find_all(ctx: Context, name: str, pieces: Sequence[Span]) -> list[Span]:
+def _find_all(ctx: CheckContext, name: str, pieces: Sequence[Span]) -> list[Span]:
     """Return every mention of ``name`` in the pieces."""
     found: list[Span] = []
     for piece in pieces:
@@ -173,13 +173,13 @@ def _find_all(ctx: Context, name: str, pieces: Sequence[Span]) -> list[Span]:
     return found
 
 
-def _source_window(ctx: Context, quote: Quote) -> list[Span]:
+def _source_window(ctx: CheckContext, quote: Quote) -> list[Span]:
     """Return the source sentences of a quotation and of its speaker's mention."""
     spans = [*quote.parts, *([quote.speaker.span] if quote.speaker else [])]
     return touching(ctx.source_sentences, spans)
 
 
-def _wrong_speaker(ctx: Context, shown: str, found: Span) -> Finding:
+def _wrong_speaker(ctx: CheckContext, shown: str, found: Span) -> Finding:
     message = f"quotation credited to {found.of(ctx.text)!r} instead of {shown}"
     return Finding(
         "speaker",
@@ -192,7 +192,7 @@ def _wrong_speaker(ctx: Context, shown: str, found: Span) -> Finding:
 
 
 def check_verb(
-    ctx: Context, quote: Quote, parts: Sequence[Span], pieces: Sequence[Span]
+    ctx: CheckContext, quote: Quote, parts: Sequence[Span], pieces: Sequence[Span]
 ) -> tuple[list[Finding], Span | None]:
     """Check that the speech verb keeps its class (said stays neutral, asked a question …)."""
     verbs = [v for p in pieces for v in find_speech_verbs(ctx.text, ctx.lang, p)]
@@ -213,7 +213,7 @@ def check_verb(
     return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span, evidence)], nearest.span
 
 
-def check_names(ctx: Context, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
+def check_names(ctx: CheckContext, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
     """Check that people named inside the quotation are named there in the translation too, as
     elsewhere in it."""
     findings = []
@@ -264,7 +264,7 @@ _UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з)\s+$", re.IGNORECASE)
 
 
 def credited_instead(
-    ctx: Context,
+    ctx: CheckContext,
     source: str,
     source_sentences: Sequence[Span],
     pieces: Sequence[Span],
@@ -314,7 +314,7 @@ def credited_instead(
     return None if best is None else (best[0], best[1])
 
 
-def _in_article(ctx: Context, entity: Entity) -> bool:
+def _in_article(ctx: CheckContext, entity: Entity) -> bool:
     """Return True when the source article names ``entity`` somewhere, by name or by a word built
     on its name ("Syrian" for Syria, "Russian" for Russia; CLDR has no demonyms), or names a
     person sharing a word with it ("Kim" for the glossary's Kim Jong-un)."""
@@ -338,7 +338,7 @@ def _article_words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\b[A-Z][\w'’-]+", text))
 
 
-def _framed(ctx: Context, span: Span, place: bool, institution: bool) -> bool:
+def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bool:
     """Return True for a mention framed as a source: Korean 에서는, 에 따르면, 의 발표, an
     institution before the particle (서울시 교통국에 따르면); Ukrainian за даними X, за словами X,
     and for a place "із X" with a speech verb after it (із Сеула повідомляють)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aligner.article.records import Article, Attribution, Quote, Speaker, SpeechVerb
 from aligner.lang.numbers import NumberMention
 from aligner.spans import Span
+from aligner.textio import clip
 from aligner.version import __version__
 
 if TYPE_CHECKING:  # the check records are only read here; importing check at run time would
@@ -104,11 +105,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 def quotes_text(article: Article) -> str:
     """Return a readable listing of quotations and attributions for a terminal."""
     lines = []
@@ -119,7 +115,7 @@ def quotes_text(article: Article) -> str:
         nums = ", ".join(article.of(n.span) for n in q.numbers) or "-"
         lines.append(
             f"{q.id:<4} {q.kind.value:<8} [{q.span.start},{q.span.end}) "
-            f"speaker={who} ({person}) verb={verb} numbers={nums}\n     “{_clip(article.of(q.span), 100)}”"
+            f"speaker={who} ({person}) verb={verb} numbers={nums}\n     “{clip(article.of(q.span), 100)}”"
         )
     for a in article.attributions:
         verb = a.verb.lemma if a.verb else "-"
@@ -337,13 +333,13 @@ def check_text(report: CheckReport, units: UnitSpans = ()) -> str:
             + _unit_label(units, q.target_span)
         )
         rendered = " … ".join(p.of(target) for p in q.target_parts)
-        lines.append(f"     en “{_clip(q.source_span.of(source), 90)}”")
+        lines.append(f"     en “{clip(q.source_span.of(source), 90)}”")
         lines.append(
-            f"     {report.lang} “{_clip(rendered, 90)}”" if rendered else f"     {report.lang} (none)"
+            f"     {report.lang} “{clip(rendered, 90)}”" if rendered else f"     {report.lang} (none)"
         )
         lines += _finding_lines(q.findings)
     for e in report.extra_quotes:
-        lines.append(f"extra    “{_clip(e.target_span.of(target), 90)}”" + _unit_label(units, e.target_span))
+        lines.append(f"extra    “{clip(e.target_span.of(target), 90)}”" + _unit_label(units, e.target_span))
         lines += _finding_lines(e.findings)
     for a in report.attributions:
         who = f"{a.source_span.of(source)} -> {_text_of(target, a.target_span) or '-'}"
