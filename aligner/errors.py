@@ -32,8 +32,8 @@ class AlignerError(Exception):
     exit_code: ExitCode = ExitCode.USAGE
 
 
-class InputError(AlignerError):
-    """A file the user named cannot be used as input."""
+class PathError(AlignerError):
+    """A file or folder the user named cannot be used: ``PATH: reason; hint``."""
 
     def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
         super().__init__(path, reason, hint)
@@ -44,24 +44,18 @@ class InputError(AlignerError):
     def __str__(self) -> str:
         tail = f"; {self.hint}" if self.hint else ""
         return f"{self.path}: {self.reason}{tail}"
+
+
+class InputError(PathError):
+    """A file the user named cannot be used as input."""
 
 
 class ArticleFormatError(InputError):
     """An article file is missing, empty, binary or not UTF-8."""
 
 
-class OutputError(AlignerError):
+class OutputError(PathError):
     """An output file or folder cannot be written (or must not be replaced)."""
-
-    def __init__(self, path: Path | str, reason: str, hint: str = "") -> None:
-        super().__init__(path, reason, hint)
-        self.path = Path(path)
-        self.reason = reason
-        self.hint = hint
-
-    def __str__(self) -> str:
-        tail = f"; {self.hint}" if self.hint else ""
-        return f"{self.path}: {self.reason}{tail}"
 
 
 class ModelUnavailableError(AlignerError):
