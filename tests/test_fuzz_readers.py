@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -37,11 +39,13 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
-def _scratch(name: str, data: bytes) -> Path:
-    """A fresh file holding ``data`` (Hypothesis reruns a test many times: one folder each run)."""
-    path = Path(tempfile.mkdtemp(prefix="aligner-fuzz-")) / name
-    path.write_bytes(data)
-    return path
+@contextmanager
+def _scratch(name: str, data: bytes) -> Iterator[Path]:
+    """A fresh file holding ``data``, removed afterwards (Hypothesis reruns a test many times)."""
+    with tempfile.TemporaryDirectory(prefix="aligner-fuzz-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield path
 
 
 @given(
@@ -54,11 +58,11 @@ def _scratch(name: str, data: bytes) -> Path:
 @example(b"\xff\xfe\x00")
 @example(b"Ri\n\t\t\t\t\n#\n")
 def test_the_glossary_reader_returns_a_glossary_or_its_error(data: bytes) -> None:
-    path = _scratch("names.tsv", data)
-    try:
-        load_glossary(path)
-    except AlignerError as error:
-        assert str(path) in str(error) and "\n" not in str(error)
+    with _scratch("names.tsv", data) as path:
+        try:
+            load_glossary(path)
+        except AlignerError as error:
+            assert str(path) in str(error) and "\n" not in str(error)
 
 
 _JSON_VALUE = st.recursive(
@@ -78,12 +82,12 @@ _LINE = st.one_of(
 @example(['{"id": 1, "text": "a", "x": ' + "[" * 1000 + "]" * 1000 + "}", '{"id": 2, "text": "b"}'])
 @example(['{"id": 1, "text": "\\ud800"}', '{"id": 1, "text": "again"}', "not json", "[]"])
 def test_a_bad_jsonl_line_fails_alone(lines: list[str]) -> None:
-    path = _scratch("articles.jsonl", "\n".join(lines).encode("utf-8", "surrogatepass"))
-    try:
-        sources = read_sources(path, path.parent / "out")
-    except AlignerError as error:  # no usable line at all: one usage error for the file
-        assert "\n" not in str(error)
-        return
+    with _scratch("articles.jsonl", "\n".join(lines).encode("utf-8", "surrogatepass")) as path:
+        try:
+            sources = read_sources(path, path.parent / "out")
+        except AlignerError as error:  # no usable line at all: one usage error for the file
+            assert "\n" not in str(error)
+            return
     assert [s.seq for s in sources] == list(range(len(sources)))
     for source in sources:
         try:
@@ -126,11 +130,11 @@ def _mutated_xliff(draw: st.DrawFn) -> bytes:
     st.sampled_from(("review.xlf", "memory.tmx", "strings.po", "plain.txt")),
 )
 def test_the_bilingual_reader_reads_or_refuses_with_one_line(data: bytes, name: str) -> None:
-    path = _scratch(name, data)
-    kind = kind_of(path)
-    if kind is None:
-        return  # plain text: read as an article translation, fuzzed in test_properties
-    try:
-        lay_out(read_bilingual(path, kind), _ARTICLE)
-    except AlignerError as error:
-        assert "\n" not in str(error)
+    with _scratch(name, data) as path:
+        kind = kind_of(path)
+        if kind is None:
+            return  # plain text: read as an article translation, fuzzed in test_properties
+        try:
+            lay_out(read_bilingual(path, kind), _ARTICLE)
+        except AlignerError as error:
+            assert "\n" not in str(error)
