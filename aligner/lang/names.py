@@ -144,7 +144,6 @@ def load_glossary(path: Path | str) -> Glossary:
     return _parse_glossary(text, path)
 
 
-@functools.cache
 def glossary_from(path: Path | str | None) -> Glossary:
     """Return the built-in glossary, merged with the user's file when one is given (its entries win).
 
@@ -155,6 +154,7 @@ def glossary_from(path: Path | str | None) -> Glossary:
     return builtin if path is None else builtin.merged(load_glossary(path))
 
 
+@functools.cache
 def default_glossary() -> Glossary:
     """Return the built-in glossary (``aligner/data/glossary.tsv``), read once."""
     resource = resources.files("aligner") / "data" / "glossary.tsv"
