@@ -25,7 +25,7 @@ from aligner.check.checker import CheckReport, check_translation
 from aligner.check.fidelity import FidelityReport, score_fidelity, thresholds_for, with_fidelity
 from aligner.errors import AlignerError
 from aligner.lang.names import Glossary
-from aligner.protocols import Scorer, Translator, unwrap
+from aligner.protocols import Scorer, Translator, Variable, unwrap
 from aligner.report.files import RENDERERS, MachineOutput, render_check, write_files
 from aligner.translate.pipeline import ArticleTranslation, translate_articles
 from aligner.translate.record import translation_dict
@@ -37,6 +37,7 @@ __all__ = [
     "Settings",
     "failure_reason",
     "output_names",
+    "retry_engine",
     "run_chunk",
     "write_unit",
 ]
@@ -85,6 +86,20 @@ class Outcome:
     def outputs(self) -> dict[str, str]:
         """``{"translation": NAME, "record": NAME, "check": NAME}``."""
         return dict(zip(("translation", "record", "check"), self.files, strict=True))
+
+
+# The retry engine for units the guard rejects (loops, truncation): a wider beam that may not repeat
+# any 3-gram.
+RETRY_BEAMS, RETRY_NO_REPEAT = 2, 3
+
+
+def retry_engine(engine: Translator, beams: int) -> Translator | None:
+    """The retry engine of ``engine`` (decoding ``beams`` normally), sharing its loaded model; None
+    when the engine under its wrappers cannot make a variant (CTranslate2, a test double)."""
+    inner = unwrap(engine)
+    if not isinstance(inner, Variable):
+        return None
+    return inner.variant(beams=beams + RETRY_BEAMS, no_repeat_ngram=RETRY_NO_REPEAT)
 
 
 def failure_reason(error: Exception) -> str:

@@ -18,13 +18,22 @@ from typing import IO, Any
 
 from aligner.article.parse import parse_article
 from aligner.article.records import Article
-from aligner.batch.flow import Engines, Job, Outcome, Settings, failure_reason, run_chunk, write_unit
+from aligner.batch.flow import (
+    Engines,
+    Job,
+    Outcome,
+    Settings,
+    failure_reason,
+    retry_engine,
+    run_chunk,
+    write_unit,
+)
 from aligner.batch.inputs import Source, load_text
 from aligner.batch.manifest import Manifest, Unit, is_disk_full
 from aligner.batch.options import BatchOptions, Engine
 from aligner.check.checker import CheckReport
 from aligner.lang.names import Glossary
-from aligner.protocols import Translator, Variable, unwrap
+from aligner.protocols import Translator
 from aligner.translate.cache import PersistentCachedTranslator, TranslationCache
 from aligner.translate.pipeline import ArticleTranslation
 from aligner.translate.protocol import WrappingTranslator
@@ -84,8 +93,6 @@ BUILDERS: dict[Engine, Callable[[ModelEntry, BatchOptions, int], Translator]] = 
     Engine.TRANSFORMERS: _transformers,
     Engine.CT2: _ct2,
 }
-# The retry engine's decoding settings, as ``aligner translate`` uses: a wider beam, no repeated 3-gram.
-RETRY_BEAMS, RETRY_NO_REPEAT = 2, 3
 
 
 def build_engine(lang: str, model: str | None, options: BatchOptions, threads: int) -> MeteredTranslator:
@@ -110,22 +117,20 @@ def engines_for(
 ) -> Engines:
     """The translators of ``lang`` for the per-article flow: the engine behind the translation cache,
     its retry variant (when the engine has one), and the back-translation model of ``--back-model``."""
-    from aligner.translate.registry import load_registry
-
-    inner = unwrap(engine)
-    retry = (
-        inner.variant(beams=options.beams + RETRY_BEAMS, no_repeat_ngram=RETRY_NO_REPEAT)
-        if isinstance(inner, Variable)
-        else None
-    )
     back_model = parse_model_options(options.back_models).get(lang)
     back = None
     if back_model is not None:
-        from aligner.translate.engines.marian import MarianTranslator
+        from aligner.translate.engines.marian import load_direction
 
-        entry = load_registry().resolve(f"{lang}-en", back_model)
-        back = MarianTranslator(entry, device=options.device, batch_size=options.batch_size).load()
-    return Engines(forward=PersistentCachedTranslator(engine, cache), retry=retry, back=back)
+        back = load_direction(
+            f"{lang}-en",
+            back_model,
+            device=options.device,
+            batch_size=options.batch_size,
+            allow_pickle=options.allow_pickle,
+        )
+    forward = PersistentCachedTranslator(engine, cache)
+    return Engines(forward=forward, retry=retry_engine(engine, options.beams), back=back)
 
 
 # ---------------------------------------------------------------- one worker's loop

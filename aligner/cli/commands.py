@@ -46,8 +46,6 @@ log = logging.getLogger("aligner")
 
 # Articles per step of the progress display (and per engine call in ``translate``).
 STEP = 8
-# The retry engine for units the guard rejects: a wider beam that may not repeat any 3-gram.
-RETRY_NO_REPEAT = 3
 
 STDIO = "-"  # an input path that means stdin; an --output that means stdout
 
@@ -113,24 +111,18 @@ def score_meaning(
             raise UsageError("--back-model needs --model for the same language (the forward model)")
         return report, None
     from aligner.check.fidelity import score_fidelity, thresholds_for, with_fidelity
-    from aligner.translate.engines.marian import MarianTranslator
+    from aligner.translate.engines.marian import load_direction
 
-    registry = load_registry()
-    forward = MarianTranslator(
-        registry.resolve(f"en-{lang}", models.forward),
-        device=models.device,
-        beams=models.beams,
-        batch_size=models.batch_size,
-        allow_pickle=models.allow_pickle,
-    ).load()
+    device, batch_size, allow_pickle = models.device, models.batch_size, models.allow_pickle
+    forward = load_direction(
+        f"en-{lang}", models.forward, device=device, beams=models.beams, batch_size=batch_size,
+        allow_pickle=allow_pickle,
+    )  # fmt: skip
     back = None
     if models.back is not None:
-        back = MarianTranslator(
-            registry.resolve(f"{lang}-en", models.back),
-            device=models.device,
-            batch_size=models.batch_size,
-            allow_pickle=models.allow_pickle,
-        ).load()
+        back = load_direction(
+            f"{lang}-en", models.back, device=device, batch_size=batch_size, allow_pickle=allow_pickle
+        )
     fidelity = score_fidelity(report, forward, back, thresholds=thresholds_for(lang, models.thresholds))
     return with_fidelity(report, fidelity), fidelity
 
@@ -238,14 +230,17 @@ def load_translator(lang: str, model: str | None, options: TranslateOptions) -> 
 
 def load_back_translator(lang: str, model: str | None, options: TranslateOptions) -> Translator | None:
     """Load the ``lang``→en model named by ``--back-model``, or return None."""
-    from aligner.translate.engines.marian import MarianTranslator
+    from aligner.translate.engines.marian import load_direction
 
     if model is None:
         return None
-    entry = load_registry().resolve(f"{lang}-en", model)
-    return MarianTranslator(
-        entry, device=options.device, batch_size=options.batch_size, allow_pickle=options.allow_pickle
-    ).load()
+    return load_direction(
+        f"{lang}-en",
+        model,
+        device=options.device,
+        batch_size=options.batch_size,
+        allow_pickle=options.allow_pickle,
+    )
 
 
 def read_articles(paths: Sequence[Path], max_bytes: int = 0) -> list[Job]:
@@ -322,7 +317,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
     """Translate every article into every language through the per-article flow
     (``aligner.batch.flow``: translate, check, fidelity, files), write each unit's files; return the
     status: 1 when any unit failed or has findings at ``--fail-on``."""
-    from aligner.batch.flow import Engines, Settings, run_chunk
+    from aligner.batch.flow import Engines, Settings, retry_engine, run_chunk
 
     jobs = read_articles(paths, options.max_bytes)
     settings = Settings(
@@ -342,7 +337,7 @@ def run_translate(paths: Sequence[Path], options: TranslateOptions) -> int:
         translator = load_translator(lang, models.get(lang), options)
         engines = Engines(
             forward=translator,
-            retry=translator.variant(beams=options.beams + 2, no_repeat_ngram=RETRY_NO_REPEAT),
+            retry=retry_engine(translator, options.beams),
             back=load_back_translator(lang, backs.get(lang), options),
         )
         with translator, progress(len(jobs), f"translating into {lang}") as advance:

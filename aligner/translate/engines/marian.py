@@ -32,6 +32,31 @@ def _batches(order: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(order[start : start + size])
 
 
+def load_direction(
+    direction: str,
+    model: str | None,
+    *,
+    device: str = "auto",
+    beams: int = 4,
+    batch_size: int = 16,
+    allow_pickle: bool = False,
+) -> MarianTranslator:
+    """Load the MarianMT model of ``direction`` (``en-ko``, ``uk-en``, …): ``model`` (a hub id or a
+    folder) or the registry's default, in this process.
+
+    Raises:
+        ModelUnavailableError: the model cannot be found or loaded.
+        DependencyMissingError: the engine's libraries are not installed.
+    """
+    from aligner.translate.registry import load_registry
+
+    entry = load_registry().resolve(direction, model)
+    translator = MarianTranslator(
+        entry, device=device, beams=beams, batch_size=batch_size, allow_pickle=allow_pickle
+    )
+    return translator.load()
+
+
 class MarianTranslator:
     """MarianMT through transformers: batched, length-sorted beam search, and forced-decoding scores.
 
