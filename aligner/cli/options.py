@@ -215,10 +215,10 @@ def use_color(stream: IO[str], environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def error_line(message: str, *, kind: str = "error", command: str = PROG) -> str:
-    """``aligner: error: …`` (``kind`` in red/yellow on a terminal without ``NO_COLOR``)."""
+    """``aligner: error: …`` (``kind`` in red, a warning in yellow, on a terminal without ``NO_COLOR``)."""
     label = f"{kind}:"
     if use_color(sys.stderr):
-        label = typer.style(label, fg="red" if kind == "error" else "yellow", bold=True)
+        label = typer.style(label, fg="yellow" if kind == "warning" else "red", bold=True)
     return f"{command}: {label} {message}"
 
 
@@ -305,9 +305,9 @@ def internal_error(error: Exception) -> str:
         traceback.print_exception(error, file=sys.stderr)
         tail = ""
     return error_line(
-        f"internal error: {type(error).__name__}: {message}{while_reading}; please report it to "
-        f"{REPORT_TO}{tail}"
-    ).replace(f"{PROG}: error: internal error:", f"{PROG}: internal error:")
+        f"{type(error).__name__}: {message}{while_reading}; please report it to {REPORT_TO}{tail}",
+        kind="internal error",
+    )
 
 
 def _exit_with(line: str, code: int) -> NoReturn:
