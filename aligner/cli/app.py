@@ -42,7 +42,6 @@ from aligner.cli.options import (
     error_line,
     quiet,
 )
-from aligner.errors import AlignerError
 from aligner.textio import DEFAULT_MAX_BYTES
 from aligner.version import __version__
 
@@ -80,12 +79,6 @@ def _main(
     quiet: QuietOpt = False,
 ) -> None:
     configure_logging()
-
-
-def fail(error: AlignerError) -> typer.Exit:
-    """Print ``error`` as one line on stderr and return the Exit to raise."""
-    typer.echo(error_line(str(error)), err=True)
-    return typer.Exit(int(error.exit_code))
 
 
 MaxBytesOpt = Annotated[
