@@ -19,6 +19,7 @@ N, Q, A, ADM, D = (
     VerbClass.DENIAL,
 )
 R, W, P, ANS, E = VerbClass.REPORT, VerbClass.WARNING, VerbClass.PROMISE, VerbClass.ANSWER, VerbClass.EMOTIVE
+EM = VerbClass.EMPHASIS
 
 # (id, lang, text, expected [(surface, lemma, class)])
 FIND_CASES: list[tuple[str, str, str, list[tuple[str, str, VerbClass]]]] = [
@@ -36,8 +37,8 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, str, VerbClass]]]] = [
     ("ko-jilmun", "ko", "라고 질문했다", [("질문했다", "질문하다", Q)]),
     ("ko-jujang", "ko", "라고 주장했다", [("주장했다", "주장하다", A)]),
     ("ko-jujang-connective", "ko", '"…"고 주장하며 "…"', [("주장하며", "주장하다", A)]),
-    ("ko-gangjo", "ko", "고 강조했다", [("강조했다", "강조하다", A)]),
-    ("ko-yeokseol", "ko", "고 역설했다", [("역설했다", "역설하다", A)]),
+    ("ko-gangjo", "ko", "고 강조했다", [("강조했다", "강조하다", EM)]),
+    ("ko-yeokseol", "ko", "고 역설했다", [("역설했다", "역설하다", EM)]),
     ("ko-injeong", "ko", "고 인정했다", [("인정했다", "인정하다", ADM)]),
     ("ko-siin", "ko", "고 시인했다", [("시인했다", "시인하다", ADM)]),
     ("ko-gobaek", "ko", "고 고백했다", [("고백했다", "고백하다", ADM)]),
@@ -86,7 +87,7 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, str, VerbClass]]]] = [
     ("uk-napolyahav", "uk", "наполягав він", [("наполягав", "наполягати", A)]),
     ("uk-napolih", "uk", "наполіг він", [("наполіг", "наполягати", A)]),
     ("uk-stverdzhuye", "uk", "стверджує вона", [("стверджує", "стверджувати", A)]),
-    ("uk-naholosyv", "uk", "наголосив він", [("наголосив", "наголосити", A)]),
+    ("uk-naholosyv", "uk", "наголосив він", [("наголосив", "наголосити", EM)]),
     ("uk-vyznav", "uk", "визнав він", [("визнав", "визнати", ADM)]),
     ("uk-ziznavsya", "uk", "зізнався солдат", [("зізнався", "зізнатися", ADM)]),
     ("uk-ziznalas", "uk", "зізналась вона", [("зізналась", "зізнатися", ADM)]),
@@ -158,6 +159,12 @@ COMPATIBLE_CASES = [
     ("promised-said", P, N, False),
     ("shouted-said", E, N, True),
     ("said-shouted", N, E, False),
+    ("added-stressed", N, EM, True),  # ntrex-dev: "added" -> 강조했습니다, "said" -> запевнив
+    ("stressed-said", EM, N, True),
+    ("stressed-insisted", EM, A, True),
+    ("claimed-stressed", A, EM, True),
+    ("denied-stressed", D, EM, False),
+    ("said-claimed-not-stressed", EM, D, False),
 ]
 
 
@@ -178,7 +185,7 @@ def test_every_class_keeps_itself() -> None:
 MORPH_CASES = [
     ("future-neutral", "вона казатиме", ("казатиме", "казати", VerbClass.NEUTRAL)),
     ("imperfective-denial", "вони заперечували це", ("заперечували", "заперечити", VerbClass.DENIAL)),
-    ("future-assertive", "вони наголошуватимуть", ("наголошуватимуть", "наголосити", VerbClass.ASSERTIVE)),
+    ("future-assertive", "вони наголошуватимуть", ("наголошуватимуть", "наголосити", VerbClass.EMPHASIS)),
     ("perfective-report", "міністерство підтвердило", ("підтвердило", "підтвердити", VerbClass.REPORT)),
     ("plural-denial", "вони заперечили", ("заперечили", "заперечити", VerbClass.DENIAL)),
 ]

@@ -34,6 +34,7 @@ class VerbClass(StrEnum):
     NEUTRAL = "neutral"  # say, tell, add, note, comment
     QUESTION = "question"  # ask, wonder
     ASSERTIVE = "assertive"  # claim, insist, argue
+    EMPHASIS = "emphasis"  # stress, emphasise, underline, assure
     ADMISSION = "admission"  # admit, confess, concede
     DENIAL = "denial"  # deny, dispute
     REPORT = "report"  # report, reveal, announce
@@ -73,8 +74,10 @@ SPEECH_VERBS: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "maintain": (VerbClass.ASSERTIVE, ("maintain", "maintains", "maintained")),
     "assert": (VerbClass.ASSERTIVE, ("assert", "asserts", "asserted", "asserting")),
     "contend": (VerbClass.ASSERTIVE, ("contend", "contends", "contended")),
-    "stress": (VerbClass.ASSERTIVE, ("stressed", "stressing")),
-    "emphasise": (VerbClass.ASSERTIVE, ("emphasise", "emphasised", "emphasize", "emphasized", "emphasizes")),
+    "stress": (VerbClass.EMPHASIS, ("stressed", "stressing")),
+    "emphasise": (VerbClass.EMPHASIS, ("emphasise", "emphasised", "emphasize", "emphasized", "emphasizes")),
+    "underline": (VerbClass.EMPHASIS, ("underlined", "underlining")),
+    "assure": (VerbClass.EMPHASIS, ("assure", "assures", "assured", "assuring")),
     "declare": (VerbClass.ASSERTIVE, ("declare", "declares", "declared", "declaring")),
     "allege": (VerbClass.ASSERTIVE, ("allege", "alleges", "alleged")),
     "admit": (VerbClass.ADMISSION, ("admit", "admits", "admitted", "admitting")),
@@ -125,6 +128,7 @@ LANGS = ("en", "ko", "uk")
 _N, _Q, _A = VerbClass.NEUTRAL, VerbClass.QUESTION, VerbClass.ASSERTIVE
 _ADM, _D, _R = VerbClass.ADMISSION, VerbClass.DENIAL, VerbClass.REPORT
 _W, _P, _ANS, _E = VerbClass.WARNING, VerbClass.PROMISE, VerbClass.ANSWER, VerbClass.EMOTIVE
+_EM = VerbClass.EMPHASIS
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,7 @@ class TargetVerb:
 
 # 하다 verbs by class: the noun part, conjugated as 말했다, 말한다, 말하며, 말합니다, 말해.
 # Classes follow aligner.article.records.SPEECH_VERBS for the English verb each one translates
-# (강조하다 = stress, assertive; 확인하다 = confirm, report; 불평하다 = complain, emotive).
+# (강조하다 = stress, emphasis; 확인하다 = confirm, report; 불평하다 = complain, emotive).
 _KO_HADA: dict[VerbClass, tuple[str, ...]] = {  # fmt: skip
     _N: (
         "말",
@@ -160,7 +164,8 @@ _KO_HADA: dict[VerbClass, tuple[str, ...]] = {  # fmt: skip
     ),
     _R: ("전", "발표", "보도", "폭로", "확인", "공개", "보고"),
     _Q: ("질문", "반문"),
-    _A: ("주장", "강조", "역설", "단언", "확언", "강변", "선언", "공언", "장담", "비난"),
+    _EM: ("강조", "역설"),
+    _A: ("주장", "단언", "확언", "강변", "선언", "공언", "장담", "비난"),
     _ADM: ("인정", "시인", "고백", "자백", "실토"),
     _D: ("부인", "일축", "반박"),
     _W: ("경고", "위협"),
@@ -271,9 +276,9 @@ _UK_VERBS: dict[str, tuple[VerbClass, tuple[str, ...], tuple[str, ...]]] = {
     "поцікавитися": (_Q, ("поцікавися",), ("цікавиться",)),
     "наполягати": (_A, ("наполяга",), ("наполягає", "наполягають", "наполіг", "наполягла", "наполягли")),
     "стверджувати": (_A, ("стверджува",), ("стверджує", "стверджують")),
-    "наголосити": (_A, ("наголоси", "наголошува"), ("наголошує", "наголошують")),
-    "підкреслити": (_A, ("підкресли", "підкреслюва"), ("підкреслює", "підкреслюють")),
-    "запевнити": (_A, ("запевни",), ("запевняє", "запевняють")),
+    "наголосити": (_EM, ("наголоси", "наголошува"), ("наголошує", "наголошують")),
+    "підкреслити": (_EM, ("підкресли", "підкреслюва"), ("підкреслює", "підкреслюють")),
+    "запевнити": (_EM, ("запевни",), ("запевняє", "запевняють")),
     "визнати": (_ADM, ("визна", "визнава"), ("визнає", "визнають")),
     "зізнатися": (_ADM, ("зізнася",), ("зізнається", "зізнаються")),
     "заперечити": (_D, ("заперечи", "заперечува"), ("заперечує", "заперечують")),
@@ -389,21 +394,24 @@ def find_speech_verbs(text: str, lang: str, region: Span | None = None) -> tuple
 # Which target classes keep a source class. Neutral, report and answer verbs are one group:
 # human translators render "said" as 밝혔다/전했다 and заявив/повідомив, and "told" as
 # 대답했다. In ntrex-dev lines with one English attribution verb "said" (126 lines), the
-# Korean verb was neutral 108, report 5, assertive 3 (강조했다), none 10; the Ukrainian
-# neutral 107, report 7, assertive 3 (запевнив), other 3, none 10. With this table 7 of 166
-# Korean and 7 of 169 Ukrainian human attributions are flagged. A verb that adds or drops force is
-# not kept: "said" -> 주장했다/наполягав turns a statement into a claim, and "claimed" ->
-# 말했다 drops the distance the reporter took. Questions, admissions, denials, warnings and
-# promises keep only their own class; an emotive verb (shout, whisper) may be rendered as a
-# neutral one, but a neutral verb must not become emotive.
-_SAYING = frozenset({_N, _R, _ANS})
+# Korean verb was neutral 108, report 5, emphasis 3 (강조했다), none 10; the Ukrainian
+# neutral 107, report 7, emphasis 3 (запевнив), other 3, none 10. Emphasis (stressed,
+# 강조했다, наголосив, підкреслив, запевнив) marks how a statement was made, not the reporter's
+# distance from it: news translators use it for "said" and "added" (ntrex-dev: "added" ->
+# 강조했습니다, "said" -> запевнив), so it keeps, and is kept by, the saying group and a claim.
+# A verb that adds or drops the reporter's distance is not kept: "said" -> 주장했다/наполягав
+# turns a statement into a claim, and "claimed" -> 말했다 drops it. Questions, admissions,
+# denials, warnings and promises keep only their own class; an emotive verb (shout, whisper)
+# may be rendered as a neutral one, but a neutral verb must not become emotive.
+_SAYING = frozenset({_N, _R, _ANS, _EM})
 COMPATIBLE: Mapping[VerbClass, frozenset[VerbClass]] = MappingProxyType(
     {
         _N: _SAYING,
         _R: _SAYING,
         _ANS: _SAYING,
+        _EM: _SAYING | {_A},
         _Q: frozenset({_Q}),
-        _A: frozenset({_A}),
+        _A: frozenset({_A, _EM}),
         _ADM: frozenset({_ADM}),
         _D: frozenset({_D}),
         _W: frozenset({_W}),
