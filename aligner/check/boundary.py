@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
@@ -25,18 +26,16 @@ from aligner.check.context import (
 )
 from aligner.check.edges import attribution_inside, part_outside
 from aligner.check.records import (
-    CLAUSE_CUT_RATIO,
-    CUT_RATIO,
     DROPPED_RATIO,
     LENGTH_HIGH_ERROR,
     LENGTH_HIGH_WARNING,
-    LENGTH_LOW_ERROR,
     LENGTH_LOW_WARNING,
     NARRATION_SHRUNK,
     NARRATION_SLACK_CHARS,
     PART_LOW_ERROR,
     Finding,
     Severity,
+    length_cuts,
 )
 from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
@@ -90,60 +89,104 @@ def _length_findings(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignm
     return findings
 
 
-def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class LengthEvidence:
+    """What the length checks of one quotation measured: its length ratio (target over source,
+    over the document's and the nearby quotations' ratio), the smallest ratio of its paragraphs,
+    its narration's ratio, and each sign of a cut. ``bench/calibrate_length.py`` records these to
+    set ``LengthCuts``."""
+
+    ratio: float
+    part: float
+    narration: float
+    fewer: bool  # fewer sentences than the source
+    clause: bool  # fewer clause breaks (Ukrainian)
+    question: bool  # the source ends on a question, the translation does not
+    cut: bool  # ends where no sentence ends, or lost its ? or !
+    mid_sentence: bool
+    dangling: bool  # stops on a particle or connective although the source ends whole
+    dropped: bool  # a paragraph has no counterpart
+    unquoted: bool  # a paragraph is translated outside the marks
+    paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
+    end_lost: bool
+
+
+def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> LengthEvidence:
+    """Measure one aligned quotation for the length checks (see ``LengthEvidence``)."""
     src_parts = [p for q in quotes for p in q.parts]
-    src_len, tgt_len = length(ctx.article.text, src_parts), length(ctx.text, qa.target_parts)
+    tgt_parts = qa.target_parts
+    src_len, tgt_len = length(ctx.article.text, src_parts), length(ctx.text, tgt_parts)
     ratio = length_ratio(tgt_len, src_len, ctx.alignment.ratio) / quote_ratio_at(ctx, src_parts[0].start)
     src_narr = length(ctx.article.text, touching(ctx.source_sentences, src_parts)) - src_len
-    tgt_narr = length(ctx.text, touching(ctx.sentences, qa.target_parts)) - tgt_len
+    tgt_narr = length(ctx.text, touching(ctx.sentences, tgt_parts)) - tgt_len
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
-    fewer = sentence_count(ctx.text, qa.target_parts) < sentence_count(ctx.article.text, src_parts)
     direct = quotes[0].kind is QuoteKind.DIRECT
-    mid_sentence = direct and _ends_mid_sentence(ctx, qa.target_parts[-1])
-    cut = direct and (
-        mid_sentence
-        or _lost_mark(ctx, src_parts[-1], qa.target_parts[-1])
-        or _unfinished(ctx, src_parts[-1], qa.target_parts[-1])
+    mid_sentence = direct and _ends_mid_sentence(ctx, tgt_parts[-1])
+    return LengthEvidence(
+        ratio=ratio,
+        part=_shortest_part(ctx, src_parts, tgt_parts),
+        narration=narr_ratio,
+        fewer=sentence_count(ctx.text, tgt_parts) < sentence_count(ctx.article.text, src_parts),
+        clause=_clause_lost(ctx, src_parts, tgt_parts),
+        question=direct and _question_lost(ctx, src_parts[-1], tgt_parts[-1]),
+        cut=direct
+        and (
+            mid_sentence
+            or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
+            or _unfinished(ctx, src_parts[-1], tgt_parts[-1])
+        ),
+        mid_sentence=mid_sentence,
+        dangling=mid_sentence and _source_ends_whole(ctx, src_parts[-1]),
+        dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
+        unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
+        paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
+        end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
     )
+
+
+def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
+    ev = length_evidence(ctx, quotes, qa)
+    direct = quotes[0].kind is QuoteKind.DIRECT
     where = qa.target
-    part = _shortest_part(ctx, src_parts, qa.target_parts)
-    if direct and _part_dropped(ctx, src_parts, qa.target_parts):
+    if ev.dropped:
         message = "a paragraph of the quotation has no counterpart in the translation"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    if direct and _part_unquoted(ctx, src_parts, qa.target_parts):
+    if ev.unquoted:
         message = "a paragraph of the quotation is translated outside the quotation marks"
         return [Finding("boundary", Severity.ERROR, message, "mistranslation", where)]
+    cuts = length_cuts(ctx.lang)
+    ratio = ev.ratio
     # stopping on a particle or connective ending is a cut at any length when the source ends whole
-    dangling = mid_sentence and _source_ends_whole(ctx, src_parts[-1])
-    question = direct and _question_lost(ctx, src_parts[-1], qa.target_parts[-1])
-    clauses = ratio < CLAUSE_CUT_RATIO and _clause_lost(ctx, src_parts, qa.target_parts)
-    if (
-        ratio < LENGTH_LOW_ERROR
-        or ((fewer or cut) and ratio < CUT_RATIO)
-        or clauses
-        or part < PART_LOW_ERROR
-        or dangling
-        or question
-    ):
-        ratio = min(ratio, part)
-        if question:
+    signs = {
+        "question": ev.question and ratio < cuts.question,
+        "cut": ev.cut and ratio < cuts.cut,
+        "clause": ev.clause and ratio < cuts.clause,
+        "fewer": ev.fewer and ratio < cuts.fewer,
+    }
+    if ratio < cuts.alone or any(signs.values()) or ev.part < PART_LOW_ERROR or ev.dangling:
+        ratio = min(ratio, ev.part)
+        if signs["question"]:
             what = "the source ends on a question, the translation does not"
-        elif cut:
+        elif ev.dangling or signs["cut"]:
             what = "it ends in mid-sentence"
         else:
-            what = "a clause of it is missing" if clauses else "part of it is missing"
+            what = "a clause of it is missing" if signs["clause"] else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    paragraphs = (_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, qa.target_parts))
-    if direct and paragraphs[1] < paragraphs[0] and _end_lost(ctx, src_parts[-1], qa.target_parts[-1]):
+    if ev.paragraphs[1] < ev.paragraphs[0] and ev.end_lost:
         message = f"quotation is {ratio:.0%} of the expected length: "
-        message += f"{paragraphs[1]} of its {paragraphs[0]} paragraphs are left"
+        message += f"{ev.paragraphs[1]} of its {ev.paragraphs[0]} paragraphs are left"
         return [Finding("boundary", Severity.ERROR, message, "omission", where)]
-    if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and narr_ratio < NARRATION_SHRUNK):
+    if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and ev.narration < NARRATION_SHRUNK):
         message = f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks"
         return [Finding("boundary", Severity.ERROR, message, "addition", where)]
-    if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
-        message = f"quotation is {ratio:.0%} of the expected length"
+    if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING or (direct and any((ev.question, ev.cut))):
+        what = ""
+        if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
+            what = f"quotation is {ratio:.0%} of the expected length"
+        if direct and ev.question:
+            what = (what + "; " if what else "") + "the source ends on a question, the translation does not"
+        message = what or f"quotation is {ratio:.0%} of the expected length"
         return [
             Finding("boundary", Severity.WARNING, message, "omission" if ratio < 1 else "addition", where)
         ]

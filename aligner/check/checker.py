@@ -31,8 +31,6 @@ from aligner.check.people import check_names, check_speaker, check_verb
 from aligner.check.records import (
     ATTRIBUTION_TAIL_LETTERS,
     CHECKS,
-    CLAUSE_CUT_RATIO,
-    CUT_RATIO,
     DROPPED_RATIO,
     EDGE_CHARS,
     FRAME_CHARS,
@@ -41,7 +39,6 @@ from aligner.check.records import (
     KO_SUBJECT_LETTERS,
     LENGTH_HIGH_ERROR,
     LENGTH_HIGH_WARNING,
-    LENGTH_LOW_ERROR,
     LENGTH_LOW_WARNING,
     LENGTH_SLACK_CHARS,
     NARRATION_SHRUNK,
@@ -62,6 +59,7 @@ from aligner.check.records import (
     Severity,
     Status,
     Summary,
+    length_cuts_signature,
 )
 from aligner.errors import DependencyMissingError
 from aligner.lang.names import Glossary, default_glossary
@@ -71,8 +69,6 @@ from aligner.version import __version__
 __all__ = [
     "ATTRIBUTION_TAIL_LETTERS",
     "CHECKS",
-    "CLAUSE_CUT_RATIO",
-    "CUT_RATIO",
     "DROPPED_RATIO",
     "EDGE_CHARS",
     "FRAME_CHARS",
@@ -81,7 +77,6 @@ __all__ = [
     "KO_SUBJECT_LETTERS",
     "LENGTH_HIGH_ERROR",
     "LENGTH_HIGH_WARNING",
-    "LENGTH_LOW_ERROR",
     "LENGTH_LOW_WARNING",
     "LENGTH_SLACK_CHARS",
     "NARRATION_SHRUNK",
@@ -138,11 +133,11 @@ def signature(chrf_signature: str | None = None, glossary: Glossary | None = Non
     from and a hash of its entries), and chrF's when used."""
     fields = [
         f"checks:{','.join(CHECKS)}",
-        f"len:{LENGTH_LOW_ERROR}/{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
+        f"len:{LENGTH_LOW_WARNING}/{LENGTH_HIGH_WARNING}/{LENGTH_HIGH_ERROR}+{LENGTH_SLACK_CHARS}",
         f"qratio:{QUOTE_RATIO_RANGE[0]}-{QUOTE_RATIO_RANGE[1]}@{QUOTE_RATIO_WINDOW}",
         f"narr:{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
-        f"cut:{CUT_RATIO}/{CLAUSE_CUT_RATIO}",
+        length_cuts_signature(),
         f"part:{PART_LOW_ERROR}",
         f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}/{KO_SUBJECT_LETTERS}",
         f"gap:{GAP_LETTERS}",

@@ -249,6 +249,7 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
 # A Ukrainian dash right after a closing mark: «…», – промовили Айворі; «…!» – прокричав він.
 _DASH_AFTER_MARK = re.compile(r"[\s,.!?…]*[—–-]\s")
 _FINAL = (".", "!", "?", "…")
+_DASH_AFTER_END = re.compile(r"\s*[—–-]\s")
 
 
 def _narration_follows(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, gap: int) -> bool:
@@ -287,8 +288,14 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
         end = anchor.start() if anchor else None
     else:
-        for dash in _UK_DASH.finditer(ctx.text, start, sentence.end):
-            if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(sentence.end, dash.end() + 30))):
+        # a question or exclamation ends the sentence for the splitter, but the dash attribution
+        # after it belongs to it: …мене приймуть? — запитав Рі.
+        reach = sentence.end
+        dash_after = _DASH_AFTER_END.match(ctx.text, sentence.end)
+        following = sentence_at(ctx.sentences, dash_after.end()) if dash_after else None
+        reach = following.end if following is not None else reach
+        for dash in _UK_DASH.finditer(ctx.text, start, reach):
+            if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(reach, dash.end() + 30))):
                 end = dash.start()
                 break
     anchored = end is not None

@@ -7,8 +7,12 @@ results, the summary and the report; and every threshold of the checks as a name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from importlib import resources
 
 from aligner.align.quotes import Alignment
 from aligner.article.records import Article, QuoteKind
@@ -17,10 +21,9 @@ from aligner.spans import Span
 # --- thresholds (calibrated on ntrex-dev ko/uk by bench/eval_check_ntrex.py) ----------------
 
 # A target quotation's length over the source quotation's, divided by the document's length
-# ratio: below the first it is cut short (error), below the second doubtful (warning); above
-# the last two narration was probably pulled inside the marks. Short quotations get slack (in
-# source characters). Calibrated on ntrex-dev: about 2% of faithful quotations fall below 0.7.
-LENGTH_LOW_ERROR = 0.7
+# ratio: below LENGTH_LOW_WARNING doubtful (warning); above the last two narration was probably
+# pulled inside the marks. Short quotations get slack (in source characters). When a quotation
+# is cut (an error) is set per language from data: see ``LengthCuts``.
 LENGTH_LOW_WARNING = 0.8
 LENGTH_HIGH_WARNING = 1.9
 LENGTH_HIGH_ERROR = 2.6
@@ -43,13 +46,6 @@ DROPPED_RATIO = 0.5
 TERM_MAX_WORDS = 4
 # A paragraph of a quotation over several, shorter than this share of its source paragraph.
 PART_LOW_ERROR = 0.5
-# A quotation whose sentence count fell, or that ends in mid-sentence, is cut when it is also
-# shorter than this share of the expected length.
-CUT_RATIO = 0.85
-# A Ukrainian quotation with fewer clause breaks (, ; : dashes, sentence ends) than its source is
-# cut when it is also shorter than this share: Ukrainian punctuation keeps every English clause
-# break and adds more (before що, який), so a missing break is a missing clause.
-CLAUSE_CUT_RATIO = 0.8
 # How far (characters) from a quotation's edge an attribution inside the marks is looked for,
 # and how many letters may follow its verb there ("— сказав він журналістам у п'ятницю").
 EDGE_CHARS = 40
@@ -72,6 +68,57 @@ KO_SUBJECT_LETTERS = 12
 # letter of the target script (Hangul, Cyrillic) was left untranslated. Shorter ones, and titles
 # whose every content word is capitalised, may stay in Latin script ("MAGA", "Top Gun").
 UNTRANSLATED_MIN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LengthCuts:
+    """When a short quotation is cut (an error), in one language: below ``alone`` on its length
+    ratio alone, or below the ratio that goes with a second sign of a cut: fewer sentences than
+    the source (``fewer``), fewer clause breaks (``clause``, Ukrainian: its punctuation keeps
+    every English clause break and adds more), a question that is no longer one (``question``),
+    or an end where no sentence ends, a lost ? or ! (``cut``).
+
+    The values are not chosen by hand: ``bench/calibrate_length.py`` sets them on the faithful
+    quotations of the tuning half of ntrex-dev and the wmt-dev references (the most truncations
+    caught for at most a target share of faithful quotations flagged) and writes
+    ``aligner/data/length_cuts.json`` with the data they came from; the report signature names
+    the file's hash.
+    """
+
+    alone: float
+    fewer: float
+    clause: float
+    question: float
+    cut: float
+
+
+_LENGTH_CUTS_FILE = "length_cuts.json"
+
+
+@functools.cache
+def _length_cuts_data() -> tuple[dict[str, LengthCuts], str]:
+    raw = resources.files("aligner").joinpath("data", _LENGTH_CUTS_FILE).read_bytes()
+    data = json.loads(raw)
+    names = [f.name for f in fields(LengthCuts)]
+    cuts = {lang: LengthCuts(**{n: float(v[n]) for n in names}) for lang, v in data["langs"].items()}
+    return cuts, hashlib.sha256(raw).hexdigest()[:12]
+
+
+def length_cuts(lang: str) -> LengthCuts:
+    """Return the calibrated cut thresholds of ``lang`` (``LengthCuts``)."""
+    return _length_cuts_data()[0][lang]
+
+
+def length_cuts_signature() -> str:
+    """Return the signature field of the length cuts: every language's values and the file's hash."""
+    cuts, digest = _length_cuts_data()
+    values = ",".join(
+        f"{lang}=" + "/".join(f"{getattr(c, f.name):g}" for f in fields(LengthCuts))
+        for lang, c in sorted(cuts.items())
+    )
+    return f"lencut:{values}@{digest}"
+
+
 CHECKS = (
     "presence",
     "boundary",

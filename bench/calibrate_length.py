@@ -1,0 +1,146 @@
+"""Set when a short quotation is cut (``LengthCuts``) from data, per language.
+
+Records what ``aligner.check.boundary.length_evidence`` measures on two kinds of quotation of the
+tuning half (``dev``, by a hash of the document id, as ``eval_check.py`` splits) of the shared
+evaluation sets:
+
+- faithful: every direct quotation of the wmt-dev references and the NTREX-dev quotations the
+  human translator kept (``quotes.jsonl``), which must not be flagged;
+- cut: the same translations with one quotation truncated (``perturb.py``: its last paragraph,
+  sentence, clause or words), which must be.
+
+Then, per language, it tries every combination of thresholds on a grid and keeps the one that
+catches the most cut quotations while flagging at most ``--budget`` of the faithful ones through
+these thresholds (a paragraph dropped or left outside the marks, and an end on a particle, are
+errors at any length and are not thresholds). It writes the values, the counts they came from and
+the rates they reach to ``aligner/data/length_cuts.json``, whose hash the report signature names.
+
+Run: ``.venv/bin/python bench/calibrate_length.py [--shared DIR] [--budget 0.015] [--dry-run]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import numpy as np
+from eval_check import _counted, half_of, ntrex_pairs, wmt_pairs
+from perturb import Kind, perturbations
+
+import aligner.check.boundary as boundary
+from aligner.article import parse_article
+from aligner.article.records import QuoteKind
+from aligner.check.checker import check_translation
+from aligner.check.records import LengthCuts
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "aligner" / "data" / "length_cuts.json"
+SIGNS = ("fewer", "clause", "question", "cut")
+ALONE = [round(0.4 + 0.05 * i, 2) for i in range(9)]  # 0.40 … 0.80
+WITH_SIGN = [round(0.5 + 0.05 * i, 2) for i in range(11)]  # 0.50 … 1.00
+
+
+def _record(shared: Path, half: str) -> list[dict[str, object]]:
+    """Return one row per faithful or cut quotation: language, label and the measured evidence."""
+    seen: list[tuple[str, boundary.LengthEvidence]] = []
+    measure = boundary.length_evidence
+
+    def recording(ctx, quotes, qa):  # type: ignore[no-untyped-def]
+        evidence = measure(ctx, quotes, qa)
+        seen.append((quotes[0].id, evidence))
+        return evidence
+
+    boundary.length_evidence = recording  # type: ignore[assignment]
+    rows: list[dict[str, object]] = []
+    pairs = [*wmt_pairs(shared / "eval" / "wmt-dev"), *ntrex_pairs(shared / "eval" / "ntrex-dev")]
+    for pair in pairs:
+        if pair.translator != "human" or half_of(pair.doc) != half:
+            continue
+        article = parse_article(pair.source.read_text(encoding="utf-8"))
+        direct = {q.id for q in article.quotes if q.kind is QuoteKind.DIRECT}
+        seen.clear()
+        report = check_translation(article, pair.target.read_text(encoding="utf-8"), pair.lang)
+        kept = {report.quotes[i].id for i in _counted(pair, report)}
+        rows += [_row(pair.lang, "faithful", ev) for qid, ev in seen if qid in kept and qid in direct]
+        for variant in perturbations(report):
+            if variant.kind is not Kind.TRUNCATED or variant.item not in direct:
+                continue
+            seen.clear()
+            check_translation(article, variant.text, pair.lang)
+            rows += [_row(pair.lang, "cut", ev) for qid, ev in seen if qid == variant.item]
+    boundary.length_evidence = measure  # type: ignore[assignment]
+    return rows
+
+
+def _row(lang: str, label: str, evidence: boundary.LengthEvidence) -> dict[str, object]:
+    return {"lang": lang, "label": label, **asdict(evidence)}
+
+
+def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[str, object]]:
+    """Return per language the chosen ``LengthCuts`` values and the counts behind them."""
+    result: dict[str, dict[str, object]] = {}
+    for lang in sorted({str(r["lang"]) for r in rows}):
+        mine = [r for r in rows if r["lang"] == lang]
+        faithful = np.array([r["label"] == "faithful" for r in mine])
+        ratio = np.array([float(r["ratio"]) for r in mine])  # type: ignore[arg-type]
+        signs = {s: np.array([bool(r[s]) for r in mine]) for s in SIGNS}
+        always = np.array([bool(r["dropped"] or r["unquoted"] or r["dangling"]) for r in mine])
+        always |= np.array([float(r["part"]) < boundary.PART_LOW_ERROR for r in mine])  # type: ignore[arg-type]
+        n_faithful, n_cut = int(faithful.sum()), int((~faithful).sum())
+        allowed = budget * n_faithful
+        best: tuple[int, int, tuple[float, ...]] | None = None
+        for alone, *with_sign in itertools.product(ALONE, *[WITH_SIGN] * len(SIGNS)):
+            by_threshold = ratio < alone
+            for sign, threshold in zip(SIGNS, with_sign, strict=True):
+                by_threshold |= signs[sign] & (ratio < threshold)
+            false_alarms = int((by_threshold & faithful & ~always).sum())
+            if false_alarms > allowed:
+                continue
+            caught = int(((by_threshold | always) & ~faithful).sum())
+            key = (caught, -false_alarms, (alone, *with_sign))
+            if best is None or key[:2] > best[:2]:
+                best = key
+        assert best is not None  # the lowest thresholds flag nothing by threshold
+        caught, minus_fa, values = best
+        floor = int((always & faithful).sum())
+        result[lang] = {
+            **dict(zip([f.name for f in fields(LengthCuts)], values, strict=True)),
+            "faithful": n_faithful,
+            "cut_quotations": n_cut,
+            "faithful_flagged_by_thresholds": -minus_fa,
+            "faithful_flagged_at_any_length": floor,
+            "cut_caught": caught,
+        }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--budget", type=float, default=0.015, help="share of faithful quotations")
+    parser.add_argument("--dry-run", action="store_true", help="print, do not write the data file")
+    args = parser.parse_args(argv)
+    rows = _record(args.shared, "dev")
+    langs = calibrate(rows, args.budget)
+    data = {
+        "made_by": "bench/calibrate_length.py",
+        "data": "dev half (doc-id hash) of eval/ntrex-dev (kept quotations) and eval/wmt-dev references; "
+        "cut quotations from bench/perturb.py (quote-truncated)",
+        "target_false_alarm": args.budget,
+        "langs": langs,
+    }
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.write(text)
+    if not args.dry_run:
+        tmp = OUT.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(OUT)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
