@@ -20,7 +20,13 @@ from aligner.spans import Span, hull, strip_span
 
 # A dash-embedded Ukrainian attribution inside one quoted span: «Перше, — сказав він, — друге»
 # -> parts "Перше," and "друге", insert "сказав він". The narration is short (1-10 words).
-_EMBEDDED = re.compile(r"(?<=[,.!?…:;])\s*[—–-]\s+(?P<narr>[^—–«»\"“”„]{2,90}?)[,.:;]?\s*[—–]\s+(?=\S)")
+# (The narration may name a party or a paper in marks: «…, – написали представники партії «Ліві»
+# у Twitter, – …».)
+_NARR = r"(?:[^—–«»\"“”„]|«[^«»\n]{1,40}»|“[^“”\n]{1,40}”){2,140}?"
+_EMBEDDED = re.compile(rf"(?<=[,.!?…:;])\s*[—–-]\s+(?P<narr>{_NARR})[,.:;]?\s*[—–]\s+(?=\S)")
+# The words an attribution between two dashes may have («…, — сказав він, — …»; with a date, a
+# place and a title: «…, – написали євродепутатам (10 січня) представники організації. – …»).
+EMBEDDED_MAX_WORDS = 16
 # The same attribution closing a line whose quotation goes on below, the marks left out:
 # "Я не біжу, але я дійсно біжу, — сказав він. —" -> part "Я не біжу, …", insert "сказав він".
 _TRAILING_INSERT = re.compile(r"(?<=[,.!?…])\s*[—–]\s*(?P<narr>[^—–«»\"“”„]{2,90}?)[,.:;]?\s*[—–]\s*$")
@@ -69,7 +75,7 @@ def _split_embedded(text: str, piece: Piece, lang: str) -> tuple[list[Span], lis
     for match in _EMBEDDED.finditer(text, piece.start, piece.end):
         narr = match.group("narr")
         if (
-            len(narr.split()) > 10
+            len(narr.split()) > EMBEDDED_MAX_WORDS
             or match.start() - cursor < 2
             or not _speech(text, match.span("narr"), lang)
         ):
@@ -82,7 +88,7 @@ def _split_embedded(text: str, piece: Piece, lang: str) -> tuple[list[Span], lis
         trailing = _TRAILING_INSERT.search(text, cursor, piece.end)
         if (
             trailing
-            and len(trailing.group("narr").split()) <= 10
+            and len(trailing.group("narr").split()) <= EMBEDDED_MAX_WORDS
             and _speech(text, trailing.span("narr"), lang)
         ):
             inserts.append(Span(trailing.start("narr"), trailing.end("narr")))
