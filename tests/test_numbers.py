@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
+from aligner.lang.numbers import AGE_DECADE, NumberMention, compare_numbers, find_numbers
 from aligner.spans import Span
 
 # (id, lang, text, expected [(surface, values, percent, range)])
@@ -445,3 +445,64 @@ def test_unit_conversions(
 ) -> None:
     diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
     assert (diff.missing, diff.extra) == (tuple(map(float, missing)), tuple(map(float, extra)))
+
+
+# (id, English, lang, translation, missing, extra): decades of age. Korean writes "teenagers" as
+# 10대 and "in their twenties" as 20대; the English words match that figure and are no finding
+# where the translation has none ("підлітки", "청소년"), but a 10대 with no English match, or a
+# changed decade, is still reported, and other 대 ("3대", three vehicles) stay numbers.
+AGE_DECADES = [
+    ("teenagers-ko", "Teenagers are leaving the village", "ko", "10대들이 마을을 떠나고 있다", (), ()),
+    ("teenage-ko", "a teenage soldier", "ko", "10대 병사", (), ()),
+    ("teens-ko", "in her late teens", "ko", "10대 후반", (), ()),
+    ("twenties-ko", "people in their twenties", "ko", "20대", (), ()),
+    ("mid-thirties-ko", "a man in his mid-thirties", "ko", "30대 중반 남성", (), ()),
+    ("digits-20s-ko", "people in their 20s", "ko", "20대", (), ()),
+    ("teenagers-uk-words", "Teenagers are leaving", "uk", "Підлітки їдуть", (), ()),
+    ("teenagers-ko-no-figure", "Teenagers are leaving", "ko", "청소년들이 떠나고 있다", (), ()),
+    ("teenagers-and-count", "five teenagers", "ko", "10대 5명", (), ()),
+    # Still differences.
+    ("10dae-without-teen", "Young people are leaving", "ko", "10대들이 떠나고 있다", (), (10,)),
+    ("twenties-as-30dae", "people in their twenties", "ko", "30대", (), (30,)),
+    ("teen-not-a-count", "three teenagers", "ko", "10대 4명", (3,), (4,)),
+    ("vehicles", "three vehicles", "ko", "차량 3대", (), ()),
+    ("vehicles-changed", "three vehicles", "ko", "차량 4대", (3,), (4,)),
+    ("ten-vehicles", "10 vehicles", "ko", "차량 10대", (), ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("en", "lang", "target", "missing", "extra"),
+    [c[1:] for c in AGE_DECADES],
+    ids=[c[0] for c in AGE_DECADES],
+)
+def test_age_decades(
+    en: str, lang: str, target: str, missing: tuple[float, ...], extra: tuple[float, ...]
+) -> None:
+    diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
+    assert (diff.missing, diff.extra) == (tuple(map(float, missing)), tuple(map(float, extra)))
+
+
+AGE_WORDS = [
+    ("teen", 10.0),
+    ("teens", 10.0),
+    ("teenager", 10.0),
+    ("Teenagers", 10.0),
+    ("teenage", 10.0),
+    ("teen-aged", 10.0),
+    ("twenties", 20.0),
+    ("forties", 40.0),
+    ("nineties", 90.0),
+]
+
+
+@pytest.mark.parametrize(("word", "value"), AGE_WORDS, ids=[w for w, _ in AGE_WORDS])
+def test_age_words_are_spelled_decades(word: str, value: float) -> None:
+    (mention,) = find_numbers(f"people in their {word}", "en")
+    assert (mention.span.of(f"people in their {word}"), mention.values) == (word, (value,))
+    assert mention.spelled and mention.unit == AGE_DECADE
+
+
+@pytest.mark.parametrize("text", ["canteen", "thirteen", "fifteen"])
+def test_teen_inside_words_is_no_decade(text: str) -> None:
+    assert all(m.unit is None for m in find_numbers(text, "en"))

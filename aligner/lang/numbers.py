@@ -26,7 +26,11 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
 * unit conversions: a figure records the unit written next to it when a conversion needs it
   (imperial and US units and Celsius in English, metric ones in Korean and Ukrainian), and "6 inches"
   matches "15,24 см", "15,2 см" or "15 см" (the conversion at the precision the target shows),
-  while "5 miles" -> "5 км" is a difference.
+  while "5 miles" -> "5 км" is a difference;
+* decades of age: "teenagers", "teenage" = 10 and "twenties" … "nineties" = 20 … 90, which
+  Korean writes ``10대``, ``20대`` (the number it finds in any ``N대``); the words are optional,
+  since Ukrainian ("підлітки") and Korean ("청소년") often write no figure, so only a figure
+  that matches them counts: an unmatched ``10대`` is still an added 10.
 
 No maintained library reads numbers in all three languages with these equivalences (CLDR and
 Babel format numbers, they do not parse words or Korean mixed figures), hence the hand rules.
@@ -146,11 +150,16 @@ _CONVERSIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
     "fahrenheit": (("celsius", 5 / 9, -32.0),),
     "mph": (("km/h", 1.609344, 0.0),),
 }
+# The unit of a decade of age written in words ("teenagers" = 10, "twenties" = 20): such a value
+# matches Korean 10대, 20대, and is no finding when the translation has no figure for it.
+AGE_DECADE = "age decade"
 # A rounded conversion ("100 miles" -> "160 км") may drop this share of the value at most.
 _ROUNDING_SHARE = 0.05
 # A figure without a unit takes the unit of the next one across these: "3, 6 or 10 inches",
 # "7,62 до 15,24 см", "3에서 6인치".
-_UNIT_LIST_GAP = re.compile(r"\s*,?\s*(?:[,~∼〜～–—-]|or|and|to|до|або|чи|і|й|та|에서|내지|또는)?\s*", re.I)
+_UNIT_LIST_GAP = re.compile(
+    r"\s*(?:[,~∼〜～–—-]|,?\s*(?:or|and|to|до|або|чи|і|й|та|에서|내지|또는))\s*", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +198,12 @@ _EN_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 # A digit ordinal's suffix ("2nd", "21st"); ordinals up to this one are spelled in translation.
 _EN_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _SMALL_ORDINAL = 10
+# Decades of age: "teenagers" (10대), "in their twenties" (20대).
+_EN_AGES = {
+    "teen": 10, "twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70,
+    "eight": 80, "ninet": 90,
+}  # fmt: skip
+_EN_AGE = rf"teen(?:s|agers?|aged?|-aged)?|(?:{'|'.join(k for k in _EN_AGES if k != 'teen')})ies"
 # Counts written as adverbs ("once", "twice", "thrice") and "decade" (10년, десятиліття).
 _EN_TIMES = {"once": 1, "twice": 2, "thrice": 3, "decade": 10}
 # 0-99 in words: "seven", "seventeen", "twenty-five", "twenty five".
@@ -207,6 +222,7 @@ _EN_QUANTITY = re.compile(
         {_NOT_AFTER}(?P<clock>\d{{1,2}})(?:\.(?=[0-5]\d\s?[ap]\.?m\b)|:)(?P<minutes>[0-5]\d)(?!\d)
       | (?<![\w.,:])(?P<military>0\d)(?P<military_minutes>[0-5]\d)(?!\d)
       | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
+      | (?<![\w'’])(?P<age>{_EN_AGE})\b
       | (?<![\w'’-])(?P<words>{_EN_W})
       | (?<![\w'’-])(?P<times>once|twice|thrice|decade)\b
     )
@@ -297,6 +313,10 @@ def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
         return _clock(match, "military", "military_minutes")
     if match["times"] is not None:
         return (_Quantity(match.start(), match.end(), _EN_TIMES[match["times"].lower()], spelled=True),)
+    if match["age"] is not None:
+        word = match["age"].lower()
+        value = float(_EN_AGES["teen" if word.startswith("teen") else word.removesuffix("ies")])
+        return (_Quantity(match.start("age"), match.end("age"), value, spelled=True, unit=AGE_DECADE),)
     if match["num"] is not None:
         number = float(match["num"].replace(",", ""))
         spelled = number <= _SMALL_ORDINAL and bool(_EN_ORDINAL.match(match.string, match.end("num")))
@@ -693,7 +713,7 @@ def _share_units(text: str, quantities: list[_Quantity]) -> None:
         first, second = quantities[i], quantities[i + 1]
         if (
             first.unit is None
-            and second.unit is not None
+            and second.unit not in (None, AGE_DECADE)
             and not first.percent
             and _UNIT_LIST_GAP.fullmatch(text, first.end, second.start)
         ):
@@ -776,10 +796,11 @@ class _Item:
 
     key: float
     unit: str | None
+    optional: bool = False  # a decade of age in words: left unmatched, no finding
 
 
 def _items(mentions: Sequence[NumberMention]) -> list[_Item]:
-    return [_Item(_key(v), m.unit) for m in mentions for v in m.values]
+    return [_Item(_key(v), m.unit, m.spelled and m.unit == AGE_DECADE) for m in mentions for v in m.values]
 
 
 def _same_unit(s: _Item, t: _Item) -> bool:
@@ -842,7 +863,8 @@ def compare_numbers(
     A range counts as its two endpoints, so "63 to 65" equals "63–65" and "63~65". A value with
     an imperial or US unit ("6 inches") also matches its metric conversion ("15,24 см", "15 см"),
     rounded to the precision the target shows; the same figure in a unit it converts to ("5
-    miles" -> "5 км") is a difference.
+    miles" -> "5 км") is a difference. A decade of age in words ("teenagers") matches a figure
+    (10대) and is not reported when none does (see ``AGE_DECADE``).
 
     Args:
         source: Mentions in the source quote.
@@ -857,8 +879,8 @@ def compare_numbers(
         src_items, tgt_items = _items(source), _items(target)
         for fits in (_same_unit, _same_value, _converted):
             _pair(src_items, tgt_items, fits)
-        src = Counter(i.key for i in src_items)
-        tgt = Counter(i.key for i in tgt_items)
+        src = Counter(i.key for i in src_items if not i.optional)
+        tgt = Counter(i.key for i in tgt_items if not i.optional)
     else:
         values, other = _values(source), _values(target)
         src, tgt = values - other, other - values
