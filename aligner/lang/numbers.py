@@ -24,9 +24,9 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
   a lone "1" before a unit (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is
   spelled, like "a year";
 * unit conversions: a figure records the unit written next to it when a conversion needs it
-  (imperial and US units and Celsius in English, metric ones in Korean and Ukrainian), and "6 inches"
-  matches "15,24 см", "15,2 см" or "15 см" (the conversion at the precision the target shows),
-  while "5 miles" -> "5 км" is a difference;
+  (imperial and US units and Celsius in English, metric ones in Korean and Ukrainian), and
+  "6 inches" matches "15,24 см", "15,2 см" or "15 см" (the conversion at the precision the
+  target shows), while "5 miles" -> "5 км" is a difference;
 * decades of age: "teenagers", "teenage" = 10 and "twenties" … "nineties" = 20 … 90, which
   Korean writes ``10대``, ``20대`` (the number it finds in any ``N대``); the words are optional,
   since Ukrainian ("підлітки") and Korean ("청소년") often write no figure, so only a figure
@@ -66,7 +66,8 @@ class NumberMention:
     pair ("63 to 65", "between 11,000 and 12,000"); ``percent`` marks a percentage;
     ``spelled`` marks a number written in words ("five", "두 명", "п'ять"); ``unit`` is the
     unit written next to it, normalised ("inch", "mile", "fahrenheit", "cm", "km/h"; see
-    ``_CONVERSIONS``), or None: only the units that conversions need are recorded.
+    ``_CONVERSIONS``; ``AGE_DECADE`` for "teenagers", "twenties"), or None: only the units that
+    conversions or decades of age need are recorded.
     """
 
     span: Span
