@@ -454,3 +454,23 @@ def test_calibration_keeps_false_alarms_within_the_budget() -> None:
     assert 0.5 < float(chosen["alone"]) <= 0.62  # type: ignore[arg-type]
     assert 0.75 < float(chosen["fewer"]) <= 0.8  # type: ignore[arg-type]
     assert chosen["cut_caught"] == 20
+
+
+# (lang, English quotation, translation, numbers message or None): a unit conversion is the same
+# value; the same figure in the converted unit is an error that names both units.
+UNIT_MESSAGES = [
+    ("uk", "We walked 5 miles every day.", "Ми щодня проходили 8 км.", None),
+    ("ko", "We walked 5 miles every day.", "우리는 매일 8킬로미터를 걸었다.", None),
+    ("uk", "We walked 5 miles every day.", "Ми щодня проходили 5 км.", "missing 5 mile; added 5 km"),
+    ("ko", "It was 100 degrees Fahrenheit.", "섭씨 30도였다.", "missing 100 °F; added 30 °C"),
+]
+
+
+@pytest.mark.parametrize(("lang", "source", "target", "message"), UNIT_MESSAGES)
+def test_numbers_finding_names_units(lang: str, source: str, target: str, message: str | None) -> None:
+    en = f'Kim Yong-chol spoke to reporters on Monday in Seoul.\nKim said, "{source}"\n'
+    report = check_translation(parse_article(en), _short_article(lang, target), lang)
+    (quote,) = report.quotes
+    found = [(f.severity, f.message) for f in quote.findings if f.check == "numbers"]
+    expected = [] if message is None else [(Severity.ERROR, f"numbers in the quotation differ: {message}")]
+    assert found == expected

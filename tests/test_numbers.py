@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
+from aligner.lang.numbers import AGE_DECADE, NumberMention, compare_numbers, find_numbers
 from aligner.spans import Span
 
 # (id, lang, text, expected [(surface, values, percent, range)])
@@ -334,3 +334,175 @@ ORDINALS = [
 def test_small_digit_ordinals_count_as_spelled(lang: str, text: str, spelled: bool) -> None:
     (mention,) = find_numbers(text, lang)
     assert mention.spelled is spelled
+
+
+# (id, lang, text, [(values, unit)]): the unit after a figure (or, in Korean, 시속/섭씨 before it).
+UNIT_CASES: list[tuple[str, str, str, list[tuple[tuple[float, ...], str | None]]]] = [
+    ("en-range-inches", "en", "3 to 6 inches", [((3, 6), "inch")]),
+    ("en-list-inches", "en", "3, 6 or 10 inches", [((3,), "inch"), ((6,), "inch"), ((10,), "inch")]),
+    ("en-hyphen-inch", "en", "a 5-inch gun", [((5,), "inch")]),
+    ("en-feet", "en", "20 feet", [((20,), "foot")]),
+    ("en-mph", "en", "winds of 70 mph", [((70,), "mph")]),
+    ("en-miles-per-hour", "en", "70 miles per hour", [((70,), "mph")]),
+    ("en-square-miles", "en", "2 square miles", [((2,), "square mile")]),
+    ("en-lbs", "en", "a 5 lb bag", [((5,), "pound")]),
+    ("en-degrees-f", "en", "100 degrees Fahrenheit", [((100,), "fahrenheit")]),
+    ("en-degree-sign-f", "en", "95°F", [((95,), "fahrenheit")]),
+    ("en-glued-f", "en", "95F heat", [((95,), "fahrenheit")]),
+    ("en-fahrenheit-before", "en", "In Fahrenheit, it hit 100 degrees", [((100,), "fahrenheit")]),
+    ("en-bare-degrees", "en", "it hit 30 degrees", [((30,), None)]),
+    ("en-not-f-35", "en", "5 F-35s", [((5,), None), ((35,), None)]),
+    ("en-not-in", "en", "5 in the morning", [((5,), None)]),
+    ("en-percent-no-unit", "en", "5% of 6 inches", [((5,), None), ((6,), "inch")]),
+    ("uk-range-cm", "uk", "від 7,62 до 15,24 см", [((7.62, 15.24), "cm")]),
+    ("uk-list-cm", "uk", "7,62 до 15,24 см", [((7.62,), "cm"), ((15.24,), "cm")]),
+    ("uk-mm-word", "uk", "254 міліметри", [((254,), "mm")]),
+    ("uk-km-h", "uk", "113 км/год", [((113,), "km/h")]),
+    ("uk-sq-km", "uk", "5 кв. км", [((5,), "km2")]),
+    ("uk-scale-km", "uk", "1,6 тис. км", [((1600,), "km")]),
+    ("uk-celsius-sign", "uk", "38 °C", [((38,), "celsius")]),
+    ("uk-gradus", "uk", "38 градусів Цельсія", [((38,), "celsius")]),
+    ("uk-fahrenheit-kept", "uk", "100 градусів за Фаренгейтом", [((100,), None)]),
+    ("uk-not-m-word", "uk", "5 м'ясних", [((5,), None)]),
+    ("uk-ordinal-m", "uk", "з 1-м взводом", [((1,), None)]),
+    ("uk-inches-kept", "uk", "6 дюймів", [((6,), None)]),
+    ("ko-cm-glued", "ko", "15.24cm", [((15.24,), "cm")]),
+    ("ko-centimeter", "ko", "15센티미터가", [((15,), "cm")]),
+    ("ko-km2", "ko", "5.2제곱킬로미터", [((5.2,), "km2")]),
+    ("ko-speed", "ko", "시속 113킬로미터로", [((113,), "km/h")]),
+    ("ko-speed-range", "ko", "시속 80~100km", [((80, 100), "km/h")]),
+    ("ko-km-not-speed", "ko", "113km", [((113,), "km")]),
+    ("ko-celsius", "ko", "섭씨 38도", [((38,), "celsius")]),
+    ("ko-celsius-below", "ko", "섭씨 영하 10도", [((10,), "celsius")]),
+    ("ko-do-alone", "ko", "38도", [((38,), None)]),
+    ("ko-gram", "ko", "5그램", [((5,), "g")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"), [c[1:] for c in UNIT_CASES], ids=[c[0] for c in UNIT_CASES]
+)
+def test_find_units(lang: str, text: str, expected: list[tuple[tuple[float, ...], str | None]]) -> None:
+    got = [(m.values, m.unit) for m in find_numbers(text, lang)]
+    assert got == [(tuple(float(v) for v in vs), u) for vs, u in expected]
+
+
+# (id, English, lang, translation, missing, extra): a converted unit is the same value when the
+# translation rounds it to the digits it shows (NTREX en->uk: "3 to 6 inches" -> "від 7,62 до
+# 15,24 см"); a wrong conversion, or the same figure in the new unit, is still a difference.
+CONVERSIONS = [
+    (
+        "ntrex-rainfall",
+        "Rainfall totals of 3 to 6 inches are expected, with up to 10 inches possible",
+        "uk",
+        "Кількість опадів становитиме від 7,62 до 15,24 см, місцями можливо до 25,4 см",
+        (),
+        (),
+    ),
+    ("inch-cm-whole", "6 inches", "uk", "15 см", (), ()),
+    ("inch-cm-one-decimal", "6 inches", "uk", "15,2 см", (), ()),
+    ("inch-cm-word", "6 inches", "uk", "15,24 сантиметра", (), ()),
+    ("inch-mm", "10 inches", "ko", "254mm", (), ()),
+    ("inch-kept", "6 inches", "uk", "6 дюймів", (), ()),
+    ("miles-one-decimal", "3 miles", "uk", "4,8 км", (), ()),
+    ("miles-whole", "3 miles", "uk", "5 км", (), ()),
+    ("miles-rounded-tens", "100 miles", "uk", "160 км", (), ()),
+    ("miles-ko", "3 miles", "ko", "4.8킬로미터", (), ()),
+    ("feet-m", "20 feet", "uk", "6 метрів", (), ()),
+    ("pounds-kg", "5 pounds", "uk", "2,3 кг", (), ()),
+    ("ounces-g", "8 ounces", "ko", "227그램", (), ()),
+    ("gallons-l", "5 gallons", "ko", "19리터", (), ()),
+    ("acres-ha", "10 acres", "uk", "4 га", (), ()),
+    ("square-miles-km2", "2 square miles", "ko", "5.2제곱킬로미터", (), ()),
+    ("fahrenheit-uk", "100 degrees Fahrenheit", "uk", "37,8 °C", (), ()),
+    ("fahrenheit-ko", "100 degrees Fahrenheit", "ko", "섭씨 38도", (), ()),
+    ("fahrenheit-before", "In Fahrenheit, it hit 100 degrees", "uk", "38 градусів", (), ()),
+    ("fahrenheit-below-zero", "-4°F", "uk", "-20 °C", (), ()),
+    ("mph-uk", "winds of 70 mph", "uk", "вітер 113 км/год", (), ()),
+    ("mph-ko", "winds of 70 mph", "ko", "시속 113킬로미터", (), ()),
+    ("list-of-inches", "3, 6 or 10 inches", "uk", "7,6, 15 або 25 см", (), ()),
+    # Negative cases: these stay differences.
+    ("inch-wrong-conversion", "6 inches", "uk", "25 см", (6,), (25,)),
+    ("inch-rounded-too-far", "6 inches", "uk", "20 см", (6,), (20,)),
+    ("inch-too-many-decimals", "6 inches", "uk", "15,3 см", (6,), (15.3,)),
+    ("miles-same-figure", "5 miles", "uk", "5 км", (5,), (5,)),
+    ("miles-wrong-unit", "3 miles", "uk", "4,8 м", (3,), (4.8,)),
+    ("conversion-without-unit", "6 inches", "uk", "15,24", (6,), (15.24,)),
+    ("plain-number-changed", "6 inches", "uk", "7 дюймів", (6,), (7,)),
+    ("fahrenheit-not-converted", "100 degrees Fahrenheit", "uk", "100 °C", (100,), (100,)),
+    ("bare-degrees-not-fahrenheit", "it hit 100 degrees", "uk", "38 °C", (100,), (38,)),
+    ("metric-source-kept", "5 km", "uk", "5 км", (), ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("en", "lang", "target", "missing", "extra"),
+    [c[1:] for c in CONVERSIONS],
+    ids=[c[0] for c in CONVERSIONS],
+)
+def test_unit_conversions(
+    en: str, lang: str, target: str, missing: tuple[float, ...], extra: tuple[float, ...]
+) -> None:
+    diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
+    assert (diff.missing, diff.extra) == (tuple(map(float, missing)), tuple(map(float, extra)))
+
+
+# (id, English, lang, translation, missing, extra): decades of age. Korean writes "teenagers" as
+# 10대 and "in their twenties" as 20대; the English words match that figure and are no finding
+# where the translation has none ("підлітки", "청소년"), but a 10대 with no English match, or a
+# changed decade, is still reported, and other 대 ("3대", three vehicles) stay numbers.
+AGE_DECADES = [
+    ("teenagers-ko", "Teenagers are leaving the village", "ko", "10대들이 마을을 떠나고 있다", (), ()),
+    ("teenage-ko", "a teenage soldier", "ko", "10대 병사", (), ()),
+    ("teens-ko", "in her late teens", "ko", "10대 후반", (), ()),
+    ("twenties-ko", "people in their twenties", "ko", "20대", (), ()),
+    ("mid-thirties-ko", "a man in his mid-thirties", "ko", "30대 중반 남성", (), ()),
+    ("digits-20s-ko", "people in their 20s", "ko", "20대", (), ()),
+    ("teenagers-uk-words", "Teenagers are leaving", "uk", "Підлітки їдуть", (), ()),
+    ("teenagers-ko-no-figure", "Teenagers are leaving", "ko", "청소년들이 떠나고 있다", (), ()),
+    ("teenagers-and-count", "five teenagers", "ko", "10대 5명", (), ()),
+    # Still differences.
+    ("10dae-without-teen", "Young people are leaving", "ko", "10대들이 떠나고 있다", (), (10,)),
+    ("twenties-as-30dae", "people in their twenties", "ko", "30대", (), (30,)),
+    ("teen-not-a-count", "three teenagers", "ko", "10대 4명", (3,), (4,)),
+    ("vehicles", "three vehicles", "ko", "차량 3대", (), ()),
+    ("vehicles-changed", "three vehicles", "ko", "차량 4대", (3,), (4,)),
+    ("ten-vehicles", "10 vehicles", "ko", "차량 10대", (), ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("en", "lang", "target", "missing", "extra"),
+    [c[1:] for c in AGE_DECADES],
+    ids=[c[0] for c in AGE_DECADES],
+)
+def test_age_decades(
+    en: str, lang: str, target: str, missing: tuple[float, ...], extra: tuple[float, ...]
+) -> None:
+    diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
+    assert (diff.missing, diff.extra) == (tuple(map(float, missing)), tuple(map(float, extra)))
+
+
+AGE_WORDS = [
+    ("teen", 10.0),
+    ("teens", 10.0),
+    ("teenager", 10.0),
+    ("Teenagers", 10.0),
+    ("teenage", 10.0),
+    ("teen-aged", 10.0),
+    ("twenties", 20.0),
+    ("forties", 40.0),
+    ("nineties", 90.0),
+]
+
+
+@pytest.mark.parametrize(("word", "value"), AGE_WORDS, ids=[w for w, _ in AGE_WORDS])
+def test_age_words_are_spelled_decades(word: str, value: float) -> None:
+    (mention,) = find_numbers(f"people in their {word}", "en")
+    assert (mention.span.of(f"people in their {word}"), mention.values) == (word, (value,))
+    assert mention.spelled and mention.unit == AGE_DECADE
+
+
+@pytest.mark.parametrize("text", ["canteen", "thirteen", "fifteen"])
+def test_teen_inside_words_is_no_decade(text: str) -> None:
+    assert all(m.unit is None for m in find_numbers(text, "en"))

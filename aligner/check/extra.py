@@ -1,11 +1,11 @@
 """The checks beyond a quotation's shape: numbers, untranslated text, invented quotations
 and indirect attributions.
 
-Numbers are compared by value; a stretch with no letter of the target script was left in
-English; a target quotation that renders no source quotation is a term, an added quotation or
-invented speech; an indirect attribution must keep its source (a person, place or organisation;
-another one credited instead is an error, none at all a warning), its speech-verb class, the
-places and organisations of its claim, and its numbers.
+Numbers are compared by value (a unit conversion is the same value); a stretch with no letter
+of the target script was left in English; a target quotation that renders no source quotation
+is a term, an added quotation or invented speech; an indirect attribution must keep its source
+(a person, place or organisation; another one credited instead is an error, none at all a
+warning), its speech-verb class, the places and organisations of its claim, and its numbers.
 """
 
 from __future__ import annotations
@@ -40,15 +40,16 @@ from aligner.check.records import (
 )
 from aligner.lang.entities import en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import Glossary, GlossaryEntry, find_name
-from aligner.lang.numbers import NumberMention, compare_numbers, find_numbers
+from aligner.lang.numbers import AGE_DECADE, NumberMention, compare_numbers, find_numbers
 from aligner.lang.verbs import TargetVerb, VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
 from aligner.textio import clip
 
 
 def check_numbers(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
-    """Compare the numbers inside the quotation by value. A number written in words on one side
-    only ("five weeks" -> 오 주, "four days" -> 나흘) is a warning: words escape the number finder."""
+    """Compare the numbers inside the quotation by value (a unit conversion, "6 inches" -> "15 см",
+    is the same value; see ``compare_numbers``). A number written in words on one side only
+    ("five weeks" -> 오 주, "four days" -> 나흘) is a warning: words escape the number finder."""
     source: list[NumberMention] = [m for q in quotes for m in q.numbers]
     target = [m for p in qa.target_parts for m in find_numbers(ctx.text, ctx.lang, p)]
     diff = compare_numbers(source, target)
@@ -58,9 +59,9 @@ def check_numbers(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment
     hard_extra = [v for v in diff.extra if not _spelled_only(target, v)]
     said = []
     if diff.missing:
-        said.append("missing " + ", ".join(_show(v) for v in diff.missing))
+        said.append("missing " + ", ".join(_show_unit(source, v) for v in diff.missing))
     if diff.extra:
-        said.append("added " + ", ".join(_show(v) for v in diff.extra))
+        said.append("added " + ", ".join(_show_unit(target, v) for v in diff.extra))
     severity = Severity.ERROR if hard_missing or hard_extra else Severity.WARNING
     message = f"numbers in the quotation differ: {'; '.join(said)}"
     return [Finding("numbers", severity, message, "numbers", qa.target)]
@@ -74,6 +75,20 @@ def _spelled_only(mentions: Sequence[NumberMention], value: float) -> bool:
 
 def _show(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+# How a unit of ``NumberMention.unit`` is written in a message; others as named ("inch", "km").
+_UNIT_SHOWN = {"fahrenheit": "°F", "celsius": "°C", "km2": "km²", "m2": "m²"}
+
+
+def _show_unit(mentions: Sequence[NumberMention], value: float) -> str:
+    """Show ``value`` with its unit when every mention of it has the same one, so that "5 miles"
+    -> "5 км" reads "missing 5 mile; added 5 km" rather than "missing 5; added 5"."""
+    units = {m.unit for m in mentions if any(math.isclose(v, value) for v in m.values)}
+    unit = units.pop() if len(units) == 1 else None
+    if unit is None or unit == AGE_DECADE:
+        return _show(value)
+    return f"{_show(value)} {_UNIT_SHOWN.get(unit, unit)}"
 
 
 _SCRIPT = {
@@ -222,9 +237,8 @@ def _attribution_numbers(
         return []
     hard = [v for v in diff.missing if not _spelled_only(source, v)]
     hard += [v for v in diff.extra if not _spelled_only(target, v)]  # a figure put in its place
-    message = (
-        f"numbers of the attributed sentence missing or changed: {', '.join(_show(v) for v in diff.missing)}"
-    )
+    shown = ", ".join(_show_unit(source, v) for v in diff.missing)
+    message = f"numbers of the attributed sentence missing or changed: {shown}"
     severity = Severity.ERROR if hard else Severity.WARNING
     where = hull(list(sentences))
     evidence = (Evidence("numbers", attribution.sentence, where),)

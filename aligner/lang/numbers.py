@@ -22,7 +22,15 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
   "1st" -> "2-м" is an error; larger ordinals ("21st" = "21-го") are numbers;
 * implicit counts: "once" = 1, "twice" = 2 (двічі, 두 번), "decade" = 10 (10년, десятиліття);
   a lone "1" before a unit (``1년``, ``1 рік``: "every year we delay" -> "1년 늦출 때마다") is
-  spelled, like "a year".
+  spelled, like "a year";
+* unit conversions: a figure records the unit written next to it when a conversion needs it
+  (imperial and US units and Celsius in English, metric ones in Korean and Ukrainian), and
+  "6 inches" matches "15,24 см", "15,2 см" or "15 см" (the conversion at the precision the
+  target shows), while "5 miles" -> "5 км" is a difference;
+* decades of age: "teenagers", "teenage" = 10 and "twenties" … "nineties" = 20 … 90, which
+  Korean writes ``10대``, ``20대`` (the number it finds in any ``N대``); the words are optional,
+  since Ukrainian ("підлітки") and Korean ("청소년") often write no figure, so only a figure
+  that matches them counts: an unmatched ``10대`` is still an added 10.
 
 No maintained library reads numbers in all three languages with these equivalences (CLDR and
 Babel format numbers, they do not parse words or Korean mixed figures), hence the hand rules.
@@ -30,6 +38,8 @@ Babel format numbers, they do not parse words or Korean mixed figures), hence th
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -54,7 +64,10 @@ class NumberMention:
 
     ``values`` holds one value for a plain number or percentage and two for a range or
     pair ("63 to 65", "between 11,000 and 12,000"); ``percent`` marks a percentage;
-    ``spelled`` marks a number written in words ("five", "두 명", "п'ять").
+    ``spelled`` marks a number written in words ("five", "두 명", "п'ять"); ``unit`` is the
+    unit written next to it, normalised ("inch", "mile", "fahrenheit", "cm", "km/h"; see
+    ``_CONVERSIONS``; ``AGE_DECADE`` for "teenagers", "twenties"), or None: only the units that
+    conversions or decades of age need are recorded.
     """
 
     span: Span
@@ -62,6 +75,7 @@ class NumberMention:
     percent: bool = False
     range: bool = False
     spelled: bool = False
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +102,7 @@ class _Quantity:
     percent: bool = False
     spelled: bool = False
     high: float | None = None  # a range written as one word: 한두 (one or two)
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +112,55 @@ class _Connector:
 
     gap: re.Pattern[str]
     before: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """Unit words right after a figure: ``pattern`` has one group ``u<i>`` per unit in ``names``."""
+
+    pattern: re.Pattern[str]
+    names: tuple[str, ...]
+
+    def at(self, text: str, pos: int) -> str | None:
+        """Return the normalised unit written at ``pos``, or None."""
+        match = self.pattern.match(text, pos)
+        return self.names[int(match.lastgroup[1:])] if match and match.lastgroup else None
+
+
+def _units(lead: str, units: Sequence[tuple[str, str]], end: str, flags: int = 0) -> _Units:
+    """Compile (pattern, unit) pairs, tried in order, after ``lead`` and each followed by ``end``."""
+    body = "|".join(f"(?P<u{i}>(?:{pattern}){end})" for i, (pattern, _) in enumerate(units))
+    return _Units(re.compile(f"{lead}(?:{body})", flags), tuple(unit for _, unit in units))
+
+
+# Imperial and US units and the metric ones a translation converts them to, as
+# (metric unit, factor, offset): metric = (value + offset) * factor. Hand-written, like the unit
+# words below: no maintained library reads unit words in Ukrainian or Korean ("дюймів",
+# "센티미터"; pint and CLDR know English names and symbols), and the table is small.
+_CONVERSIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "inch": (("cm", 2.54, 0.0), ("mm", 25.4, 0.0), ("m", 0.0254, 0.0)),
+    "foot": (("m", 0.3048, 0.0), ("cm", 30.48, 0.0), ("km", 0.0003048, 0.0)),
+    "yard": (("m", 0.9144, 0.0), ("km", 0.0009144, 0.0)),
+    "mile": (("km", 1.609344, 0.0), ("m", 1609.344, 0.0)),
+    "square mile": (("km2", 2.589988110336, 0.0), ("ha", 258.9988110336, 0.0)),
+    "square foot": (("m2", 0.09290304, 0.0),),
+    "acre": (("ha", 0.40468564224, 0.0), ("m2", 4046.8564224, 0.0), ("km2", 0.0040468564224, 0.0)),
+    "pound": (("kg", 0.45359237, 0.0), ("g", 453.59237, 0.0)),
+    "ounce": (("g", 28.349523125, 0.0),),
+    "gallon": (("l", 3.785411784, 0.0),),
+    "fahrenheit": (("celsius", 5 / 9, -32.0),),
+    "mph": (("km/h", 1.609344, 0.0),),
+}
+# The unit of a decade of age written in words ("teenagers" = 10, "twenties" = 20): such a value
+# matches Korean 10대, 20대, and is no finding when the translation has no figure for it.
+AGE_DECADE = "age decade"
+# A rounded conversion ("100 miles" -> "160 км") may drop this share of the value at most.
+_ROUNDING_SHARE = 0.05
+# A figure without a unit takes the unit of the next one across these: "3, 6 or 10 inches",
+# "7,62 до 15,24 см", "3에서 6인치".
+_UNIT_LIST_GAP = re.compile(
+    r"\s*(?:[,~∼〜～–—-]|,?\s*(?:or|and|to|до|або|чи|і|й|та|에서|내지|또는))\s*", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +199,12 @@ _EN_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 # A digit ordinal's suffix ("2nd", "21st"); ordinals up to this one are spelled in translation.
 _EN_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _SMALL_ORDINAL = 10
+# Decades of age: "teenagers" (10대), "in their twenties" (20대).
+_EN_AGES = {
+    "teen": 10, "twent": 20, "thirt": 30, "fort": 40, "fift": 50, "sixt": 60, "sevent": 70,
+    "eight": 80, "ninet": 90,
+}  # fmt: skip
+_EN_AGE = rf"teen(?:s|agers?|aged?|-aged)?|(?:{'|'.join(k for k in _EN_AGES if k != 'teen')})ies"
 # Counts written as adverbs ("once", "twice", "thrice") and "decade" (10년, десятиліття).
 _EN_TIMES = {"once": 1, "twice": 2, "thrice": 3, "decade": 10}
 # 0-99 in words: "seven", "seventeen", "twenty-five", "twenty five".
@@ -153,6 +223,7 @@ _EN_QUANTITY = re.compile(
         {_NOT_AFTER}(?P<clock>\d{{1,2}})(?:\.(?=[0-5]\d\s?[ap]\.?m\b)|:)(?P<minutes>[0-5]\d)(?!\d)
       | (?<![\w.,:])(?P<military>0\d)(?P<military_minutes>[0-5]\d)(?!\d)
       | (?P<cur>[$£€¥])?{_NOT_AFTER}(?P<num>{_EN_DIGITS})(?P<abbr>(?:k|mn|m|bn|tn)\b)?
+      | (?<![\w'’])(?P<age>{_EN_AGE})\b
       | (?<![\w'’-])(?P<words>{_EN_W})
       | (?<![\w'’-])(?P<times>once|twice|thrice|decade)\b
     )
@@ -160,6 +231,31 @@ _EN_QUANTITY = re.compile(
     (?P<pct>\s?%|\s+per\s?cent\b|\s+percentage\s+points?\b)?""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Imperial and US units after an English figure: "6 inches", "a 5-inch gun", "95F", "70 mph".
+_EN_UNITS = _units(
+    r"[-\s]{0,2}",
+    (
+        (r"miles?\s+(?:per|an)\s+hour|mph|mi/h", "mph"),
+        (r"(?:square|sq\.?)\s*(?:miles?|mi)", "square mile"),
+        (r"(?:square|sq\.?)\s*(?:feet|foot|ft)", "square foot"),
+        (r"inch(?:es)?", "inch"),
+        (r"feet|foot|ft", "foot"),
+        (r"yards?|yds?", "yard"),
+        (r"miles?|mi", "mile"),
+        (r"pounds?|lbs?", "pound"),
+        (r"ounces?|oz", "ounce"),
+        (r"gallons?", "gallon"),
+        (r"acres?", "acre"),
+        (r"(?:degrees?\s+)?(?:Fahrenheit|F)|°\s?F", "fahrenheit"),
+        (r"(?:degrees?\s+)?(?:Celsius|centigrade|C)|°\s?C", "celsius"),
+        (r"degrees?", "degree"),
+    ),
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+# Bare "degrees" are Fahrenheit when the sentence named the scale before: "in Fahrenheit, 100 degrees".
+_EN_FAHRENHEIT_BEFORE = re.compile(r"\bFahrenheit\b|°\s?F\b", re.I)
+_FAHRENHEIT_WINDOW = 80
 # "one" is a pronoun, not a count, after these words or before "another": "no one", "this one".
 _EN_ONE_PRONOUN_BEFORE = re.compile(r"\b(?:no|any|every|each|some|the|this|that|which|last)\s+$", re.I)
 _EN_ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|by\s+one)\b", re.I)
@@ -201,6 +297,16 @@ def _is_pronoun_one(match: re.Match[str]) -> bool:
     return bool(_EN_ONE_PRONOUN_BEFORE.search(before) or _EN_ONE_PRONOUN_AFTER.match(text, match.end()))
 
 
+def _en_unit(match: re.Match[str]) -> str | None:
+    if match["pct"]:
+        return None
+    unit = _EN_UNITS.at(match.string, match.end())
+    if unit == "degree":
+        before = match.string[max(0, match.start() - _FAHRENHEIT_WINDOW) : match.start()]
+        return "fahrenheit" if _EN_FAHRENHEIT_BEFORE.search(before) else None
+    return unit
+
+
 def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["clock"] is not None:
         return _clock(match)
@@ -208,6 +314,10 @@ def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
         return _clock(match, "military", "military_minutes")
     if match["times"] is not None:
         return (_Quantity(match.start(), match.end(), _EN_TIMES[match["times"].lower()], spelled=True),)
+    if match["age"] is not None:
+        word = match["age"].lower()
+        value = float(_EN_AGES["teen" if word.startswith("teen") else word.removesuffix("ies")])
+        return (_Quantity(match.start("age"), match.end("age"), value, spelled=True, unit=AGE_DECADE),)
     if match["num"] is not None:
         number = float(match["num"].replace(",", ""))
         spelled = number <= _SMALL_ORDINAL and bool(_EN_ORDINAL.match(match.string, match.end("num")))
@@ -220,7 +330,8 @@ def _parse_en(match: re.Match[str]) -> tuple[_Quantity, ...]:
         number, spelled = _en_words_value(match["words"]), True
         scale = _scale_product(match["scale"])
     start = match.start("num") if match["num"] is not None else match.start()
-    return (_Quantity(start, match.end(), number * scale, scale, bool(match["pct"]), spelled),)
+    percent = bool(match["pct"])
+    return (_Quantity(start, match.end(), number * scale, scale, percent, spelled, unit=_en_unit(match)),)
 
 
 _EN_RULES = _Rules(
@@ -319,6 +430,45 @@ def _ko_native_value(word: str) -> tuple[float, float | None]:
 _KO_UNIT_AFTER = re.compile(r"\s?(?:년|해|개월|달|주일|주|일|시간|분|번|차례|위|등|회)")
 
 
+# Metric units after a Korean figure: "15.24cm", "15센티미터", "25.4mm", "97km".
+_KO_UNITS = _units(
+    r"\s?",
+    (
+        (r"km\s?/\s?h|킬로미터\s?/\s?시", "km/h"),
+        (r"(?:제곱|평방)킬로미터|km²|㎢", "km2"),
+        (r"(?:제곱|평방)미터|m²|㎡", "m2"),
+        (r"°\s?C|℃", "celsius"),
+        (r"밀리미터|mm|㎜", "mm"),
+        (r"센티미터|센티|cm|㎝", "cm"),
+        (r"킬로미터|km|㎞", "km"),
+        (r"미터|m", "m"),
+        (r"킬로그램|kg|㎏", "kg"),
+        (r"그램|g", "g"),
+        (r"리터|[Ll]|ℓ", "l"),
+        (r"헥타르|ha", "ha"),
+    ),
+    r"(?![A-Za-z])",
+)
+# "시속 97킬로미터" (97 km/h) and "섭씨 38도" (38 °C) name the unit before the figure, or before
+# the first figure of a range ("시속 80~100km").
+_KO_RANGE_START = r"(?:[\d.,]+\s?[~∼〜～–-]\s?)?"
+_KO_SPEED_BEFORE = re.compile(rf"시속\s?{_KO_RANGE_START}$")
+_KO_CELSIUS_BEFORE = re.compile(rf"섭씨\s?(?:영하\s?)?{_KO_RANGE_START}$")
+_KO_DEGREE_AFTER = re.compile(r"\s?도")
+
+
+def _ko_unit(match: re.Match[str]) -> str | None:
+    if match["pct"]:
+        return None
+    text, start = match.string, match.start()
+    unit = _KO_UNITS.at(text, match.end())
+    if unit == "km" and _KO_SPEED_BEFORE.search(text, max(0, start - 16), start):
+        return "km/h"
+    if unit is None and _KO_CELSIUS_BEFORE.search(text, max(0, start - 16), start):
+        return "celsius" if _KO_DEGREE_AFTER.match(text, match.end()) else None
+    return unit
+
+
 def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["clock"] is not None:
         return _clock(match)
@@ -334,7 +484,7 @@ def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
         return ()  # "1월" is January, which English writes as a word
     one = value == 1 and not percent and _KO_UNIT_AFTER.match(match.string, match.end())
-    return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
+    return (_Quantity(match.start(), match.end(), value, scale, percent, bool(one), unit=_ko_unit(match)),)
 
 
 _KO_RULES = _Rules(_KO_QUANTITY, _parse_ko, (_Connector(_DASH),))
@@ -471,6 +621,26 @@ _UK_UNIT_AFTER = re.compile(r"\s(?:р(?:ік|оку|оці)|раз|місяц\w*
 
 _UK_TIMES = {"двічі": 2.0, "тричі": 3.0}
 
+# Metric units after a Ukrainian figure: "15,24 см", "25,4 міліметра", "97 км/год", "38 °C".
+_UK_UNITS = _units(
+    r"\s?",
+    (
+        (r"км\s?/\s?год|кілометр\w*\s+на\s+годину", "km/h"),
+        (r"кв\.\s?км|км²|квадратн\w*\s+кілометр\w*", "km2"),
+        (r"кв\.\s?м|м²|квадратн\w*\s+метр\w*", "m2"),
+        (r"°\s?[CС]|℃|градус\w*(?:\s+Цельсія)?(?!\s+(?:за\s+)?Фаренгейт)", "celsius"),
+        (r"мм|міліметр\w*", "mm"),
+        (r"см|сантиметр\w*", "cm"),
+        (r"км|кілометр\w*", "km"),
+        (r"м|метр\w*", "m"),
+        (r"кг|кілограм\w*", "kg"),
+        (r"г|грам\w*", "g"),
+        (r"л|літр\w*", "l"),
+        (r"га|гектар\w*", "ha"),
+    ),
+    _UK_B,
+)
+
 
 def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     scale = _uk_scale(match["scale"])
@@ -483,7 +653,8 @@ def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if match["num"] is not None:
         value = _uk_number(match["num"]) * scale
         one = value == 1 and not percent and _UK_UNIT_AFTER.match(match.string, match.end())
-        return (_Quantity(match.start(), match.end(), value, scale, percent, spelled=bool(one)),)
+        unit = None if percent else _UK_UNITS.at(match.string, match.end())
+        return (_Quantity(match.start(), match.end(), value, scale, percent, bool(one), unit=unit),)
     if match["lone"] is not None:
         value = _uk_scale(match["lone"])
         return (_Quantity(match.start(), match.end(), value, spelled=True, percent=percent),)
@@ -493,7 +664,8 @@ def _parse_uk(match: re.Match[str]) -> tuple[_Quantity, ...]:
     value = float(sum(_UK_WORDS[w] for w in words.split()))
     if value == 1 and not match["scale"] and _uk_reciprocal(match):
         return ()
-    return (_Quantity(match.start(), match.end(), value * scale, scale, percent, spelled=True),)
+    unit = None if percent else _UK_UNITS.at(match.string, match.end())
+    return (_Quantity(match.start(), match.end(), value * scale, scale, percent, spelled=True, unit=unit),)
 
 
 _UK_RULES = _Rules(
@@ -531,7 +703,22 @@ def find_numbers(text: str, lang: str, span: Span | None = None) -> tuple[Number
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(_RULES)}")
     start, end = (0, len(text)) if span is None else (span.start, min(span.end, len(text)))
     quantities = [q for m in rules.quantity.finditer(text, start, end) for q in rules.parse(m)]
+    _share_units(text, quantities)
     return tuple(_join_ranges(text, quantities, rules.connectors))
+
+
+def _share_units(text: str, quantities: list[_Quantity]) -> None:
+    """Give a figure without a unit the unit of the figure after it in a list or range:
+    "3, 6 or 10 inches", "від 7,62 до 15,24 см"."""
+    for i in range(len(quantities) - 2, -1, -1):
+        first, second = quantities[i], quantities[i + 1]
+        if (
+            first.unit is None
+            and second.unit not in (None, AGE_DECADE)
+            and not first.percent
+            and _UNIT_LIST_GAP.fullmatch(text, first.end, second.start)
+        ):
+            quantities[i] = dataclasses.replace(first, unit=second.unit)
 
 
 def _join_ranges(
@@ -558,7 +745,7 @@ def _join_ranges(
 
 def _single_mention(q: _Quantity) -> NumberMention:
     values = (q.value,) if q.high is None else (q.value, q.high)
-    return NumberMention(Span(q.start, q.end), values, q.percent, q.high is not None, q.spelled)
+    return NumberMention(Span(q.start, q.end), values, q.percent, q.high is not None, q.spelled, q.unit)
 
 
 def _connected(text: str, first: _Quantity, second: _Quantity, connectors: tuple[_Connector, ...]) -> bool:
@@ -585,6 +772,7 @@ def _range_mention(first: _Quantity, second: _Quantity) -> NumberMention:
         first.percent or second.percent,
         True,
         first.spelled and second.spelled,
+        second.unit or first.unit,
     )
 
 
@@ -603,6 +791,68 @@ def _slack(mentions: Sequence[NumberMention], slack: float) -> Counter[float]:
     return Counter(_key(v) for m in mentions if m.spelled for v in m.values if v <= slack)
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One value of a mention, with the mention's unit."""
+
+    key: float
+    unit: str | None
+    optional: bool = False  # a decade of age in words: left unmatched, no finding
+
+
+def _items(mentions: Sequence[NumberMention]) -> list[_Item]:
+    return [_Item(_key(v), m.unit, m.spelled and m.unit == AGE_DECADE) for m in mentions for v in m.values]
+
+
+def _same_unit(s: _Item, t: _Item) -> bool:
+    return s.key == t.key and s.unit == t.unit
+
+
+def _same_value(s: _Item, t: _Item) -> bool:
+    """The same figure, unless both sides name different units ("5 miles" is not "5 км")."""
+    return s.key == t.key and (s.unit is None or t.unit is None)
+
+
+def _converted(s: _Item, t: _Item) -> bool:
+    """``t`` is ``s`` converted to a metric unit, rounded to the precision ``t`` shows."""
+    for metric, factor, offset in _CONVERSIONS.get(s.unit or "", ()):
+        if metric != t.unit:
+            continue
+        exact = (s.key + offset) * factor
+        # Signs are not read: "-4 °F" is found as 4, and is -20 °C.
+        candidates = (exact, (-s.key + offset) * factor) if offset else (exact,)
+        if any(_rounds_to(abs(c), t.key) for c in candidates):
+            return True
+    return False
+
+
+def _rounds_to(exact: float, shown: float) -> bool:
+    """Return True when ``shown`` is ``exact`` rounded to the digits it shows: 15.24 -> 15.2 or
+    15; a whole number ending in zeros may be rounded to them ("160" for 160.9) when that
+    drops at most ``_ROUNDING_SHARE`` of the value."""
+    written = f"{shown:.{_SIGNIFICANT_DIGITS}g}"
+    error = abs(exact - shown)
+    if "e" in written:
+        return math.isclose(exact, shown, rel_tol=_ROUNDING_SHARE)
+    if "." in written:
+        return error <= 10.0 ** -len(written.split(".")[1]) / 2 + 1e-9
+    if error <= 0.5 + 1e-9:
+        return True
+    zeros = len(written) - len(written.rstrip("0")) if shown else 0
+    return zeros > 0 and error <= 10.0**zeros / 2 and error <= _ROUNDING_SHARE * exact
+
+
+def _pair(source: list[_Item], target: list[_Item], fits: Callable[[_Item, _Item], bool]) -> None:
+    """Remove from both lists each source item and the first target item it ``fits``."""
+    i = 0
+    while i < len(source):
+        j = next((j for j, t in enumerate(target) if fits(source[i], t)), None)
+        if j is None:
+            i += 1
+        else:
+            del source[i], target[j]
+
+
 def compare_numbers(
     source: Sequence[NumberMention],
     target: Sequence[NumberMention],
@@ -611,7 +861,11 @@ def compare_numbers(
 ) -> NumberDiff:
     """Compare the values of two sets of mentions as multisets.
 
-    A range counts as its two endpoints, so "63 to 65" equals "63–65" and "63~65".
+    A range counts as its two endpoints, so "63 to 65" equals "63–65" and "63~65". A value with
+    an imperial or US unit ("6 inches") also matches its metric conversion ("15,24 см", "15 см"),
+    rounded to the precision the target shows; the same figure in a unit it converts to ("5
+    miles" -> "5 км") is a difference. A decade of age in words ("teenagers") matches a figure
+    (10대) and is not reported when none does (see ``AGE_DECADE``).
 
     Args:
         source: Mentions in the source quote.
@@ -622,7 +876,15 @@ def compare_numbers(
     Returns:
         The sorted values missing from the target and the sorted values it adds.
     """
-    src, tgt = _values(source), _values(target)
-    missing = (src - tgt) - _slack(source, spelled_slack)
-    extra = (tgt - src) - _slack(target, spelled_slack)
+    if any(m.unit for m in source) or any(m.unit for m in target):
+        src_items, tgt_items = _items(source), _items(target)
+        for fits in (_same_unit, _same_value, _converted):
+            _pair(src_items, tgt_items, fits)
+        src = Counter(i.key for i in src_items if not i.optional)
+        tgt = Counter(i.key for i in tgt_items if not i.optional)
+    else:
+        values, other = _values(source), _values(target)
+        src, tgt = values - other, other - values
+    missing = src - _slack(source, spelled_slack)
+    extra = tgt - _slack(target, spelled_slack)
     return NumberDiff(tuple(sorted(missing.elements())), tuple(sorted(extra.elements())))
