@@ -51,6 +51,37 @@ FAITHFUL = [
         "«Ми насправді економимо гроші, тому що нам не потрібно виходити на вулицю і купувати цілу "
         "пляшку соєвого соусу, щоб спробувати азіатську кухню...» Божевілля.",
     ),
+    (
+        # wmt24 the_other_side_stormfall, ref: a copula dash inside the quotation is no attribution
+        "uk-copula-dash-inside",
+        "uk",
+        "“Underestimated is an understatement,” Coren said.",
+        "«Недооцінили – це ще м’яко кажучи», – сказав Корен.",
+    ),
+    (
+        # wmt23 L0929-0954, ref: two source quotations joined around a dash attribution that
+        # names a party in marks
+        "uk-dash-attribution-between-with-name-in-marks",
+        "uk",
+        "“The whole process of peaceful German unification was his special achievement,” the Left "
+        "wrote on Twitter. “It will remain his political legacy.”",
+        "«Весь процес мирного встановлення німецької єдності був саме його особливим досягненням, – "
+        "написали представники партії «Ліві» у Twitter, – і це залишиться його політичною спадщиною».",
+    ),
+    (
+        # ntrex-dev newsweek.51338, ref: inches converted to centimetres
+        "uk-inches-as-centimetres",
+        "uk",
+        '"Rainfall totals of 3 to 6 inches are expected, with up to 10 inches possible," the center said.',
+        "«Очікується від 7,62 до 15,24 см опадів, місцями можливо до 25,4 см», – повідомили в центрі.",
+    ),
+    (
+        # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
+        "ko-ordinal-and-teens",
+        "ko",
+        '"So many teenagers meet in a third country," she said.',
+        "“수많은 10대들이 제3의 국가에서 만납니다”라고 그녀는 말했다.",
+    ),
 ]
 
 

@@ -285,6 +285,9 @@ SAME_VALUES = [
     ("decade-uk", "before the end of the decade", "uk", "до кінця десятиліття"),
     ("first-place", "finished first", "ko", "1위를 차지했다"),
     ("digit-ordinal", "the 21st century", "uk", "21-го століття"),
+    ("decades-range-uk", "the 1960s-70s", "uk", "1960-70-х років"),
+    ("decades-range-full-uk", "the 1960s-70s", "uk", "1960–1970 роках"),
+    ("decades-apostrophe", "the 1980s–'90s", "uk", "1980–1990-х"),
 ]
 
 
@@ -327,6 +330,8 @@ ORDINALS = [
     ("uk-1-m", "uk", "з 1-м танковим взводом", False),  # a digit the translator chose to write
     ("ko-2-beonjjae", "ko", "2번째 경기", False),
     ("en-plain-2", "en", "2 lieutenants", False),
+    ("ko-je-3", "ko", "제3의 국가", True),  # "a third country": 제 makes an ordinal
+    ("ko-je-23", "ko", "제23회 대회", False),
 ]
 
 

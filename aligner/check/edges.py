@@ -57,7 +57,7 @@ def attribution_inside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> F
     for edge, source, opening in ((tail, src_tail, False), (head, src_head, True)):
         if _names_speaker(ctx, quote, edge) or (not opening and _closed_quotative(ctx, edge)):
             return _inside(ctx, edge)
-        verbs = find_speech_verbs(ctx.text, ctx.lang, edge)
+        verbs = [v for v in find_speech_verbs(ctx.text, ctx.lang, edge) if not _adverbial(ctx, v.span)]
         if not verbs or find_speech_verbs(ctx.article.text, "en", source):
             continue
         verb = verbs[0].span if opening else verbs[-1].span
@@ -120,9 +120,11 @@ def _dash_frame(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
         return None
     continued = _DASH_END.search(ctx.text, last.start, last.end) is not None  # «…, — сказав він, — …»
     for dash in _DASH_BEFORE.finditer(ctx.text, max(last.start, last.end - 2 * FRAME_CHARS), last.end):
+        if _UK_COPULA_DASH.match(ctx.text, dash.end()):
+            continue  # «Недооцінили – це ще м'яко кажучи»: a dash before це joins a predicate
         verbs = find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(last.end, dash.end() + 25)))
-        if not verbs:
-            continue
+        if not verbs or _adverbial(ctx, verbs[0].span):
+            continue  # кажучи, сказавши: an adverbial participle attributes nothing by itself
         verb = verbs[0].span
         if sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2 or (
             not continued
@@ -130,6 +132,18 @@ def _dash_frame(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
         ):
             return Span(dash.start(), last.end)
     return None
+
+
+def _adverbial(ctx: CheckContext, verb: Span) -> bool:
+    """Return True for a Ukrainian adverbial participle (кажучи, сказавши) or a verb after a
+    copula dash (– це ще м'яко кажучи): no attribution stands on one."""
+    if ctx.lang != "uk":
+        return False
+    if _UK_ADVERBIAL.search(verb.of(ctx.text)):
+        return True
+    dash = ctx.text.rfind("–", max(0, verb.start - 25), verb.start)
+    dash = max(dash, ctx.text.rfind("—", max(0, verb.start - 25), verb.start))
+    return dash >= 0 and bool(_UK_COPULA_DASH.match(ctx.text[dash + 1 : verb.start].lstrip()))
 
 
 def _inside(ctx: CheckContext, edge: Span) -> Finding:
@@ -180,6 +194,10 @@ def _ko_verb_ends(ctx: CheckContext, verb: Span, edge: Span) -> bool:
 # A Ukrainian dash or a Korean quotative ending before an attribution verb at a quotation's end;
 # a colon or period after one at its start.
 _DASH_BEFORE = re.compile(r"[,.!?]?\s*[—–-]\s")
+# A Ukrainian dash before a copula or a pointing word ("X – це Y") and adverbial participles
+# (кажучи, сказавши), which a dash attribution never starts with.
+_UK_COPULA_DASH = re.compile(r"(?:це|то|ось|оце)\b", re.I)
+_UK_ADVERBIAL = re.compile(r"(?:учи|ючи|вши|ачи|ячи)$")
 # A part ending on a dash: the attribution stands between two parts («…, — сказав він, — …»).
 _DASH_END = re.compile(r"[—–-]\s*$")
 _AFTER_VERB = re.compile(r"\S*\s*:")

@@ -341,6 +341,7 @@ _EN_RULES = _Rules(
         _Connector(_DASH),
         _Connector(re.compile(r"\s+to\s+", re.I)),
         _Connector(re.compile(r"\s+and\s+", re.I), re.compile(r"\bbetween\s+$", re.I)),
+        _Connector(re.compile(r"s\s*[-–—]\s*'?")),  # decades: "1960s-70s", "1980s–'90s"
     ),
 )
 
@@ -484,7 +485,10 @@ def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
         return ()  # "1월" is January, which English writes as a word
     one = value == 1 and not percent and _KO_UNIT_AFTER.match(match.string, match.end())
-    return (_Quantity(match.start(), match.end(), value, scale, percent, bool(one), unit=_ko_unit(match)),)
+    # 제3의 국가, 제2차 세계대전: a small ordinal, which English writes as a word ("third")
+    ordinal = value <= _SMALL_ORDINAL and match.string[max(0, match.start() - 1) : match.start()] == "제"
+    spelled = bool(one) or ordinal
+    return (_Quantity(match.start(), match.end(), value, scale, percent, spelled, unit=_ko_unit(match)),)
 
 
 _KO_RULES = _Rules(_KO_QUANTITY, _parse_ko, (_Connector(_DASH),))
