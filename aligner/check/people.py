@@ -43,6 +43,7 @@ _UK_PREPOSITION = re.compile(
     r"(?<![\w'’])(?:із|зі|з|до|в|у|на|про|від|для|через|за|по|при|над|під|між)\s+$", re.IGNORECASE
 )
 _UK_HEADLINE = re.compile(r"\s?:\s*[\"“«„]")
+_UK_LEAD_IN = re.compile(r",\s*[\"“«„]")
 _UK_NOMINATIVE = re.compile(
     r"^(?:він|вона|воно|вони|журналіст(?:ка)?|кореспондент(?:ка)?|репортер(?:ка)?|ведуч(?:ий|а)|редактор(?:ка)?)$",
     re.IGNORECASE,
@@ -62,7 +63,15 @@ def _speaks(ctx: CheckContext, span: Span) -> bool:
     if not word[:1].isupper() or _UK_PREPOSITION.search(ctx.text, max(0, span.start - 6), span.start):
         return False  # "із Сальвадору", "до Джонса": a name after a preposition is no subject
     near = Span(max(0, span.start - SUBJECT_DISTANCE), min(len(ctx.text), span.end + SUBJECT_DISTANCE))
-    return bool(find_speech_verbs(ctx.text, ctx.lang, near))
+    if find_speech_verbs(ctx.text, ctx.lang, near):
+        return True
+    # "Як зазначив в інтерв'ю … директор групи … Гай Сесіл, «…»": the name closes a lead-in whose
+    # speech verb stands further back in the same sentence
+    sentence = sentence_at(ctx.sentences, span.start)
+    if sentence is None or not _UK_LEAD_IN.match(ctx.text, span.end):
+        return False
+    before = Span(max(sentence.start, span.start - 3 * SUBJECT_DISTANCE), span.start)
+    return bool(find_speech_verbs(ctx.text, ctx.lang, before))
 
 
 # Plural pronouns (그들, вони): they stand for one speaker only when the source says "they".
@@ -108,7 +117,11 @@ def check_speaker(
     wrong = _other_speaker(ctx, quote, speaker.person, pieces, parts[-1].end if parts else 0)
     plural = ctx.article.of(speaker.span).lower() in ("they", "them")
     pronoun = subject_pronoun(ctx, pieces, plural)
-    if wrong is not None and (pronoun is None or _distance(wrong, parts) < _distance(pronoun, parts)):
+    if wrong is not None and (
+        pronoun is None
+        or _distance(wrong, parts) < _distance(pronoun, parts)
+        or (_by_verb(ctx, wrong) and not _by_verb(ctx, pronoun))
+    ):
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
         return [], pronoun
@@ -123,6 +136,21 @@ def check_speaker(
     message = f"speaker {who} is not named near the quotation"
     where = hull(list(pieces)) if pieces else None
     return [Finding("speaker", Severity.WARNING, message, "inconsistent-entities", where)], None
+
+
+# How far (characters) from a speech verb its subject stands: "Майк Помпео зауважив, що він …"
+# credits Pompeo, whatever pronoun the reported clause holds nearer the quotation.
+_BY_VERB_CHARS = 20
+
+
+def _by_verb(ctx: CheckContext, mention: Span) -> bool:
+    """Return True when a speech verb stands right before or after a mention (its subject)."""
+    near = Span(max(0, mention.start - _BY_VERB_CHARS), min(len(ctx.text), mention.end + _BY_VERB_CHARS))
+    for verb in find_speech_verbs(ctx.text, ctx.lang, near):
+        between = ctx.text[min(verb.span.end, mention.end) : max(verb.span.start, mention.start)]
+        if not re.search(r"[,;:.!?«»\"“”]|\b(?:що|щоб|як)\b", between):
+            return True  # not across a clause break: "зауважив, що він" is another clause's subject
+    return False
 
 
 def _distance(mention: Span, parts: Sequence[Span]) -> int:
