@@ -325,7 +325,11 @@ def credited_instead(
         for mention in _find_all(ctx, person.name, pieces):
             if quote_end is not None and _after_alone(ctx, mention, quote_end):
                 continue
-            if _speaks(ctx, mention) or _framed(ctx, mention, place=False, institution=False):
+            if (
+                _speaks(ctx, mention)
+                or _framed(ctx, mention, place=False, institution=False)
+                or (quote_end is None and _opens_sentence(ctx, mention))
+            ):
                 found.append((mention, person.name, True))
     for piece in pieces:
         for hit in find_entities(ctx.text, ctx.lang, piece):
@@ -364,6 +368,23 @@ def _in_article(ctx: CheckContext, entity: Entity) -> bool:
 def _article_words(text: str) -> frozenset[str]:
     """The capitalised words of an English text."""
     return frozenset(re.findall(r"\b[A-Z][\w'’-]+", text))
+
+
+# Words (a title: Прем'єр-міністр, сенатор) that may stand before a subject opening its sentence.
+_UK_TITLE_WORDS = re.compile(r"^(?:[\w'’ʼ-]+\s+){0,2}$")
+
+
+def _opens_sentence(ctx: CheckContext, mention: Span) -> bool:
+    """Return True for a Ukrainian person's name that opens its sentence, after at most a title
+    of two words: the subject of an attribution whatever its verb (Рігер висловив сумнів, що …;
+    Прем'єр-міністр Заєв вважає, що …)."""
+    if ctx.lang != "uk":
+        return False
+    sentence = sentence_at(ctx.sentences, mention.start)
+    if sentence is None:
+        return False
+    lead = ctx.text[sentence.start : mention.start].lstrip(" \t\n«\"“—–-")
+    return bool(_UK_TITLE_WORDS.match(lead)) and not _UK_PREPOSITION.search(lead)
 
 
 def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bool:
