@@ -35,7 +35,8 @@ from aligner.spans import Span, hull
 
 # A Korean subject or topic particle right after a mention: the mention is who speaks.
 _KO_SUBJECT = re.compile(
-    r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?(?:은|는|이|가|께서)(?![가-힣])"
+    r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?"
+    r"(?:(?:은|는|이|가|께서|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"  # 도, 또한, 역시: "also" marks a subject
 )
 # A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
 _KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
