@@ -227,6 +227,17 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
         [("direct", "We were told lies. | Nobody checked. | Now I know the truth.", "Ri", "say")],
     ),
     (
+        # wmt24 the_other_side_stormfall: a closing mark lost before narration; the next line's
+        # opening mark starts a new quotation, it does not carry the first one over the narration
+        "unclosed-then-narration-then-new-quotation",
+        "“They know to wake up before their units.\nSeconds later the company came out.\n"
+        "“Morning everyone” Cohren said.",
+        [
+            ("direct", "They know to wake up before their units.", None, None),
+            ("direct", "Morning everyone", "Cohren", "say"),
+        ],
+    ),
+    (
         "sentence-per-line-continuation",
         '"We were going to war.\nMillions would have died.\nNow we are friends," he said.',
         [("direct", "We were going to war. | Millions would have died. | Now we are friends,", "he", "say")],

@@ -172,9 +172,13 @@ def _continue_carried(
         return marks
     opens = sum(role == OPEN for _, role in doubles)
     start = paragraph.start
+    # an opening mark repeated at a paragraph start carries a quotation on from the paragraph
+    # right before; after paragraphs without marks it opens a new one (“…units. / Narration. /
+    # “Morning everyone”: the first quotation lost its closing mark)
+    bare = scan.bare
     if doubles and len(doubles) - opens > opens:
         pass  # more closing marks than opening ones: the quotation closes here
-    elif doubles and doubles[0][0] == paragraph.start and doubles[0][1] != CLOSE:
+    elif doubles and doubles[0][0] == paragraph.start and doubles[0][1] != CLOSE and not bare:
         start = doubles[0][0] + 1  # the opening mark repeated at a new paragraph
         marks = [m for m in marks if m != doubles[0]]
     else:
