@@ -34,9 +34,10 @@ from aligner.spans import Span, hull
 # --- speaker, verb and names -----------------------------------------------------------------
 
 # A Korean subject or topic particle right after a mention: the mention is who speaks.
+# (도, 또한, 역시 "also" mark a subject too: 티파니 Ng 또한 … 주목했습니다)
 _KO_SUBJECT = re.compile(
     r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?"
-    r"(?:(?:은|는|이|가|께서|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"  # 도, 또한, 역시: "also" marks a subject
+    r"(?:(?:은|는|이|가|께서|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"
 )
 # A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
 _KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
@@ -44,6 +45,9 @@ _UK_PREPOSITION = re.compile(
     r"(?<![\w'’])(?:із|зі|з|до|в|у|на|про|від|для|через|за|по|при|над|під|між)\s+$", re.IGNORECASE
 )
 _UK_HEADLINE = re.compile(r"\s?:\s*[\"“«„]")
+# A closing mark (or the end of a dialogue line), a dash and one or two words (the verb and an
+# adverb) before a name: the speaker of Ukrainian dialogue, whatever the verb.
+_UK_DIALOGUE_SUBJECT = re.compile(r"[»\"”!?.,…]\s*[—–-]\s+(?:[а-яґєіїʼ'’]+\s+){1,2}$")
 _UK_LEAD_IN = re.compile(r",\s*[\"“«„]")
 _UK_NOMINATIVE = re.compile(
     r"^(?:він|вона|воно|вони|журналіст(?:ка)?|кореспондент(?:ка)?|репортер(?:ка)?|ведуч(?:ий|а)|редактор(?:ка)?)$",
@@ -61,6 +65,8 @@ def _speaks(ctx: CheckContext, span: Span) -> bool:
     word = span.of(ctx.text)
     if _UK_NOMINATIVE.search(word) or _UK_HEADLINE.match(ctx.text, span.end):
         return True
+    if word[:1].isupper() and _UK_DIALOGUE_SUBJECT.search(ctx.text, max(0, span.start - 40), span.start):
+        return True  # «…», – відказав Кохрен: the name after a dash and a verb is the speaker
     if not word[:1].isupper() or _UK_PREPOSITION.search(ctx.text, max(0, span.start - 6), span.start):
         return False  # "із Сальвадору", "до Джонса": a name after a preposition is no subject
     near = Span(max(0, span.start - SUBJECT_DISTANCE), min(len(ctx.text), span.end + SUBJECT_DISTANCE))

@@ -116,6 +116,12 @@ SPEECH_VERBS: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "boast": (VerbClass.EMOTIVE, ("boast", "boasts", "boasted", "boasting")),
     "plead": (VerbClass.EMOTIVE, ("plead", "pleads", "pleaded", "pled")),
     "quip": (VerbClass.EMOTIVE, ("quipped",)),
+    # fiction dialogue (wmt-dev literary)
+    "mutter": (VerbClass.EMOTIVE, ("mutter", "mutters", "muttered", "muttering")),
+    "murmur": (VerbClass.EMOTIVE, ("murmur", "murmurs", "murmured", "murmuring")),
+    "mumble": (VerbClass.EMOTIVE, ("mumble", "mumbles", "mumbled", "mumbling")),
+    "grumble": (VerbClass.EMOTIVE, ("grumble", "grumbles", "grumbled", "grumbling")),
+    "snap": (VerbClass.EMOTIVE, ("snapped",)),
 }
 # Every inflected form -> (lemma, class): 'said' -> ('say', NEUTRAL).
 VERB_FORMS: dict[str, tuple[str, VerbClass]] = {
@@ -188,6 +194,13 @@ _KO_OTHER: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "소리치다": (_E, ("소리쳤", "소리친", "소리치")),
     "속삭이다": (_E, ("속삭였", "속삭인", "속삭이")),
     "울부짖다": (_E, ("울부짖",)),
+    # fiction dialogue (wmt-dev literary)
+    "중얼거리다": (_E, ("중얼거렸", "중얼거린", "중얼거리", "중얼댔", "중얼대")),
+    "투덜거리다": (_E, ("투덜거렸", "투덜거린", "투덜거리", "투덜댔", "투덜대")),
+    "소리지르다": (_E, ("소리질렀", "소리지른", "소리지르")),
+    "고함치다": (_E, ("고함쳤", "고함친", "고함치")),
+    "대꾸하다": (_ANS, ("대꾸했", "대꾸한", "대꾸하", "대꾸합")),
+    "맞받다": (_ANS, ("맞받았", "맞받아쳤", "맞받아")),
 }
 _KO_STEMS: dict[str, tuple[str, VerbClass]] = {
     **{
@@ -299,6 +312,19 @@ _UK_VERBS: dict[str, tuple[VerbClass, tuple[str, ...], tuple[str, ...]]] = {
     "пожартувати": (_E, ("пожартува",), ("жартує",)),
     "зітхнути": (_E, ("зітхну",), ()),
     "благати": (_E, ("блага",), ("благає",)),
+    # fiction dialogue (wmt-dev literary): «…», – відгукнувся Кохрен; – мовив він
+    "відгукнутися": (_ANS, ("відгукнуся",), ("відгукується",)),
+    "озватися": (_N, ("озвася",), ("озивається",)),
+    "промовити": (_N, ("промови", "промовля"), ("промовляє",)),
+    "мовити": (_N, ("мови",), ("мовить",)),
+    "докинути": (_N, ("докину",), ()),
+    "перепитати": (_Q, ("перепита", "перепитува"), ("перепитує",)),
+    "гукнути": (_E, ("гукну", "гука"), ("гукає",)),
+    "буркнути": (_E, ("буркну",), ()),
+    "пробурмотіти": (_E, ("пробурмоті", "бурмоті"), ("бурмоче",)),
+    "відрізати": (_ANS, ("відріза",), ()),
+    "відказати": (_ANS, ("відказа",), ("відказує",)),
+    "скрикнути": (_E, ("скрикну",), ("скрикує",)),
 }
 
 
