@@ -128,6 +128,9 @@ def test_merged_lets_the_other_glossary_win() -> None:
 # (id, name, lang, a rendering that must be among the candidates) — the examples of the brief
 # and Korean press / Ukrainian usage for common surnames.
 TRANSLIT_CASES = [
+    ("rahm-ko", "Rahm", "ko", "람"),  # a silent h after a vowel (ntrex-dev euronews: Jon Rahm 존 람)
+    ("rahm-uk", "Rahm", "uk", "Рам"),
+    ("sarah-ko", "Sarah", "ko", "사라"),
     ("adams-ko-1", "Adams", "ko", "애덤스"),
     ("adams-ko-2", "Adams", "ko", "아담스"),
     ("adams-uk", "Adams", "uk", "Адамс"),

@@ -227,11 +227,17 @@ def _units(word: str) -> list[_Unit]:
         unit = _unit(g, graphemes, i)
         if i and g == graphemes[i - 1] and not _is_vowel(g):
             unit = ("",), (*unit[1], "")  # Scott 스콧 / Скотт|Скот, Hall 홀 / Холл|Хол
+        elif g == "h" and i and _is_vowel(graphemes[i - 1]) and not _vowel_next(graphemes, i):
+            unit = ("",), ("", *unit[1])  # a silent h after a vowel: Rahm 람 / Рам, Sarah 세라
         elif seen_vowel and _is_vowel(g) and len(unit[0]) > 1 and "eo" in unit[0]:
             unit = ("eo", *(o for o in unit[0] if o != "eo")), unit[1]  # unstressed: Adams 애덤스
         seen_vowel = seen_vowel or (_is_vowel(g) and unit[0] != ("",))
         units.append(unit)
     return units
+
+
+def _vowel_next(graphemes: list[str], i: int) -> bool:
+    return i + 1 < len(graphemes) and _is_vowel(graphemes[i + 1])
 
 
 def _is_vowel(grapheme: str) -> bool:
