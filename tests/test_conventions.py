@@ -76,6 +76,16 @@ FAITHFUL = [
         "«Очікується від 7,62 до 15,24 см опадів, місцями можливо до 25,4 см», – повідомили в центрі.",
     ),
     (
+        # ntrex-dev reuters.218863, ref: Korean puts the source's ", adding that …" clause
+        # between the closing mark and the speaker
+        "ko-adding-clause-before-speaker",
+        "ko",
+        '"The tsunami did not come by itself, it hit everything on land," Nugroho said, adding that the '
+        "tsunami had traveled across the open sea at great speed before striking the shoreline.",
+        "“쓰나미는 단독으로 오지 않았습니다. 쓰나미는 땅에 있던 모든 것을 강타했습니다.” 해안선을 강타하기 전 "
+        "쓰나미가 엄청난 속도로 공해상을 횡단했다는 것을 덧붙이며 누그로호가 말했습니다.",
+    ),
+    (
         # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
         "ko-ordinal-and-teens",
         "ko",

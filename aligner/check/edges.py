@@ -257,7 +257,7 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     tgt_gap, anchored = measured
     if not anchored and _narration_follows(ctx, quote, qa, tgt_gap):
         return None
-    src_gap = _source_gap(ctx, quote, anchored)
+    src_gap = _source_gap(ctx, quote, anchored) + _ko_moved_clause(ctx, quote, anchored)
     if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
@@ -321,6 +321,19 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
     if mark_starts_in(ctx, start, end):
         return None
     return sum(c.isalnum() for c in ctx.text[start:end]), anchored
+
+
+def _ko_moved_clause(ctx: CheckContext, quote: Quote, anchored: bool) -> int:
+    """Return the letters of the source narration after the attribution verb ("…," Nugroho said,
+    adding that the tsunami had …) when the translation is Korean: verb-final, it puts that
+    clause between the closing mark and the speaker (“…” … 덧붙이며 누그로호가 말했습니다)."""
+    if ctx.lang != "ko" or not anchored or quote.verb is None or quote.verb.span.start < quote.span.end:
+        return 0
+    sentence = sentence_at(ctx.source_sentences, quote.verb.span.start)
+    if sentence is None:
+        return 0
+    tail = ctx.article.text[quote.verb.span.end : sentence.end]
+    return sum(c.isalnum() for c in tail) if re.match(r"\s*,", tail) else 0
 
 
 def _source_gap(ctx: CheckContext, quote: Quote, anchored: bool) -> int:
