@@ -238,6 +238,16 @@ QUOTE_CASES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]
         ],
     ),
     (
+        # ntrex-dev newsweek.51307: a partial quotation whose closing mark was lost does not run
+        # into the next paragraph's quotation
+        "partial-unclosed-then-new-quotation",
+        'He is not talking to "Facebook about a change overnight.\n"We are not asking their permission."',
+        [
+            ("partial", "Facebook about a change overnight.", None, None),
+            ("direct", "We are not asking their permission.", None, None),
+        ],
+    ),
+    (
         "sentence-per-line-continuation",
         '"We were going to war.\nMillions would have died.\nNow we are friends," he said.',
         [("direct", "We were going to war. | Millions would have died. | Now we are friends,", "he", "say")],

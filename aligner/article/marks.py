@@ -178,7 +178,13 @@ def _continue_carried(
     bare = scan.bare
     if doubles and len(doubles) - opens > opens:
         pass  # more closing marks than opening ones: the quotation closes here
-    elif doubles and doubles[0][0] == paragraph.start and doubles[0][1] != CLOSE and not bare:
+    elif (
+        doubles
+        and doubles[0][0] == paragraph.start
+        and doubles[0][1] != CLOSE
+        and not bare
+        and not _partial(scan.text, carried[0])
+    ):
         start = doubles[0][0] + 1  # the opening mark repeated at a new paragraph
         marks = [m for m in marks if m != doubles[0]]
     else:
@@ -190,6 +196,16 @@ def _continue_carried(
     scan.bare = 0
     scan.stack.extend(carried)
     return marks
+
+
+# A word (not a colon or a comma) right before an opening mark: a partial quotation inside a
+# narration sentence (talking to "Facebook and Google about …), which does not run over paragraphs.
+_WORD_BEFORE = re.compile(r"[a-z]\s$")
+
+
+def _partial(text: str, quote: _Open) -> bool:
+    """Return True when a quotation opened in the middle of a narration sentence."""
+    return quote.mark is not None and bool(_WORD_BEFORE.search(text, max(0, quote.mark - 2), quote.mark))
 
 
 def _continue_single(
