@@ -59,6 +59,13 @@ FAITHFUL = [
         "«Недооцінили – це ще м’яко кажучи», – сказав Корен.",
     ),
     (
+        # wmt24 the_other_side_stormfall, ONLINE-W: the same with a hyphen and "сказано"
+        "uk-copula-hyphen-inside",
+        "uk",
+        "“Underestimated is an understatement,” Coren said.",
+        '"Недооцінені - це ще м\'яко сказано", - сказав Корен.',
+    ),
+    (
         # wmt23 L0929-0954, ref: two source quotations joined around a dash attribution that
         # names a party in marks
         "uk-dash-attribution-between-with-name-in-marks",

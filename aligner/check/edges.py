@@ -141,9 +141,8 @@ def _adverbial(ctx: CheckContext, verb: Span) -> bool:
         return False
     if _UK_ADVERBIAL.search(verb.of(ctx.text)):
         return True
-    dash = ctx.text.rfind("–", max(0, verb.start - 25), verb.start)
-    dash = max(dash, ctx.text.rfind("—", max(0, verb.start - 25), verb.start))
-    return dash >= 0 and bool(_UK_COPULA_DASH.match(ctx.text[dash + 1 : verb.start].lstrip()))
+    dashes = list(_UK_DASH.finditer(ctx.text, max(0, verb.start - 25), verb.start))
+    return bool(dashes) and bool(_UK_COPULA_DASH.match(ctx.text, dashes[-1].end()))
 
 
 def _inside(ctx: CheckContext, edge: Span) -> Finding:
