@@ -93,6 +93,13 @@ FAITHFUL = [
         "쓰나미가 엄청난 속도로 공해상을 횡단했다는 것을 덧붙이며 누그로호가 말했습니다.",
     ),
     (
+        # ntrex-dev rt.com.91356, ref: a quotative 고 right after the closing mark
+        "ko-quotative-go-after-mark",
+        "ko",
+        '"I want to show them," she told the Post on Friday, adding "I know it\'s discrimination."',
+        '그녀는 금요일 포스트와의 인터뷰에서 “그들에게 보여주고 싶다”며 “이것이 차별이라는 것을 알고 있다”고 덧붙였다.',
+    ),
+    (
         # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
         "ko-ordinal-and-teens",
         "ko",

@@ -302,6 +302,8 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
         return 0, True  # «…», – промовили Айворі: a dash right after the mark starts the narration
     end: int | None = None
     if ctx.lang == "ko":
+        if _KO_AFTER_MARK.match(ctx.text, start):
+            return 0, True  # …알고 있다"고 덧붙였다: the quotative right after the mark
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
         end = anchor.start() if anchor else None
     else:
