@@ -100,6 +100,13 @@ FAITHFUL = [
         '그녀는 금요일 포스트와의 인터뷰에서 “그들에게 보여주고 싶다”며 “이것이 차별이라는 것을 알고 있다”고 덧붙였다.',
     ),
     (
+        # ntrex-dev cnbc.com.6770, ref: a rhetorical question made a statement, its verb with it
+        "uk-rhetorical-question-as-statement",
+        "uk",
+        '"It\'s not just the financials that are in play, but who are the doctors?" asked Martin.',
+        "«Це стосується не лише фінансів. Важливо, хто лікарі», – розповідає Мартін.",
+    ),
+    (
         # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
         "ko-ordinal-and-teens",
         "ko",

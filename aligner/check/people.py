@@ -28,7 +28,7 @@ from aligner.check.context import (
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
 from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import find_pronouns, find_role_nouns
-from aligner.lang.verbs import compatible, find_speech_verbs
+from aligner.lang.verbs import VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
 
 # --- speaker, verb and names -----------------------------------------------------------------
@@ -245,7 +245,22 @@ def check_verb(
         f"{nearest.span.of(ctx.text)!r} ({nearest.verb_class.value})"
     )
     evidence = (Evidence("verb", quote.verb.span, nearest.span),)
-    return [Finding("verb", Severity.ERROR, message, "mistranslation", nearest.span, evidence)], nearest.span
+    severity = Severity.ERROR
+    if quote.verb.verb_class is VerbClass.QUESTION and not _asks(ctx, parts):
+        # the translator made the (rhetorical) question a statement, and its verb with it: the
+        # boundary check reports the lost question; the verb follows the quotation's form
+        severity = Severity.WARNING
+    return [Finding("verb", severity, message, "mistranslation", nearest.span, evidence)], nearest.span
+
+
+_KO_ASKS = re.compile(r"(?:까|니|냐|나요|가요|죠)[^\w]*$")
+
+
+def _asks(ctx: CheckContext, parts: Sequence[Span]) -> bool:
+    """Return True when the translated quotation asks something: a question mark, or in Korean
+    a question ending at its end."""
+    text = " ".join(p.of(ctx.text) for p in parts)
+    return "?" in text or (ctx.lang == "ko" and bool(_KO_ASKS.search(text.rstrip(" .,\"'”’»"))))
 
 
 def check_names(ctx: CheckContext, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
