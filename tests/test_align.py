@@ -222,3 +222,30 @@ def test_dropped_quotation_sentence_is_unpaired_and_unaligned(seed: Seed) -> Non
     q1, q2 = alignment.quotes
     assert (q1.target, q1.method, q1.region) == (None, "none", ())
     assert q2.target is not None and q2.target.of(text).startswith("Я на 80%")
+
+
+# (id, English, Ukrainian, the target parts of the first quotation): a quotation split in two by
+# an attribution is one rendering; a quoted name after narration is not its second half.
+SPLITS = [
+    (
+        "split-by-attribution",
+        '"Yes. Good," he said.',
+        "«Так», — сказав він. — «Добре».",
+        ["Так", "Добре"],
+    ),
+    (
+        # wmt24 the_other_side_stormfall, ref
+        "term-after-narration",
+        "“Yes sir. They should be on their way now,” At 0500 sharp, Exodus company assembled.",
+        "«Так, пане. Вони вже мають бути в дорозі». Рівно о 05:00 підрозділ «Вихід» зібрався.",
+        ["Так, пане. Вони вже мають бути в дорозі"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("en", "uk", "parts"), [c[1:] for c in SPLITS], ids=[c[0] for c in SPLITS])
+def test_split_quotation_pieces(en: str, uk: str, parts: list[str]) -> None:
+    from aligner.check.checker import check_translation
+
+    report = check_translation(parse_article(en), uk, "uk")
+    assert [p.of(report.target_text).strip(" ,.") for p in report.quotes[0].target_parts] == parts

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from aligner.align.sentences import FIGURE, NUMBER_WEIGHT, SCALE, SentencePair, align_sentences, span_length
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
 from aligner.article.records import Article, Quote
+from aligner.lang.verbs import find_speech_verbs
 from aligner.spans import Span, hull
 
 __all__ = [
@@ -242,6 +243,34 @@ def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
     return len(target.quotes[j].parts) >= 2 or article.quotes[i].paragraph == article.quotes[i + 1].paragraph
 
 
+# A quoted name or title of the translation (at most this many words): «Вихід» after narration is
+# no second half of the quotation before it.
+SPLIT_TERM_WORDS = 3
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _splittable(target: TargetText, j0: int, j1: int) -> bool:
+    """Return True when target quotations j0 … j1-1 may render one source quotation together:
+    no piece after the first is a short quoted name or title standing after narration («Так,
+    пане…». Рівно о 05:00 підрозділ «Вихід» зібрався …), only an attribution or a paragraph break
+    between them then counts."""
+    text = target.text
+    for k in range(j0 + 1, j1):
+        quote = target.quotes[k]
+        words = len(_LETTERS.findall(" ".join(p.of(text) for p in quote.parts)))
+        if words > SPLIT_TERM_WORDS:
+            continue
+        between = text[target.quotes[k - 1].parts[-1].end : quote.parts[0].start]
+        if "\n" in between or len(_LETTERS.findall(between)) <= 1:
+            continue
+        if find_speech_verbs(
+            text, target.lang, Span(quote.parts[0].start - len(between), quote.parts[0].start)
+        ):
+            continue  # «Так», — сказав він. — «Добре».
+        return False
+    return True
+
+
 _QuoteStep = tuple[int, int, int, int, float]
 # A chain of matched steps, last first: (step, the chain before it), None when empty.
 _Chain = tuple[_QuoteStep, "_Chain"] | None
@@ -308,6 +337,8 @@ def _quote_dp(
             here, chain = frontier.at(j)
             for (di, dj), penalty in QUOTE_MOVES.items():
                 if i + di > n or j + dj > m or (di == 2 and not _mergeable(article, target, i, j)):
+                    continue
+                if dj > 1 and not _splittable(target, j, j + dj):
                     continue
                 DP_COUNTER[0] += 1
                 cost = _match_cost(
