@@ -251,24 +251,26 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 def _splittable(target: TargetText, j0: int, j1: int) -> bool:
     """Return True when target quotations j0 … j1-1 may render one source quotation together:
-    no piece after the first is a short quoted name or title standing after narration («Так,
-    пане…». Рівно о 05:00 підрозділ «Вихід» зібрався …), only an attribution or a paragraph break
-    between them then counts."""
+    no two neighbours of which one is a short quoted name or title (at most ``SPLIT_TERM_WORDS``
+    words) stand apart with narration between them («Так, пане…». Рівно о 05:00 підрозділ «Вихід»
+    зібрався …); an attribution or a paragraph break between them splits one quotation."""
     text = target.text
     for k in range(j0 + 1, j1):
-        quote = target.quotes[k]
-        words = len(_LETTERS.findall(" ".join(p.of(text) for p in quote.parts)))
-        if words > SPLIT_TERM_WORDS:
+        before, quote = target.quotes[k - 1], target.quotes[k]
+        if min(_words(text, before), _words(text, quote)) > SPLIT_TERM_WORDS:
             continue
-        between = text[target.quotes[k - 1].parts[-1].end : quote.parts[0].start]
-        if "\n" in between or len(_LETTERS.findall(between)) <= 1:
+        gap = Span(before.parts[-1].end, quote.parts[0].start)
+        between = gap.of(text)
+        if "\n" in between or not _LETTERS.search(between):
             continue
-        if find_speech_verbs(
-            text, target.lang, Span(quote.parts[0].start - len(between), quote.parts[0].start)
-        ):
-            continue  # «Так», — сказав він. — «Добре».
+        if not between.rstrip(" «\"“„'‘").endswith(":") and find_speech_verbs(text, target.lang, gap):
+            continue  # «Так», — сказав він. — «Добре». (A verb and a colon open the next one only.)
         return False
     return True
+
+
+def _words(text: str, quote: TargetQuote) -> int:
+    return len(_LETTERS.findall(" ".join(p.of(text) for p in quote.parts)))
 
 
 _QuoteStep = tuple[int, int, int, int, float]
