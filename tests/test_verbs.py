@@ -91,9 +91,9 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, str, VerbClass]]]] = [
     # fiction dialogue (wmt-dev literary)
     ("uk-vidhuknuvsia", "uk", "«Угу», – відгукнувся Кохрен.", [("відгукнувся", "відгукнутися", ANS)]),
     ("uk-promovyly", "uk", "– промовили Айворі", [("промовили", "промовити", N)]),
-    ("uk-burknuv", "uk", "– буркнув він", [("буркнув", "буркнути", E)]),
+    ("uk-burknuv", "uk", "– буркнув він", [("буркнув", "буркнути", N)]),
     ("uk-perepytala", "uk", "– перепитала вона", [("перепитала", "перепитати", Q)]),
-    ("ko-jungeolgeoryeotda", "ko", "라고 그가 중얼거렸다", [("중얼거렸다", "중얼거리다", E)]),
+    ("ko-jungeolgeoryeotda", "ko", "라고 그가 중얼거렸다", [("중얼거렸다", "중얼거리다", N)]),
     ("ko-daekkuhaetda", "ko", "라고 그가 대꾸했다", [("대꾸했다", "대꾸하다", ANS)]),
     ("uk-vyznav", "uk", "визнав він", [("визнав", "визнати", ADM)]),
     ("uk-ziznavsya", "uk", "зізнався солдат", [("зізнався", "зізнатися", ADM)]),

@@ -101,8 +101,8 @@ class LengthEvidence:
     narration: float
     fewer: bool  # fewer sentences than the source
     clause: bool  # fewer clause breaks (Ukrainian)
-    question: bool  # the source ends on a question, the translation does not
-    cut: bool  # ends where no sentence ends, or lost its ? or !
+    question: bool  # the source ends on ? or !, the translation does not
+    cut: bool  # ends where no sentence ends
     mid_sentence: bool
     dangling: bool  # stops on a particle or connective although the source ends whole
     dropped: bool  # a paragraph has no counterpart
@@ -128,13 +128,11 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         narration=narr_ratio,
         fewer=sentence_count(ctx.text, tgt_parts) < sentence_count(ctx.article.text, src_parts),
         clause=_clause_lost(ctx, src_parts, tgt_parts),
-        question=direct and _question_lost(ctx, src_parts[-1], tgt_parts[-1]),
-        cut=direct
+        question=direct
         and (
-            mid_sentence
-            or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
-            or _unfinished(ctx, src_parts[-1], tgt_parts[-1])
+            _question_lost(ctx, src_parts[-1], tgt_parts[-1]) or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
         ),
+        cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
         mid_sentence=mid_sentence,
         dangling=mid_sentence and _source_ends_whole(ctx, src_parts[-1]),
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
@@ -166,7 +164,7 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
     if ratio < cuts.alone or any(signs.values()) or ev.part < PART_LOW_ERROR or ev.dangling:
         ratio = min(ratio, ev.part)
         if signs["question"]:
-            what = "the source ends on a question, the translation does not"
+            what = "the source ends on a question or an exclamation, the translation does not"
         elif ev.dangling or signs["cut"]:
             what = "it ends in mid-sentence"
         else:
@@ -185,7 +183,9 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
         if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
             what = f"quotation is {ratio:.0%} of the expected length"
         if direct and ev.question:
-            what = (what + "; " if what else "") + "the source ends on a question, the translation does not"
+            what = (
+                what + "; " if what else ""
+            ) + "the source ends on a question or an exclamation, the translation does not"
         message = what or f"quotation is {ratio:.0%} of the expected length"
         return [
             Finding("boundary", Severity.WARNING, message, "omission" if ratio < 1 else "addition", where)

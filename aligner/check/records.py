@@ -75,8 +75,8 @@ class LengthCuts:
     """When a short quotation is cut (an error), in one language: below ``alone`` on its length
     ratio alone, or below the ratio that goes with a second sign of a cut: fewer sentences than
     the source (``fewer``), fewer clause breaks (``clause``, Ukrainian: its punctuation keeps
-    every English clause break and adds more), a question that is no longer one (``question``),
-    or an end where no sentence ends, a lost ? or ! (``cut``).
+    every English clause break and adds more), a question or exclamation that is no longer one
+    (``question``), or an end where no sentence ends (``cut``).
 
     The values are not chosen by hand: ``bench/calibrate_length.py`` sets them on the faithful
     quotations of the tuning half of ntrex-dev and the wmt-dev references (the most truncations

@@ -116,11 +116,12 @@ SPEECH_VERBS: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "boast": (VerbClass.EMOTIVE, ("boast", "boasts", "boasted", "boasting")),
     "plead": (VerbClass.EMOTIVE, ("plead", "pleads", "pleaded", "pled")),
     "quip": (VerbClass.EMOTIVE, ("quipped",)),
-    # fiction dialogue (wmt-dev literary)
-    "mutter": (VerbClass.EMOTIVE, ("mutter", "mutters", "muttered", "muttering")),
-    "murmur": (VerbClass.EMOTIVE, ("murmur", "murmurs", "murmured", "murmuring")),
-    "mumble": (VerbClass.EMOTIVE, ("mumble", "mumbles", "mumbled", "mumbling")),
-    "grumble": (VerbClass.EMOTIVE, ("grumble", "grumbles", "grumbled", "grumbling")),
+    # fiction dialogue (wmt-dev literary); muttering and grumbling are a manner of saying, not
+    # a stance: fiction translators write буркнув, 중얼거렸다 for "said" (neutral)
+    "mutter": (VerbClass.NEUTRAL, ("mutter", "mutters", "muttered", "muttering")),
+    "murmur": (VerbClass.NEUTRAL, ("murmur", "murmurs", "murmured", "murmuring")),
+    "mumble": (VerbClass.NEUTRAL, ("mumble", "mumbles", "mumbled", "mumbling")),
+    "grumble": (VerbClass.NEUTRAL, ("grumble", "grumbles", "grumbled", "grumbling")),
     "snap": (VerbClass.EMOTIVE, ("snapped",)),
 }
 # Every inflected form -> (lemma, class): 'said' -> ('say', NEUTRAL).
@@ -195,8 +196,8 @@ _KO_OTHER: dict[str, tuple[VerbClass, tuple[str, ...]]] = {
     "속삭이다": (_E, ("속삭였", "속삭인", "속삭이")),
     "울부짖다": (_E, ("울부짖",)),
     # fiction dialogue (wmt-dev literary)
-    "중얼거리다": (_E, ("중얼거렸", "중얼거린", "중얼거리", "중얼댔", "중얼대")),
-    "투덜거리다": (_E, ("투덜거렸", "투덜거린", "투덜거리", "투덜댔", "투덜대")),
+    "중얼거리다": (_N, ("중얼거렸", "중얼거린", "중얼거리", "중얼댔", "중얼대")),
+    "투덜거리다": (_N, ("투덜거렸", "투덜거린", "투덜거리", "투덜댔", "투덜대")),
     "소리지르다": (_E, ("소리질렀", "소리지른", "소리지르")),
     "고함치다": (_E, ("고함쳤", "고함친", "고함치")),
     "대꾸하다": (_ANS, ("대꾸했", "대꾸한", "대꾸하", "대꾸합")),
@@ -320,8 +321,8 @@ _UK_VERBS: dict[str, tuple[VerbClass, tuple[str, ...], tuple[str, ...]]] = {
     "докинути": (_N, ("докину",), ()),
     "перепитати": (_Q, ("перепита", "перепитува"), ("перепитує",)),
     "гукнути": (_E, ("гукну", "гука"), ("гукає",)),
-    "буркнути": (_E, ("буркну",), ()),
-    "пробурмотіти": (_E, ("пробурмоті", "бурмоті"), ("бурмоче",)),
+    "буркнути": (_N, ("буркну",), ()),
+    "пробурмотіти": (_N, ("пробурмоті", "бурмоті"), ("бурмоче",)),
     "відрізати": (_ANS, ("відріза",), ()),
     "відказати": (_ANS, ("відказа",), ("відказує",)),
     "скрикнути": (_E, ("скрикну",), ("скрикує",)),
