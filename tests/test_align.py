@@ -249,3 +249,14 @@ def test_split_quotation_pieces(en: str, uk: str, parts: list[str]) -> None:
 
     report = check_translation(parse_article(en), uk, "uk")
     assert [p.of(report.target_text).strip(" ,.") for p in report.quotes[0].target_parts] == parts
+
+
+def test_a_quotation_after_a_closed_one_with_a_trailing_dash_is_new() -> None:
+    """wmt22 pa.10292, ref: «…», – сказав він із кривою посмішкою. – / «Як ми …?» is two
+    quotations: the next line opens its own (a continuation below the dash has no opening mark)."""
+    text = "«Як завжди, ви ставите найкраще запитання», – сказав він. –\n«Як ми збираємося з цим працювати?»\n"
+    quotes = find_target_quotes(text, "uk")
+    assert [[p.of(text) for p in q.parts] for q in quotes] == [
+        ["Як завжди, ви ставите найкраще запитання"],
+        ["Як ми збираємося з цим працювати?"],
+    ]

@@ -122,7 +122,7 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
     parts.
     """
     groups: list[_Group] = []
-    open_group = False
+    open_group = closed_with_dash = False
     pending: list[tuple[Line, list[Piece]]] = []  # lines inside an unclosed quotation, so far
     for line in text_lines(text):
         lo, hi = line.span.start, line.span.end
@@ -142,6 +142,7 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
             and not first.single
             and first.start - lo <= 1
             and not (pending and first.opening)  # a new quotation opens after lines without marks
+            and not (first.opening and closed_with_dash)  # «…», — сказав він. — / «Нова цитата»
         )
         if continues:
             for pending_line, _ in pending:  # their own marks were quotations inside this one
@@ -160,11 +161,10 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
                 groups.append((parts, inserts, piece, piece, line.number))
         pending = []
         last = pieces[-1] if pieces else None
-        open_group = (
-            last is not None
-            and not last.single
-            and (last.closing == "" or bool(_TRAILING_DASH.search(text, last.end, hi)))
+        closed_with_dash = (
+            last is not None and last.closing != "" and bool(_TRAILING_DASH.search(text, last.end, hi))
         )
+        open_group = last is not None and not last.single and (last.closing == "" or closed_with_dash)
     groups += [_new_group(text, piece, lang, pl.number) for pl, nested in pending for piece in nested]
     return tuple(_make_quote(text, i, g) for i, g in enumerate(groups, start=1))
 
