@@ -107,6 +107,16 @@ FAITHFUL = [
         "«Це стосується не лише фінансів. Важливо, хто лікарі», – розповідає Мартін.",
     ),
     (
+        # ntrex-dev thelocal.65969, ref: the translator left out "he said"; the verb that ends
+        # the paragraph before (비난했다, "blamed") is that paragraph's own
+        "ko-verb-of-the-paragraph-before",
+        "ko",
+        'Moualem said the conditions were fine, and he blamed "some western countries" for the fears.\n'
+        '"We have called upon the international community to facilitate these returns," he said.',
+        "무알렘은 상황이 좋아졌으며 \"일부 서구 국가\"가 공포감을 조성한다고 비난했다.\n"
+        "\"국제 사회에 난민들이 돌아올 수 있도록 도와달라고 부탁했습니다.\"",
+    ),
+    (
         # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
         "ko-ordinal-and-teens",
         "ko",

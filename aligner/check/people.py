@@ -231,6 +231,7 @@ def check_verb(
 ) -> tuple[list[Finding], Span | None]:
     """Check that the speech verb keeps its class (said stays neutral, asked a question …)."""
     verbs = [v for p in pieces for v in find_speech_verbs(ctx.text, ctx.lang, p)]
+    verbs = [v for v in verbs if not _other_paragraph(ctx, v.span, parts)]
     if not verbs or not parts:
         return [], None
     nearest = min(verbs, key=lambda v: min(gap(v.span, p) for p in parts))
@@ -261,6 +262,19 @@ def _asks(ctx: CheckContext, parts: Sequence[Span]) -> bool:
     a question ending at its end."""
     text = " ".join(p.of(ctx.text) for p in parts)
     return "?" in text or (ctx.lang == "ko" and bool(_KO_ASKS.search(text.rstrip(" .,\"'”’»"))))
+
+
+def _other_paragraph(ctx: CheckContext, verb: Span, parts: Sequence[Span]) -> bool:
+    """Return True for a verb in another paragraph than the quotation, with no colon leading into
+    it: the last verb of the paragraph before (…비난했다.) is that paragraph's own."""
+    if not parts:
+        return False
+    if verb.end <= parts[0].start:
+        between = ctx.text[verb.end : parts[0].start]
+        return "\n" in between and not between.rstrip(" \n\"“«„'‘").endswith(":")
+    if verb.start >= parts[-1].end:
+        return "\n" in ctx.text[parts[-1].end : verb.start]
+    return False
 
 
 def check_names(ctx: CheckContext, quote: Quote, parts: Sequence[Span]) -> list[Finding]:
