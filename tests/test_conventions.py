@@ -164,6 +164,20 @@ ALTERED = [
 ]
 
 
+ALTERED += [
+    (
+        # ntrex-dev dailymail.co.uk.298644, another person put before the speaker's title: the
+        # title carries the subject particle (… 분석가가 언급하길)
+        "ko-other-person-before-title",
+        "ko",
+        "Peter Martin of CGA runs the tracker.\n"
+        'Paul Newman, of leisure and hospitality analysts RSM said: "The trend will continue."',
+        "CGA의 피터 마틴이 이 조사를 운영한다.\n"
+        '마틴 RSM 레저 및 접객 분석가가 언급하길, "이런 결과가 계속될 것으로 전망됩니다."',
+    ),
+]
+
+
 @pytest.mark.parametrize(("lang", "source", "target"), [c[1:] for c in ALTERED], ids=[c[0] for c in ALTERED])
 def test_altered_convention_is_an_error(lang: str, source: str, target: str) -> None:
     assert _errors(lang, source, target) != []

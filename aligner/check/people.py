@@ -55,13 +55,43 @@ _UK_NOMINATIVE = re.compile(
 )
 
 
+# Korean words after a name that end in a particle other than the subject's: the name is then no
+# subject (마틴 씨의 친구가: the friend speaks; 마틴에게: to Martin).
+_KO_OTHER_PARTICLE = re.compile(r"(?:의|을|를|에|에게|와|과|로|으로|도|에서|한테|께)$")
+_KO_SUBJECT_PARTICLE = re.compile(r"[가-힣](?:은|는|이|가|께서)$")
+_KO_TOKEN = re.compile(r"\s+([A-Za-z가-힣][\w.&-]*)")
+_KO_TITLE_WORDS = 6
+
+
+def _ko_titled_subject(ctx: CheckContext, span: Span) -> bool:
+    """Return True for a Korean name followed by its title of a few words, the title carrying
+    the subject particle before a speech verb (마틴 RSM 레저 및 접객 분석가가 언급하길)."""
+    position = span.end
+    for _ in range(_KO_TITLE_WORDS):
+        match = _KO_TOKEN.match(ctx.text, position)
+        if match is None:
+            return False
+        word = match.group(1)
+        if _KO_SUBJECT_PARTICLE.search(word):
+            near = Span(match.end(), min(len(ctx.text), match.end() + SUBJECT_DISTANCE))
+            return bool(find_speech_verbs(ctx.text, ctx.lang, near))
+        if _KO_OTHER_PARTICLE.search(word):
+            return False
+        position = match.end()
+    return False
+
+
 def _speaks(ctx: CheckContext, span: Span) -> bool:
     """Return True when a mention stands where the speaker of a sentence stands: in Korean with a
     subject or topic particle, or right before the quotation in a headline (잭 로스, '…');
     in Ukrainian in the nominative (a capitalised name, журналіст not журналіста, він not його)
     next to a speech verb."""
     if ctx.lang == "ko":
-        return bool(_KO_SUBJECT.match(ctx.text, span.end) or _KO_HEADLINE.match(ctx.text, span.end))
+        return bool(
+            _KO_SUBJECT.match(ctx.text, span.end)
+            or _KO_HEADLINE.match(ctx.text, span.end)
+            or _ko_titled_subject(ctx, span)
+        )
     word = span.of(ctx.text)
     if _UK_NOMINATIVE.search(word) or _UK_HEADLINE.match(ctx.text, span.end):
         return True
