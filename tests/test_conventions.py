@@ -166,6 +166,18 @@ ALTERED = [
 
 ALTERED += [
     (
+        # ntrex-dev reuters.218863: the closing mark moved past a dash attribution whose speaker
+        # is named after a place and before a long title
+        "uk-attribution-with-place-and-title-inside",
+        "uk",
+        '"When the threat of a tsunami arose yesterday, people were still doing their activities on the '
+        "beach and did not immediately run and they became victims,\" Sutopo Purwo Nugroho, spokesman for "
+        'the disaster agency, told a briefing in Jakarta.',
+        "«Коли вчора виникла загроза цунамі, люди все ще займалися своїми справами на пляжі і не відразу "
+        "почали тікати, і вони стали жертвами, — заявив на брифінгу в Джакарті Сутопо Пурво Нугрохо, "
+        "представник індонезійського агентства з ліквідації наслідків катастроф (BNPB)».",
+    ),
+    (
         # ntrex-dev dailymail.co.uk.298644, another person put before the speaker's title: the
         # title carries the subject particle (… 분석가가 언급하길)
         "ko-other-person-before-title",

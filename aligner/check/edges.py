@@ -128,7 +128,7 @@ def _dash_frame(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
         verb = verbs[0].span
         if sum(c.isalnum() for c in ctx.text[verb.end : last.end]) <= FRAME_CHARS // 2 or (
             not continued
-            and _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + EDGE_CHARS)))
+            and _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + 2 * EDGE_CHARS)))
         ):
             return Span(dash.start(), last.end)
     return None
