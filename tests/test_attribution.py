@@ -45,6 +45,20 @@ PRONOUN = {
 }
 
 
+# A country credited with a statement, and a city of another country the article names: Moscow may
+# stand for Russia (metonymy), not for Syria (ntrex-dev euronews-en.153799).
+PLACE_EN = "Refugees fled to Moscow last year.\nSyria says it is ready for the return of refugees.\n"
+PLACE = {
+    "ko": "난민들은 작년에 모스크바로 피신했다.\n시리아는 난민들의 귀환을 받아들일 준비가 되어 있다고 말했다.\n",
+    "uk": "Торік біженці втекли до Москви.\nУ Сирії заявляють, що готові до повернення біженців.\n",
+}
+CAPITAL_EN = PLACE_EN.replace("Syria says", "Russia says")
+CAPITAL = {
+    "ko": PLACE["ko"].replace("시리아는", "모스크바는"),
+    "uk": PLACE["uk"].replace("У Сирії", "У Москві"),
+}
+
+
 def _seed(lang: str) -> tuple[str, str]:
     return (SEEDS / "nk-soldier.en.txt").read_text("utf-8"), (SEEDS / f"nk-soldier.{lang}.txt").read_text(
         "utf-8"
@@ -63,6 +77,10 @@ FAITHFUL = [
     ("noun", "uk"),
     ("pronoun", "ko"),
     ("pronoun", "uk"),
+    ("place", "ko"),
+    ("place", "uk"),
+    ("capital", "ko"),
+    ("capital", "uk"),
 ]
 
 
@@ -71,6 +89,10 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return _seed(lang)
     if article == "noun":
         return NOUN_EN, NOUN[lang]
+    if article == "place":
+        return PLACE_EN, PLACE[lang]
+    if article == "capital":
+        return CAPITAL_EN, CAPITAL[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -130,6 +152,8 @@ ALTERED = [
     ("pronoun", "uk", "Він заперечив", "Мун Чже Ін заперечив", ("Yoon Suk-yeol", "Мун Чже Ін")),
     ("pronoun", "ko", "3,000개를", "5,000개를", ("3000",)),
     ("pronoun", "uk", "3 000 робочих", "5 000 робочих", ("3000",)),
+    ("place", "ko", "시리아는", "모스크바는", ("Syria", "모스크바")),
+    ("place", "uk", "У Сирії заявляють", "У Москві заявляють", ("Syria", "Москві")),
 ]
 
 

@@ -259,6 +259,8 @@ def _splittable(target: TargetText, j0: int, j1: int) -> bool:
         before, quote = target.quotes[k - 1], target.quotes[k]
         if min(_words(text, before), _words(text, quote)) > SPLIT_TERM_WORDS:
             continue
+        if quote.parts[0].start < before.parts[-1].end:
+            continue  # nested or overlapping marks: nothing stands between them
         gap = Span(before.parts[-1].end, quote.parts[0].start)
         between = gap.of(text)
         if "\n" in between or not _LETTERS.search(between):

@@ -26,7 +26,15 @@ from aligner.check.context import (
     touching,
 )
 from aligner.check.records import SUBJECT_DISTANCE, Evidence, Finding, Severity
-from aligner.lang.entities import Entity, en_key, find_entities, gazetteer, named_keys, same_entity
+from aligner.lang.entities import (
+    Entity,
+    en_key,
+    find_entities,
+    gazetteer,
+    named_keys,
+    same_country,
+    same_entity,
+)
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -354,7 +362,7 @@ _UK_INSTITUTION_FRAMED = re.compile(
     re.IGNORECASE,
 )
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
-_UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з)\s+$", re.IGNORECASE)
+_UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з|у|в)\s+$", re.IGNORECASE)  # із Сеула, у Сирії повідомляють
 
 
 def credited_instead(
@@ -404,8 +412,8 @@ def credited_instead(
                 continue
             if quote_end is not None and _after_alone(ctx, hit.span, quote_end):
                 continue
-            if quote_end is None and _in_article(ctx, entity):
-                continue
+            if quote_end is None and _in_article(ctx, entity) and (own is None or same_country(own, entity)):
+                continue  # metonymy (Moscow for Russia), not another country's city (London for China)
             if _speaks(ctx, hit.span) or _framed(ctx, hit.span, place=True, institution=common_noun):
                 found.append((hit.span, entity.name, False))
     best = min(found, key=lambda f: (f[2], f[0].start), default=None)
@@ -449,7 +457,7 @@ def _opens_sentence(ctx: CheckContext, mention: Span) -> bool:
     sentence = sentence_at(ctx.sentences, mention.start)
     if sentence is None:
         return False
-    lead = ctx.text[sentence.start : mention.start].lstrip(" \t\n«\"“—–-")
+    lead = ctx.text[sentence.start : mention.start].lstrip(' \t\n«"“—–-')
     return bool(_UK_TITLE_WORDS.match(lead)) and not _UK_PREPOSITION.search(lead)
 
 

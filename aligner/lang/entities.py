@@ -52,6 +52,7 @@ class Entity:
     en: tuple[str, ...]
     ko: tuple[str, ...]
     uk: tuple[str, ...]
+    country: str = ""  # ISO 3166 code of a country (CLDR) or of a city's country (GeoNames)
 
     @property
     def name(self) -> str:
@@ -142,10 +143,16 @@ _EN_ALIASES = {
 
 def _merged(a: Entity, b: Entity) -> Entity:
     """Return ``a`` with ``b``'s names added after its own, and ``b``'s kind."""
-    return Entity(
-        b.kind,
-        *(tuple(dict.fromkeys((*a.renderings(lang), *b.renderings(lang)))) for lang in ("en", "ko", "uk")),
+    en, ko, uk = (
+        tuple(dict.fromkeys((*a.renderings(lang), *b.renderings(lang)))) for lang in ("en", "ko", "uk")
     )
+    return Entity(b.kind, en, ko, uk, country=b.country or a.country)
+
+
+def same_country(a: Entity, b: Entity) -> bool:
+    """Return True when two places are in one country (Moscow and Russia, Seoul and Busan), or
+    when either's country is unknown."""
+    return not a.country or not b.country or a.country == b.country
 
 
 def same_entity(a: Entity, b: Entity) -> bool:
@@ -165,7 +172,7 @@ def _territories() -> tuple[Entity, ...]:
 
     en, ko, uk = (babel.Locale(code).territories for code in ("en", "ko", "uk"))
     return tuple(
-        Entity("place", (name,), (ko[code],), (uk[code],))
+        Entity("place", (name,), (ko[code],), (uk[code],), country=code)
         for code, name in en.items()
         if code.isalpha() and code in ko and code in uk  # region codes, not "001" (World)
     )
@@ -183,7 +190,10 @@ def _cities() -> Iterator[tuple[Entity, int]]:
         alternates = row.get("alternatenames") or []
         ko = tuple(a for a in alternates if _HANGUL.search(a))
         uk = tuple(a for a in alternates if _CYRILLIC.search(a) and re.fullmatch(r"[\w'’ʼ \-]+", a))
-        yield Entity("place", (row["name"],), ko, uk), int(row["population"])
+        yield (
+            Entity("place", (row["name"],), ko, uk, country=str(row.get("countrycode", ""))),
+            int(row["population"]),
+        )
 
 
 def _glossary() -> tuple[Entity, ...]:
@@ -202,7 +212,8 @@ def organisations() -> tuple[Entity, ...]:
         if not line.strip() or line.startswith("#") or line.startswith("en\t"):
             continue
         en, ko, uk, _source = line.split("\t")
-        rows.append(Entity("organisation", *(tuple(v for v in c.split("|") if v) for c in (en, ko, uk))))
+        names = [tuple(v for v in c.split("|") if v) for c in (en, ko, uk)]
+        rows.append(Entity("organisation", names[0], names[1], names[2]))
     return tuple(rows)
 
 
