@@ -787,10 +787,6 @@ def _key(value: float) -> float:
     return float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
 
 
-def _values(mentions: Sequence[NumberMention]) -> Counter[float]:
-    return Counter(_key(v) for m in mentions for v in m.values)
-
-
 def _slack(mentions: Sequence[NumberMention], slack: float) -> Counter[float]:
     return Counter(_key(v) for m in mentions if m.spelled for v in m.values if v <= slack)
 
@@ -880,15 +876,11 @@ def compare_numbers(
     Returns:
         The sorted values missing from the target and the sorted values it adds.
     """
-    if any(m.unit for m in source) or any(m.unit for m in target):
-        src_items, tgt_items = _items(source), _items(target)
-        for fits in (_same_unit, _same_value, _converted):
-            _pair(src_items, tgt_items, fits)
-        src = Counter(i.key for i in src_items if not i.optional)
-        tgt = Counter(i.key for i in tgt_items if not i.optional)
-    else:
-        values, other = _values(source), _values(target)
-        src, tgt = values - other, other - values
+    src_items, tgt_items = _items(source), _items(target)
+    for fits in (_same_unit, _same_value, _converted):
+        _pair(src_items, tgt_items, fits)
+    src = Counter(i.key for i in src_items if not i.optional)
+    tgt = Counter(i.key for i in tgt_items if not i.optional)
     missing = src - _slack(source, spelled_slack)
     extra = tgt - _slack(target, spelled_slack)
     return NumberDiff(tuple(sorted(missing.elements())), tuple(sorted(extra.elements())))
