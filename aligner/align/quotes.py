@@ -249,15 +249,18 @@ SPLIT_TERM_WORDS = 3
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _splittable(target: TargetText, j0: int, j1: int) -> bool:
-    """Return True when target quotations j0 … j1-1 may render one source quotation together:
-    no two neighbours of which one is a short quoted name or title (at most ``SPLIT_TERM_WORDS``
-    words) stand apart with narration between them («Так, пане…». Рівно о 05:00 підрозділ «Вихід»
-    зібрався …); an attribution or a paragraph break between them splits one quotation."""
+def _joins(target: TargetText) -> list[bool]:
+    """Return for each target quotation after the first whether it may render one source
+    quotation together with the one before it: not when one of the two is a short quoted name or
+    title (at most ``SPLIT_TERM_WORDS`` words) and narration stands between them («Так, пане…».
+    Рівно о 05:00 підрозділ «Вихід» зібрався …); an attribution or a paragraph break between them
+    splits one quotation."""
     text = target.text
-    for k in range(j0 + 1, j1):
+    words = [len(_LETTERS.findall(" ".join(p.of(text) for p in q.parts))) for q in target.quotes]
+    joins = [True] * len(target.quotes)
+    for k in range(1, len(target.quotes)):
         before, quote = target.quotes[k - 1], target.quotes[k]
-        if min(_words(text, before), _words(text, quote)) > SPLIT_TERM_WORDS:
+        if min(words[k - 1], words[k]) > SPLIT_TERM_WORDS:
             continue
         if quote.parts[0].start < before.parts[-1].end:
             continue  # nested or overlapping marks: nothing stands between them
@@ -267,12 +270,8 @@ def _splittable(target: TargetText, j0: int, j1: int) -> bool:
             continue
         if not between.rstrip(" «\"“„'‘").endswith(":") and find_speech_verbs(text, target.lang, gap):
             continue  # «Так», — сказав він. — «Добре». (A verb and a colon open the next one only.)
-        return False
-    return True
-
-
-def _words(text: str, quote: TargetQuote) -> int:
-    return len(_LETTERS.findall(" ".join(p.of(text) for p in quote.parts)))
+        joins[k] = False
+    return joins
 
 
 _QuoteStep = tuple[int, int, int, int, float]
@@ -329,6 +328,7 @@ def _quote_dp(
         _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘") for q in article.quotes
     ]
     tgt_f = [_features(target.text, q.parts, q.single) for q in target.quotes]
+    joins = _joins(target)
     n, m = len(src_f), len(tgt_f)
     frontier = _Frontier()
     pending: dict[int, list[tuple[int, float, _Chain]]] = {}
@@ -342,7 +342,7 @@ def _quote_dp(
             for (di, dj), penalty in QUOTE_MOVES.items():
                 if i + di > n or j + dj > m or (di == 2 and not _mergeable(article, target, i, j)):
                     continue
-                if dj > 1 and not _splittable(target, j, j + dj):
+                if not all(joins[j + 1 : j + dj]):
                     continue
                 DP_COUNTER[0] += 1
                 cost = _match_cost(

@@ -103,7 +103,6 @@ class LengthEvidence:
     clause: bool  # fewer clause breaks (Ukrainian)
     question: bool  # the source ends on ? or !, the translation does not
     cut: bool  # ends where no sentence ends
-    mid_sentence: bool
     dangling: bool  # stops on a particle or connective although the source ends whole
     dropped: bool  # a paragraph has no counterpart
     unquoted: bool  # a paragraph is translated outside the marks
@@ -133,7 +132,6 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
             _question_lost(ctx, src_parts[-1], tgt_parts[-1]) or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
         ),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
-        mid_sentence=mid_sentence,
         dangling=mid_sentence and _source_ends_whole(ctx, src_parts[-1]),
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
@@ -142,9 +140,11 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
     )
 
 
+_QUESTION_LOST = "the source ends on a question or an exclamation, the translation does not"
+
+
 def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
     ev = length_evidence(ctx, quotes, qa)
-    direct = quotes[0].kind is QuoteKind.DIRECT
     where = qa.target
     if ev.dropped:
         message = "a paragraph of the quotation has no counterpart in the translation"
@@ -164,7 +164,7 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
     if ratio < cuts.alone or any(signs.values()) or ev.part < PART_LOW_ERROR or ev.dangling:
         ratio = min(ratio, ev.part)
         if signs["question"]:
-            what = "the source ends on a question or an exclamation, the translation does not"
+            what = _QUESTION_LOST
         elif ev.dangling or signs["cut"]:
             what = "it ends in mid-sentence"
         else:
@@ -178,15 +178,11 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
     if ratio > LENGTH_HIGH_ERROR or (ratio > LENGTH_HIGH_WARNING and ev.narration < NARRATION_SHRUNK):
         message = f"quotation is {ratio:.0%} of the expected length: narration is inside the quotation marks"
         return [Finding("boundary", Severity.ERROR, message, "addition", where)]
-    if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING or (direct and any((ev.question, ev.cut))):
-        what = ""
-        if ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING:
-            what = f"quotation is {ratio:.0%} of the expected length"
-        if direct and ev.question:
-            what = (
-                what + "; " if what else ""
-            ) + "the source ends on a question or an exclamation, the translation does not"
-        message = what or f"quotation is {ratio:.0%} of the expected length"
+    unusual = ratio < LENGTH_LOW_WARNING or ratio > LENGTH_HIGH_WARNING
+    if unusual or ev.question or ev.cut:
+        said = [f"quotation is {ratio:.0%} of the expected length"] if unusual or not ev.question else []
+        said += [_QUESTION_LOST] if ev.question else []
+        message = "; ".join(said)
         return [
             Finding("boundary", Severity.WARNING, message, "omission" if ratio < 1 else "addition", where)
         ]

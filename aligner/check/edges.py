@@ -309,10 +309,9 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
     else:
         # a question or exclamation ends the sentence for the splitter, but the dash attribution
         # after it belongs to it: …мене приймуть? — запитав Рі.
-        reach = sentence.end
         dash_after = _DASH_AFTER_END.match(ctx.text, sentence.end)
         following = sentence_at(ctx.sentences, dash_after.end()) if dash_after else None
-        reach = following.end if following is not None else reach
+        reach = following.end if following is not None else sentence.end
         for dash in _UK_DASH.finditer(ctx.text, start, reach):
             if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(reach, dash.end() + 30))):
                 end = dash.start()

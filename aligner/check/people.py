@@ -43,9 +43,10 @@ from aligner.spans import Span, hull
 
 # A Korean subject or topic particle right after a mention: the mention is who speaks.
 # (도, 또한, 역시 "also" mark a subject too: 티파니 Ng 또한 … 주목했습니다)
+_KO_SUBJECT_PARTICLES = "은|는|이|가|께서"
 _KO_SUBJECT = re.compile(
     r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?"
-    r"(?:(?:은|는|이|가|께서|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"
+    rf"(?:(?:{_KO_SUBJECT_PARTICLES}|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"
 )
 # A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
 _KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
@@ -66,7 +67,7 @@ _UK_NOMINATIVE = re.compile(
 # Korean words after a name that end in a particle other than the subject's: the name is then no
 # subject (마틴 씨의 친구가: the friend speaks; 마틴에게: to Martin).
 _KO_OTHER_PARTICLE = re.compile(r"(?:의|을|를|에|에게|와|과|로|으로|도|에서|한테|께)$")
-_KO_SUBJECT_PARTICLE = re.compile(r"[가-힣](?:은|는|이|가|께서)$")
+_KO_SUBJECT_PARTICLE = re.compile(rf"[가-힣](?:{_KO_SUBJECT_PARTICLES})$")
 _KO_TOKEN = re.compile(r"\s+([A-Za-z가-힣][\w.&-]*)")
 _KO_TITLE_WORDS = 6
 
