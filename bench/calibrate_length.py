@@ -28,7 +28,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
-from eval_check import _counted, half_of, ntrex_pairs, wmt_pairs
+from eval_check import Pair, _counted, ntrex_pairs, wmt_pairs
 from perturb import Kind, perturbations
 
 import aligner.check.boundary as boundary
@@ -54,25 +54,33 @@ def _record(shared: Path, half: str) -> list[dict[str, object]]:
         seen.append((quotes[0].id, evidence))
         return evidence
 
-    boundary.length_evidence = recording  # type: ignore[assignment]
     rows: list[dict[str, object]] = []
     pairs = [*wmt_pairs(shared / "eval" / "wmt-dev"), *ntrex_pairs(shared / "eval" / "ntrex-dev")]
-    for pair in pairs:
-        if pair.translator != "human" or half_of(pair.doc) != half:
+    boundary.length_evidence = recording  # type: ignore[assignment]
+    try:
+        for pair in pairs:
+            if pair.translator == "human" and pair.half == half:
+                rows += _measure(pair, seen)
+    finally:
+        boundary.length_evidence = measure  # type: ignore[assignment]
+    return rows
+
+
+def _measure(pair: Pair, seen: list[tuple[str, boundary.LengthEvidence]]) -> list[dict[str, object]]:
+    """Return the rows of one human translation: its faithful quotations and its cut variants."""
+    rows: list[dict[str, object]] = []
+    article = parse_article(pair.source.read_text(encoding="utf-8"))
+    direct = {q.id for q in article.quotes if q.kind is QuoteKind.DIRECT}
+    seen.clear()
+    report = check_translation(article, pair.target.read_text(encoding="utf-8"), pair.lang)
+    kept = {report.quotes[i].id for i in _counted(pair, report)}
+    rows += [_row(pair.lang, "faithful", ev) for qid, ev in seen if qid in kept and qid in direct]
+    for variant in perturbations(report):
+        if variant.kind is not Kind.TRUNCATED or variant.item not in direct:
             continue
-        article = parse_article(pair.source.read_text(encoding="utf-8"))
-        direct = {q.id for q in article.quotes if q.kind is QuoteKind.DIRECT}
         seen.clear()
-        report = check_translation(article, pair.target.read_text(encoding="utf-8"), pair.lang)
-        kept = {report.quotes[i].id for i in _counted(pair, report)}
-        rows += [_row(pair.lang, "faithful", ev) for qid, ev in seen if qid in kept and qid in direct]
-        for variant in perturbations(report):
-            if variant.kind is not Kind.TRUNCATED or variant.item not in direct:
-                continue
-            seen.clear()
-            check_translation(article, variant.text, pair.lang)
-            rows += [_row(pair.lang, "cut", ev) for qid, ev in seen if qid == variant.item]
-    boundary.length_evidence = measure  # type: ignore[assignment]
+        check_translation(article, variant.text, pair.lang)
+        rows += [_row(pair.lang, "cut", ev) for qid, ev in seen if qid == variant.item]
     return rows
 
 
