@@ -11,7 +11,8 @@ evaluation sets:
 
 Then, per language, it tries every combination of thresholds on a grid and keeps the one that
 catches the most cut quotations while flagging at most ``--budget`` of the faithful ones through
-these thresholds (a paragraph dropped or left outside the marks, and an end on a particle, are
+these thresholds (among combinations that score the same, the one nearest the middle of their
+range) (a paragraph dropped or left outside the marks, and an end on a particle, are
 errors at any length and are not thresholds). It writes the values, the counts they came from and
 the rates they reach to ``aligner/data/length_cuts.json``, whose hash the report signature names.
 
@@ -100,20 +101,13 @@ def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[st
         always |= np.array([float(r["part"]) < boundary.PART_LOW_ERROR for r in mine])  # type: ignore[arg-type]
         n_faithful, n_cut = int(faithful.sum()), int((~faithful).sum())
         allowed = budget * n_faithful
-        best: tuple[int, int, tuple[float, ...]] | None = None
-        for alone, *with_sign in itertools.product(ALONE, *[WITH_SIGN] * len(SIGNS)):
-            by_threshold = ratio < alone
-            for sign, threshold in zip(SIGNS, with_sign, strict=True):
-                by_threshold |= signs[sign] & (ratio < threshold)
-            false_alarms = int((by_threshold & faithful & ~always).sum())
-            if false_alarms > allowed:
-                continue
-            caught = int(((by_threshold | always) & ~faithful).sum())
-            key = (caught, -false_alarms, (alone, *with_sign))
-            if best is None or key[:2] > best[:2]:
-                best = key
-        assert best is not None  # the lowest thresholds flag nothing by threshold
-        caught, minus_fa, values = best
+
+        grid = itertools.product(ALONE, *[WITH_SIGN] * len(SIGNS))
+        scored = [(_score(v, ratio, signs, faithful, always, allowed), v) for v in grid]
+        best_key = max(k for k, _ in scored if k is not None)  # the lowest thresholds always fit
+        tied = [v for k, v in scored if k == best_key]
+        values = _middle(tied)
+        caught, minus_fa = best_key
         floor = int((always & faithful).sum())
         result[lang] = {
             **dict(zip([f.name for f in fields(LengthCuts)], values, strict=True)),
@@ -124,6 +118,33 @@ def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[st
             "cut_caught": caught,
         }
     return result
+
+
+def _score(
+    values: tuple[float, ...],
+    ratio: np.ndarray,
+    signs: dict[str, np.ndarray],
+    faithful: np.ndarray,
+    always: np.ndarray,
+    allowed: float,
+) -> tuple[int, int] | None:
+    """Return (truncations caught, -faithful quotations flagged through a threshold) of one
+    combination of thresholds (alone, then one per sign), or None when it is over the budget."""
+    by_threshold = ratio < values[0]
+    for sign, threshold in zip(SIGNS, values[1:], strict=True):
+        by_threshold |= signs[sign] & (ratio < threshold)
+    false_alarms = int((by_threshold & faithful & ~always).sum())
+    if false_alarms > allowed:
+        return None
+    return int(((by_threshold | always) & ~faithful).sum()), -false_alarms
+
+
+def _middle(tied: list[tuple[float, ...]]) -> tuple[float, ...]:
+    """Return the tied combination nearest the per-threshold median of all of them: where the data
+    cannot tell two thresholds apart (a sign no faithful quotation shows, say), the middle of the
+    range that scores the same, not its lowest end."""
+    medians = [float(np.median([v[i] for v in tied])) for i in range(len(tied[0]))]
+    return min(tied, key=lambda v: (sum(abs(a - b) for a, b in zip(v, medians, strict=True)), v))
 
 
 def main(argv: list[str] | None = None) -> int:
