@@ -3,6 +3,8 @@ alignment, on hand-made lines (in the shapes ntrex-dev's human translations take
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import Seed
 
@@ -254,9 +256,59 @@ def test_split_quotation_pieces(en: str, uk: str, parts: list[str]) -> None:
 def test_a_quotation_after_a_closed_one_with_a_trailing_dash_is_new() -> None:
     """wmt22 pa.10292, ref: «…», – сказав він із кривою посмішкою. – / «Як ми …?» is two
     quotations: the next line opens its own (a continuation below the dash has no opening mark)."""
-    text = "«Як завжди, ви ставите найкраще запитання», – сказав він. –\n«Як ми збираємося з цим працювати?»\n"
+    text = (
+        "«Як завжди, ви ставите найкраще запитання», – сказав він. –\n«Як ми збираємося з цим працювати?»\n"
+    )
     quotes = find_target_quotes(text, "uk")
     assert [[p.of(text) for p in q.parts] for q in quotes] == [
         ["Як завжди, ви ставите найкраще запитання"],
         ["Як ми збираємося з цим працювати?"],
     ]
+
+
+def test_two_source_quotations_share_one_split_by_a_dash_attribution() -> None:
+    """NTREX cbsnews.248384 (uk): «Я стою …, — сказала одна жінка. —» goes on below with the
+    second source quotation; each gets its own part, neither is left without a target."""
+    data = Path(__file__).parent / "data"
+    article = parse_article((data / "ntrex.cbsnews.248384.excerpt.en.txt").read_text(encoding="utf-8"))
+    target = (data / "ntrex.cbsnews.248384.excerpt.uk.txt").read_text(encoding="utf-8")
+    alignment = align(article, target, "uk")
+    rendered = [[p.of(target) for p in qa.target_parts] for qa in alignment.quotes]
+    assert rendered[0] == ["Я стою прямо перед вами,"]
+    assert rendered[1][0] == "Ви думаєте, він говорить правду країні?"
+
+
+@pytest.mark.parametrize(
+    ("line", "parts", "inserts"),
+    [
+        # wmt22 smh.com.au.12471: no closing mark; the dash attribution ends the quotation
+        (
+            "«Інтернет зараз у вогні, – прокоментував Адам Мейерс, аналітик компанії Crowdstrike.",
+            ["Інтернет зараз у вогні,"],
+            ["прокоментував Адам Мейерс, аналітик компанії Crowdstrike"],
+        ),
+        # the same with no comma before the dash
+        (
+            "«Мені важко уявити компанію, яка не ризикує – прокоментував Джо Салліван.",
+            ["Мені важко уявити компанію, яка не ризикує"],
+            ["прокоментував Джо Салліван"],
+        ),
+        # a dash inside the speaker's own words is no attribution: the quotation runs on
+        (
+            "«Ми чекали три роки – і нарешті дочекалися.",
+            ["Ми чекали три роки – і нарешті дочекалися."],
+            [],
+        ),
+    ],
+)
+def test_unclosed_quotation_ends_at_a_dash_attribution(
+    line: str, parts: list[str], inserts: list[str]
+) -> None:
+    text = line + "\n«Друга цитата», – сказав він."
+    quotes = find_target_quotes(text, "uk")
+    assert [i.of(text) for i in quotes[0].inserts] == inserts
+    if inserts:  # the quotation ends there; the next line's is a quotation of its own
+        assert [p.of(text) for p in quotes[0].parts] == parts
+        assert [p.of(text) for p in quotes[1].parts] == ["Друга цитата"]
+    else:  # an unclosed quotation goes on with the next paragraph's (CONVENTIONS.md)
+        assert [p.of(text) for p in quotes[0].parts] == [*parts, "Друга цитата"]

@@ -24,6 +24,7 @@ from aligner.check.checker import (
 )
 from aligner.lang.names import load_glossary
 from aligner.report.serialize import CHECK_SCHEMA, check_dict, check_json, check_text
+from aligner.spans import Span
 
 
 def _check(seed: Seed, lang: str, old: str = "", new: str = "") -> CheckReport:
@@ -483,3 +484,34 @@ def test_numbers_finding_names_units(lang: str, source: str, target: str, messag
     found = [(f.severity, f.message) for f in quote.findings if f.check == "numbers"]
     expected = [] if message is None else [(Severity.ERROR, f"numbers in the quotation differ: {message}")]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "breaks"),
+    [
+        ("it has reached almost 4,000", 0),  # a thousands comma
+        ("вона досягла 2,5 мільйона", 0),  # a decimal comma
+        ("If we are talking about it, it has reached 4,000,", 1),  # the trailing comma is no break
+        ("first, second; third — fourth", 3),
+        ("one. Two", 1),
+    ],
+)
+def test_clause_breaks_count_no_comma_between_digits(text: str, breaks: int) -> None:
+    from aligner.check.boundary import _clause_breaks
+
+    assert _clause_breaks(text, [Span(0, len(text))]) == breaks
+
+
+@pytest.mark.parametrize(
+    ("target", "warned"),
+    [
+        ("«Інтернет зараз у вогні, – сказав Адам Мейерс.", True),  # the closing mark left out
+        ("«Інтернет зараз у вогні», – сказав Адам Мейерс.", False),
+        ("– Інтернет зараз у вогні, – сказав Адам Мейерс.", False),  # a dialogue line needs none
+    ],
+)
+def test_unclosed_mark_is_a_typographical_warning(target: str, warned: bool) -> None:
+    report = check_translation(parse_article('"The internet is on fire," said Adam Meyers.'), target, "uk")
+    findings = report.quotes[0].findings
+    assert not any(f.severity is Severity.ERROR for f in findings)
+    assert any("never closed" in f.message and f.lqi_type == "typographical" for f in findings) is warned

@@ -97,7 +97,7 @@ FAITHFUL = [
         "ko-quotative-go-after-mark",
         "ko",
         '"I want to show them," she told the Post on Friday, adding "I know it\'s discrimination."',
-        '그녀는 금요일 포스트와의 인터뷰에서 “그들에게 보여주고 싶다”며 “이것이 차별이라는 것을 알고 있다”고 덧붙였다.',
+        "그녀는 금요일 포스트와의 인터뷰에서 “그들에게 보여주고 싶다”며 “이것이 차별이라는 것을 알고 있다”고 덧붙였다.",
     ),
     (
         # ntrex-dev cnbc.com.6770, ref: a rhetorical question made a statement, its verb with it
@@ -113,8 +113,8 @@ FAITHFUL = [
         "ko",
         'Moualem said the conditions were fine, and he blamed "some western countries" for the fears.\n'
         '"We have called upon the international community to facilitate these returns," he said.',
-        "무알렘은 상황이 좋아졌으며 \"일부 서구 국가\"가 공포감을 조성한다고 비난했다.\n"
-        "\"국제 사회에 난민들이 돌아올 수 있도록 도와달라고 부탁했습니다.\"",
+        '무알렘은 상황이 좋아졌으며 "일부 서구 국가"가 공포감을 조성한다고 비난했다.\n'
+        '"국제 사회에 난민들이 돌아올 수 있도록 도와달라고 부탁했습니다."',
     ),
     (
         # ntrex-dev: 제3의 국가 for "a third country", 10대 for "teenagers"
@@ -122,6 +122,33 @@ FAITHFUL = [
         "ko",
         '"So many teenagers meet in a third country," she said.',
         "“수많은 10대들이 제3의 국가에서 만납니다”라고 그녀는 말했다.",
+    ),
+    (
+        # wmt22 smh.com.au.12471 reference: the closing mark left out before a dash attribution
+        # that ends the line (a warning, not an error: the quotation and its speaker are kept)
+        "uk-unclosed-before-dash-attribution",
+        "uk",
+        '"The internet\'s on fire right now," said Adam Meyers, senior vice president at Crowdstrike.\n'
+        '"People are scrambling," he said.',
+        "«Інтернет зараз у вогні, – прокоментував Адам Мейерс, старший віцепрезидент у компанії Crowdstrike.\n"
+        "«Люди поспішають», – сказав він.",
+    ),
+    (
+        # ntrex-dev cbsnews.248384: two source quotations written as one, split by the dash
+        # attribution at the end of the first line, the quotation going on below
+        "uk-two-quotations-one-pair-of-marks",
+        "uk",
+        '"I\'m standing right here in front of you," one woman said.\n'
+        '"Do you think he\'s telling the truth to the country?"',
+        "«Я стою прямо перед вами, — сказала одна жінка. —\nВи думаєте, він говорить правду країні?»",
+    ),
+    (
+        # wmt22 rt.com.18637 reference: "4,000" has no clause break that "4000" lost
+        "uk-thousands-comma-is-no-clause",
+        "uk",
+        '"If we are talking about the number of Russian companies in the UAE, it has reached almost 4,000," '
+        "he said.",
+        "«Якщо говорити про кількість російських компаній в ОАЕ, вона майже досягла 4000», — сказав він.",
     ),
 ]
 
@@ -171,8 +198,8 @@ ALTERED += [
         "uk-attribution-with-place-and-title-inside",
         "uk",
         '"When the threat of a tsunami arose yesterday, people were still doing their activities on the '
-        "beach and did not immediately run and they became victims,\" Sutopo Purwo Nugroho, spokesman for "
-        'the disaster agency, told a briefing in Jakarta.',
+        'beach and did not immediately run and they became victims," Sutopo Purwo Nugroho, spokesman for '
+        "the disaster agency, told a briefing in Jakarta.",
         "«Коли вчора виникла загроза цунамі, люди все ще займалися своїми справами на пляжі і не відразу "
         "почали тікати, і вони стали жертвами, — заявив на брифінгу в Джакарті Сутопо Пурво Нугрохо, "
         "представник індонезійського агентства з ліквідації наслідків катастроф (BNPB)».",

@@ -230,6 +230,8 @@ FIND_CASES: list[tuple[str, str, str, str, str | None]] = [
     ("novak-ko-coda", "Novak", "ko", "알렉산드르 노박 장관은", "노박"),
     ("warren-ko", "Warren", "ko", "워런이 말했다", "워런"),
     ("uk-fuzzy-needs-capital", "Buchanan", "uk", "через бажання", None),
+    # wmt22 smh.com.au.12471: Мейерс for the transliteration Меєрс (iotated vowels folded)
+    ("uk-iotated-vowel-spelled-out", "Adam Meyers", "uk", "прокоментував Адам Мейерс, аналітик", "Мейерс"),
     ("absent-ko", "Adams", "ko", "그는 말했다", None),
     ("absent-uk", "Adams", "uk", "він сказав", None),
     ("en-target", "Mr. Adams", "en", "said Adams's aide", "Adams"),

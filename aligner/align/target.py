@@ -30,6 +30,10 @@ EMBEDDED_MAX_WORDS = 16
 # The same attribution closing a line whose quotation goes on below, the marks left out:
 # "Я не біжу, але я дійсно біжу, — сказав він. —" -> part "Я не біжу, …", insert "сказав він".
 _TRAILING_INSERT = re.compile(r"(?<=[,.!?…])\s*[—–]\s*(?P<narr>[^—–«»\"“”„]{2,90}?)[,.:;]?\s*[—–]\s*$")
+# An attribution after a dash that ends the line of a quotation whose closing mark the translator
+# left out: «Інтернет зараз у вогні, – прокоментував Адам Мейерс, аналітик компанії. (The
+# quotation ends at the dash; it does not go on to the next line.)
+_CLOSING_NARRATION = re.compile(r"(?:(?<=[,.!?…])\s*|\s)[—–]\s+(?P<narr>[^—–«»\"“”„]{2,200}?)[.!?…]?\s*$")
 # A Ukrainian line that ends with the dash of an attribution, the quote going on below:
 # «…», — розповідає пан Адамс. —
 # How many lines without marks an unclosed quotation may cross before a closing mark (a
@@ -93,8 +97,27 @@ def _split_embedded(text: str, piece: Piece, lang: str) -> tuple[list[Span], lis
         ):
             inserts.append(Span(trailing.start("narr"), trailing.end("narr")))
             end = trailing.start()
+        elif (closing := _closing_narration(text, Piece(cursor, piece.end, "", "", False), lang)) is not None:
+            inserts.append(closing[1])
+            end = closing[0]
     parts.append(Span(cursor, end))
     return parts, inserts
+
+
+def _closing_narration(text: str, piece: Piece, lang: str) -> tuple[int, Span] | None:
+    """Return (where the quotation ends, the attribution) when an unclosed piece ends on a dash
+    attribution with a speech verb (``_CLOSING_NARRATION``), else None."""
+    if piece.closing:
+        return None
+    match = _CLOSING_NARRATION.search(text, piece.start, piece.end)
+    if (
+        match is None
+        or match.start() - piece.start < 2
+        or len(match.group("narr").split()) > EMBEDDED_MAX_WORDS
+        or not _speech(text, match.span("narr"), lang)
+    ):
+        return None
+    return match.start(), Span(match.start("narr"), match.end("narr"))
 
 
 def _speech(text: str, where: tuple[int, int], lang: str) -> bool:
@@ -164,7 +187,12 @@ def find_target_quotes(text: str, lang: str) -> tuple[TargetQuote, ...]:
         closed_with_dash = (
             last is not None and last.closing != "" and bool(_TRAILING_DASH.search(text, last.end, hi))
         )
-        open_group = last is not None and not last.single and (last.closing == "" or closed_with_dash)
+        open_group = (
+            last is not None
+            and not last.single
+            and (last.closing == "" or closed_with_dash)
+            and _closing_narration(text, last, lang) is None
+        )
     groups += [_new_group(text, piece, lang, pl.number) for pl, nested in pending for piece in nested]
     return tuple(_make_quote(text, i, g) for i, g in enumerate(groups, start=1))
 

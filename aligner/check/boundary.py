@@ -79,7 +79,17 @@ def check_boundary(
         edge = attribution_inside(ctx, quotes[0], qa) or part_outside(ctx, quotes[0], qa, found)
         if edge is not None:
             return [edge]
-    return _length_findings(ctx, quotes, qa)
+    return [*_length_findings(ctx, quotes, qa), *_unclosed(ctx, qa)]
+
+
+def _unclosed(ctx: CheckContext, qa: QuoteAlignment) -> list[Finding]:
+    """A target quotation opened with a mark that the translation never closes (a dialogue line
+    opened with a dash needs none)."""
+    last = ctx.target_quotes[qa.target_quotes[-1]] if qa.target_quotes else None
+    if last is None or last.closing or not last.opening or last.opening in "—–-":
+        return []
+    message = f"the quotation mark {last.opening} opened here is never closed"
+    return [Finding("boundary", Severity.WARNING, message, "typographical", last.span)]
 
 
 def _length_findings(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> list[Finding]:
@@ -205,7 +215,8 @@ _EN_DANGLING = frozenset(
 )
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:—–]|\s-\s|[.!?…]\s")
+# (a comma between digits groups thousands, 4,000: no clause break)
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:—–]|\s-\s|[.!?…]\s")
 _TRAILING = " ,.;:!?…\"'”’»—–-"
 
 

@@ -660,7 +660,15 @@ def _jamo(text: str) -> str:
 def _letters(text: str, lang: str) -> str:
     if lang == "ko":
         return _jamo(normalize_korean(text))
-    return text.lower().replace("х", "г").replace("ґ", "г")
+    return text.lower().translate(_UK_FOLD).replace("й", "")
+
+
+# Ukrainian letters folded before names are compared: х/ґ/г, the iotated vowels spelled out and
+# the й, soft sign and apostrophe dropped, so that transliterations of one name that differ only
+# there meet (Meyers: Меєрс, Мейерс).
+_UK_FOLD = str.maketrans(
+    {"х": "г", "ґ": "г", "є": "йе", "ї": "йі", "я": "йа", "ю": "йу", "ь": "", "'": "", "’": "", "ʼ": ""}
+)
 
 
 def name_similarity(a: str, b: str, lang: str) -> float:
