@@ -58,6 +58,16 @@ CAPITAL = {
     "uk": PLACE["uk"].replace("У Сирії", "У Москві"),
 }
 
+# A person source with a title, and another person of the article (wmt22 guardian.44781).
+GIVEN_EN = (
+    "Matt Hancock resigned last year.\n"
+    "According to Keir Starmer, the Labour leader, the party broke the rules.\n"
+)
+GIVEN = {
+    "ko": "맷 핸콕은 작년에 사임했다.\n노동당 대표 키어 스타머에 따르면 당은 규정을 어겼다.\n",
+    "uk": "Метт Хенкок пішов у відставку торік.\nЗа словами Кіра Стармера, лідера лейбористів, партія порушила правила.\n",
+}
+
 
 def _seed(lang: str) -> tuple[str, str]:
     return (SEEDS / "nk-soldier.en.txt").read_text("utf-8"), (SEEDS / f"nk-soldier.{lang}.txt").read_text(
@@ -81,6 +91,8 @@ FAITHFUL = [
     ("place", "uk"),
     ("capital", "ko"),
     ("capital", "uk"),
+    ("given", "ko"),
+    ("given", "uk"),
 ]
 
 
@@ -93,6 +105,8 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return PLACE_EN, PLACE[lang]
     if article == "capital":
         return CAPITAL_EN, CAPITAL[lang]
+    if article == "given":
+        return GIVEN_EN, GIVEN[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -154,6 +168,9 @@ ALTERED = [
     ("pronoun", "uk", "3 000 робочих", "5 000 робочих", ("3000",)),
     ("place", "ko", "시리아는", "모스크바는", ("Syria", "모스크바")),
     ("place", "uk", "У Сирії заявляють", "У Москві заявляють", ("Syria", "Москві")),
+    # the surname replaced, the given name left: Кіра Хенкока
+    ("given", "uk", "Кіра Стармера", "Кіра Хенкока", ("Keir Starmer", "Хенкока")),
+    ("given", "ko", "키어 스타머에", "키어 핸콕에", ("Keir Starmer", "핸콕")),
 ]
 
 

@@ -143,6 +143,13 @@ FAITHFUL = [
         "«Я стою прямо перед вами, — сказала одна жінка. —\nВи думаєте, він говорить правду країні?»",
     ),
     (
+        # a dash and a conjunction inside the speaker's own words: no author's words
+        "uk-dash-conjunction-in-speech",
+        "uk",
+        '"We waited for three years, and we got it," he said.',
+        "«Ми чекали три роки, – і дочекалися», – сказав він.",
+    ),
+    (
         # wmt22 rt.com.18637 reference: "4,000" has no clause break that "4000" lost
         "uk-thousands-comma-is-no-clause",
         "uk",
@@ -213,6 +220,32 @@ ALTERED += [
         'Paul Newman, of leisure and hospitality analysts RSM said: "The trend will continue."',
         "CGA의 피터 마틴이 이 조사를 운영한다.\n"
         '마틴 RSM 레저 및 접객 분석가가 언급하길, "이런 결과가 계속될 것으로 전망됩니다."',
+    ),
+]
+
+
+ALTERED += [
+    (
+        # wmt25 stormfall (uk reference), closing mark moved past author's words with no speech
+        # verb in the lexicon: Ukrainian punctuation (", – " and a lower-case word) marks them
+        "uk-author-words-inside",
+        "uk",
+        "“Another day, another task for Hell’s Frontrunners,” Nemic began with a dry chuckle.",
+        "«Черговий день, чергове доручення для пекельних фронтовиків, – з сухим смішком розпочав Немік».",
+    ),
+    (
+        # the same, with a common-noun subject after an exclamation
+        "uk-author-words-inside-exclamation",
+        "uk",
+        "“Iron 1-2, 300 yards. Open fire!” the platoon commander screamed over the radio.",
+        "«Машини 1-2, 300 ярдів. Відкрити вогонь! – прокричав по рації командувач взводу».",
+    ),
+    (
+        # a quotation cut after an adjective whose noun went with the cut (тренувального табору)
+        "uk-cut-after-adjective",
+        "uk",
+        "The squad walked in.\n“Well, my buddies from boot camp here did it,” said Nemic.",
+        "Загін увійшов.\n«Ну, мої побратими з тренувального», – сказав Немік.",
     ),
 ]
 

@@ -37,6 +37,7 @@ from aligner.check.records import (
     Severity,
     length_cuts,
 )
+from aligner.lang.morph import uk_parses
 from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
 from aligner.textio import clip
@@ -131,6 +132,13 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
     narr_ratio = (tgt_narr + NARRATION_SLACK_CHARS) / (ctx.alignment.ratio * src_narr + NARRATION_SLACK_CHARS)
     direct = quotes[0].kind is QuoteKind.DIRECT
     mid_sentence = direct and _ends_mid_sentence(ctx, tgt_parts[-1])
+    # a Ukrainian quotation rendered by several target quotations, one of which but the last
+    # stops on a preposition or conjunction («… туди з» … «…»)
+    inner_cut = (
+        direct
+        and ctx.lang == "uk"
+        and any(_ends_mid_sentence(ctx, ctx.target_quotes[t].parts[-1]) for t in qa.target_quotes[:-1])
+    )
     return LengthEvidence(
         ratio=ratio,
         part=_shortest_part(ctx, src_parts, tgt_parts),
@@ -142,7 +150,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
             _question_lost(ctx, src_parts[-1], tgt_parts[-1]) or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
         ),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
-        dangling=mid_sentence and _source_ends_whole(ctx, src_parts[-1]),
+        dangling=(mid_sentence and _source_ends_whole(ctx, src_parts[-1])) or inner_cut,
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
@@ -356,4 +364,15 @@ def _ends_mid_sentence(ctx: CheckContext, part: Span) -> bool:
     if ctx.lang == "ko":  # Kiwi confirms the syllable test: 아이 and 최고 are nouns, not 이 and 고
         tail = ctx.text[max(part.start, match.end(1) - 30) : match.end(1)]
         return word[-1] in _KO_DANGLING and korean_ending(tail) in (PARTICLE, CONNECTIVE)
-    return word.lower() in _UK_DANGLING
+    return word.lower() in _UK_DANGLING or _uk_adjective_without_noun(word.lower())
+
+
+def _uk_adjective_without_noun(word: str) -> bool:
+    """Return True for a Ukrainian word that pymorphy3 reads only as an adjective in an oblique
+    case (тренувального, українського): its noun was cut. (An adjective in the nominative or
+    instrumental may be a predicate, був щасливим; a word that may be a noun or a pronoun,
+    нового, всіх, ends a sentence.)"""
+    tags = uk_parses(word)
+    return bool(tags) and all(
+        t.startswith("ADJF") and not any(case in t for case in ("nomn", "ablt", "voct")) for t in tags
+    )

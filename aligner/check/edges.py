@@ -30,6 +30,7 @@ from aligner.check.records import (
     Finding,
     Severity,
 )
+from aligner.lang.morph import uk_parses
 from aligner.lang.verbs import find_speech_verbs
 from aligner.spans import Span
 
@@ -131,7 +132,40 @@ def _dash_frame(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
             and _names_speaker(ctx, quote, Span(dash.end(), min(last.end, verb.end + 2 * EDGE_CHARS)))
         ):
             return Span(dash.start(), last.end)
+    return None if continued else _author_words(ctx, quote, last)
+
+
+# The author's words after a Ukrainian quotation: punctuation, a dash and a lower-case word
+# that is no conjunction («…кажучи, – приєднався до обговорення Немік»; «…вогонь! – прокричав
+# по рації командир»), with a verb in the past tense among their first words.
+_UK_AUTHOR = re.compile(r"[,.!?…]\s*[—–]\s+(?P<first>[а-яґєії'’ʼ]+)")
+_UK_CONJUNCTIONS = frozenset("і й та а але бо що щоб як чи або ні то проте однак зате тому".split())
+AUTHOR_MAX_WORDS = 12
+AUTHOR_VERB_WORDS = 4
+
+
+def _author_words(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
+    """Return the author's words that close the quotation's last part when they carry no speech
+    verb the lexicon knows (fiction: розпочав, приєднався, прокричав): Ukrainian punctuation sets
+    them off from the speech, so inside the marks they are the attribution pulled in. Only where
+    the source attributes the quotation after it (a speaker or verb found, or a comma before its
+    closing mark) and has no such dash of its own."""
+    src_last = quote.parts[-1]
+    if ctx.article.of(src_last).rstrip()[-1:] != "," and quote.speaker is None and quote.verb is None:
+        return None
+    if _DASH_BEFORE.search(ctx.article.text, max(src_last.start, src_last.end - EDGE_CHARS), src_last.end):
+        return None
+    for dash in _UK_AUTHOR.finditer(ctx.text, max(last.start, last.end - 2 * FRAME_CHARS), last.end):
+        words = ctx.text[dash.start("first") : last.end].split()
+        if dash.group("first") in _UK_CONJUNCTIONS or _UK_COPULA_DASH.fullmatch(dash.group("first")):
+            continue
+        if len(words) <= AUTHOR_MAX_WORDS and any(_past_verb(w) for w in words[:AUTHOR_VERB_WORDS]):
+            return Span(dash.start(), last.end)
     return None
+
+
+def _past_verb(word: str) -> bool:
+    return any(t.startswith("VERB") and "past" in t for t in uk_parses(word.strip(",.!?…:;").lower()))
 
 
 def _adverbial(ctx: CheckContext, verb: Span) -> bool:

@@ -362,6 +362,10 @@ _UK_INSTITUTION_FRAMED = re.compile(
     r"(?:за даними|за словами|за інформацією|згідно з(?:і)?(?: даними)?)(?:\s+[\w'’ʼ]+){1,3}\s+$",
     re.IGNORECASE,
 )
+# … and for a person, a given name between: за словами Кіра Стармера.
+_UK_FRAMED_GIVEN = re.compile(
+    r"(?i:за даними|за словами|за інформацією|за повідомленням|на думку)\s+[А-ЯҐЄІЇ][\w'’ʼ-]+\s+$"
+)
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
 _UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з|у|в)\s+$", re.IGNORECASE)  # із Сеула, у Сирії повідомляють
 
@@ -473,6 +477,8 @@ def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bo
         )
     before = max(0, span.start - 70)
     if _UK_FRAMED.search(ctx.text, before, span.start):
+        return True
+    if not (place or institution) and _UK_FRAMED_GIVEN.search(ctx.text, before, span.start):
         return True
     if institution and _UK_INSTITUTION_FRAMED.search(ctx.text, before, span.start):
         return True
