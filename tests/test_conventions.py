@@ -143,6 +143,14 @@ FAITHFUL = [
         "«Я стою прямо перед вами, — сказала одна жінка. —\nВи думаєте, він говорить правду країні?»",
     ),
     (
+        # the same quotation kept whole: the attribution's sentence follows the closing mark
+        "ko-attribution-in-next-sentence",
+        "ko",
+        '"People were still on the beach and did not run and they became victims," Sutopo Purwo Nugroho, the agency spokesman, told a briefing.',
+        "“사람들은 해변에 있었고 즉시 달리지 못했습니다. 결국 그들은 희생자가 되었습니다.” "
+        "재난 기관 대변인 수토포 푸르워 누그로호가 브리핑에서 말했습니다.",
+    ),
+    (
         # a dash and a conjunction inside the speaker's own words: no author's words
         "uk-dash-conjunction-in-speech",
         "uk",
@@ -246,6 +254,15 @@ ALTERED += [
         "uk",
         "The squad walked in.\n“Well, my buddies from boot camp here did it,” said Nemic.",
         "Загін увійшов.\n«Ну, мої побратими з тренувального», – сказав Немік.",
+    ),
+    (
+        # ntrex-dev reuters.218863 (ko), closing mark moved in: the quotation's last sentence
+        # stands between it and the attribution's sentence, which has no quotative to anchor on
+        "ko-sentence-outside-before-attribution",
+        "ko",
+        '"People were still on the beach and did not run and they became victims," Sutopo Purwo Nugroho, the agency spokesman, told a briefing.',
+        "“사람들은 해변에 있었고 즉시 달리지 못했습니다.” 결국 그들은 희생자가 되었습니다. "
+        "재난 기관 대변인 수토포 푸르워 누그로호가 브리핑에서 말했습니다.",
     ),
 ]
 

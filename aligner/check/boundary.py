@@ -119,6 +119,7 @@ class LengthEvidence:
     unquoted: bool  # a paragraph is translated outside the marks
     paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
     end_lost: bool
+    source_length: int = 0  # characters of the source quotation, spaces not counted
 
 
 def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> LengthEvidence:
@@ -155,6 +156,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
         end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
+        source_length=src_len,
     )
 
 

@@ -284,6 +284,11 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     """Return an error when more text stands between the closing mark and where the attribution
     starts (or, with no attribution after the quotation, the sentence end) than in the source:
     part of the quotation left outside the marks."""
+    between = _sentence_before_attribution(ctx, quote, qa, found)
+    if between > GAP_LETTERS:
+        message = f"{between} letters stand between the closing mark and the attribution's sentence: "
+        message += "part of it is outside"
+        return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
     measured = _target_gap(ctx, qa)
     if measured is None:
         return None
@@ -295,6 +300,30 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+def _sentence_before_attribution(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Found) -> int:
+    """Return the letters between the closing mark and the start of the sentence that holds the
+    attribution found after the quotation, when the source attributes it in the same sentence
+    (“…못했습니다.” 결국 그들은 희생자가 되었습니다. 대변인 수토포가 말했습니다.: a sentence of
+    the quotation stands outside its marks); 0 when none stands there or this does not apply."""
+    last, src_last = qa.target_parts[-1], quote.parts[-1]
+    source_sentence = sentence_at(ctx.source_sentences, src_last.start)
+    attributed = [
+        a.span
+        for a in (quote.speaker, quote.verb)
+        if a is not None
+        and a.span.start >= src_last.end
+        and (source_sentence is None or a.span.start < source_sentence.end)
+    ]
+    anchors = [a for a in (found.speaker, found.verb) if a is not None and a.start > last.end]
+    if not attributed or not anchors:
+        return 0
+    sentence = sentence_at(ctx.sentences, min(a.start for a in anchors))
+    start = min(last.end + 1, len(ctx.text))
+    if sentence is None or sentence.start <= start or mark_starts_in(ctx, start, sentence.start):
+        return 0
+    return sum(c.isalnum() for c in ctx.text[start : sentence.start])
 
 
 # A Ukrainian dash right after a closing mark: «…», – промовили Айворі; «…!» – прокричав він.
