@@ -515,3 +515,27 @@ def test_unclosed_mark_is_a_typographical_warning(target: str, warned: bool) -> 
     findings = report.quotes[0].findings
     assert not any(f.severity is Severity.ERROR for f in findings)
     assert any("never closed" in f.message and f.lqi_type == "typographical" for f in findings) is warned
+
+
+def test_calibration_budget_is_chosen_by_cross_validation_over_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import calibrate_length
+    from calibrate_length import BUDGETS, choose
+
+    monkeypatch.setattr(calibrate_length, "ALONE", [0.5, 0.6, 0.7])  # a coarse grid keeps it fast
+    monkeypatch.setattr(calibrate_length, "WITH_SIGN", [0.6, 0.8])
+
+    # 20 documents of faithful quotations spread from 0.60 to 1.25 and cut ones from 0.45 to 0.80:
+    # the budget is the largest whose false alarms on documents left out stay within the target
+    rows: list[dict[str, object]] = []
+    for d in range(20):
+        for i in range(10):
+            rows.append({**_row("faithful", 0.6 + 0.065 * ((d * 7 + i * 3) % 11)), "doc": f"d{d}"})
+        rows += [{**_row("cut", 0.45 + 0.05 * (d % 8)), "doc": f"d{d}"}]
+    chosen = choose(rows, target=0.02, folds=5)["uk"]
+    rates = {float(b): r for b, r in chosen["cross_validated_by_budget"].items()}  # type: ignore[attr-defined]
+    assert set(rates) == set(BUDGETS)
+    assert rates[float(chosen["budget"])] <= 0.02  # type: ignore[arg-type]
+    assert all(rate > 0.02 for b, rate in rates.items() if b > float(chosen["budget"]))  # type: ignore[arg-type]
+    assert chosen["cross_validated_false_alarm"] == rates[float(chosen["budget"])]  # type: ignore[arg-type]
