@@ -68,6 +68,19 @@ GIVEN = {
     "uk": "Метт Хенкок пішов у відставку торік.\nЗа словами Кіра Стармера, лідера лейбористів, партія порушила правила.\n",
 }
 
+# Two coordinated subjects (ntrex-dev reuters.218861), and a person the source sentence names
+# besides the source (ntrex-dev reuters.218914: "Mickelson has 18 wins, though Furyk said …").
+PAIR_EN = (
+    "North Korea tested a missile.\nChina and Russia argue that the sanctions should be eased.\n"
+    "Jim Furyk picked Phil Mickelson for the team.\nMickelson has 18 wins, though Furyk said his presence helped the team.\n"
+)
+PAIR = {
+    "ko": "북한이 미사일을 시험했다.\n중국과 러시아는 제재를 완화해야 한다고 주장한다.\n"
+    "짐 퓨릭은 필 미켈슨을 팀에 뽑았다.\n미켈슨은 18승을 기록하고 있지만 퓨릭은 그의 존재가 팀에 도움이 되었다고 말했다.\n",
+    "uk": "Північна Корея випробувала ракету.\nКитай і Росія наполягають, що санкції слід послабити.\n"
+    "Джим Фюрик обрав Філа Мікельсона до команди.\nМікельсон має 18 перемог, хоча Фюрик сказав, що його присутність допомогла команді.\n",
+}
+
 
 def _seed(lang: str) -> tuple[str, str]:
     return (SEEDS / "nk-soldier.en.txt").read_text("utf-8"), (SEEDS / f"nk-soldier.{lang}.txt").read_text(
@@ -93,6 +106,8 @@ FAITHFUL = [
     ("capital", "uk"),
     ("given", "ko"),
     ("given", "uk"),
+    ("pair", "ko"),
+    ("pair", "uk"),
 ]
 
 
@@ -107,6 +122,8 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return CAPITAL_EN, CAPITAL[lang]
     if article == "given":
         return GIVEN_EN, GIVEN[lang]
+    if article == "pair":
+        return PAIR_EN, PAIR[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -171,6 +188,10 @@ ALTERED = [
     # the surname replaced, the given name left: Кіра Хенкока
     ("given", "uk", "Кіра Стармера", "Кіра Хенкока", ("Keir Starmer", "Хенкока")),
     ("given", "ko", "키어 스타머에", "키어 핸콕에", ("Keir Starmer", "핸콕")),
+    ("pair", "ko", "중국과 러시아는", "런던과 러시아는", ("China", "런던")),
+    ("pair", "uk", "Китай і Росія", "Лондон і Росія", ("China", "Лондон")),
+    ("pair", "ko", "있지만 퓨릭은", "있지만 미켈슨은", ("Furyk", "미켈슨")),
+    ("pair", "uk", "хоча Фюрик сказав", "хоча Мікельсон сказав", ("Furyk", "Мікельсон")),
 ]
 
 

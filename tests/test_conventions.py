@@ -151,6 +151,15 @@ FAITHFUL = [
         "재난 기관 대변인 수토포 푸르워 누그로호가 브리핑에서 말했습니다.",
     ),
     (
+        # wmt22 rte.en.ie.26277, HuaweiTSC: a dash attribution of its own right after the mark,
+        # then a sentence with a speech verb: nothing of the quotation stands outside
+        "uk-dash-attribution-then-verb-sentence",
+        "uk",
+        '"We reaffirm our unwavering commitment to Ukraine\'s sovereignty," the draft said.',
+        "«Ми підтверджуємо нашу непохитну відданість суверенітету України», - йдеться в заяві. "
+        "Проект постанови сказав.",
+    ),
+    (
         # a dash and a conjunction inside the speaker's own words: no author's words
         "uk-dash-conjunction-in-speech",
         "uk",

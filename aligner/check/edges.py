@@ -323,6 +323,10 @@ def _sentence_before_attribution(ctx: CheckContext, quote: Quote, qa: QuoteAlign
     start = min(last.end + 1, len(ctx.text))
     if sentence is None or sentence.start <= start or mark_starts_in(ctx, start, sentence.start):
         return 0
+    if (ctx.lang == "uk" and _DASH_AFTER_MARK.match(ctx.text, start)) or (
+        ctx.lang == "ko" and _KO_AFTER_MARK.match(ctx.text, start)
+    ):
+        return 0  # «…», – йдеться в заяві. …: an attribution of its own follows the mark
     return sum(c.isalnum() for c in ctx.text[start : sentence.start])
 
 

@@ -48,6 +48,8 @@ _KO_SUBJECT = re.compile(
     r"\s?(?:씨|님|[가-힣]{0,3}(?:장관|대통령|위원장|총리|대변인|의원|감독|회장))?\s?"
     rf"(?:(?:{_KO_SUBJECT_PARTICLES}|도)(?![가-힣])|\s(?:또한|역시)(?![가-힣]))"
 )
+# The first of two coordinated subjects: 중국과 러시아는 … 주장한다.
+_KO_COORDINATED = re.compile(rf"(?:과|와)\s?[가-힣]{{1,10}}(?:{_KO_SUBJECT_PARTICLES})(?![가-힣])")
 # A name right before a quotation, as in headlines: 잭 로스, '…'  /  트럼프 "…".
 _KO_HEADLINE = re.compile(r"\s?[,:]?\s*[\"“‘'「『]")
 _UK_PREPOSITION = re.compile(
@@ -98,6 +100,7 @@ def _speaks(ctx: CheckContext, span: Span) -> bool:
     if ctx.lang == "ko":
         return bool(
             _KO_SUBJECT.match(ctx.text, span.end)
+            or _KO_COORDINATED.match(ctx.text, span.end)
             or _KO_HEADLINE.match(ctx.text, span.end)
             or _ko_titled_subject(ctx, span)
         )
@@ -399,17 +402,20 @@ def credited_instead(
         known = gazetteer().lookup(person.name)
         if quote_end is None and known is not None and known.kind in ("place", "organisation"):
             continue  # the article's places are no substitute sources (Moscow for Russia)
-        if any(s.contains(m) for s in source_sentences for m in person.mentions):
-            continue
-        for mention in _find_all(ctx, person.name, pieces):
-            if quote_end is not None and _after_alone(ctx, mention, quote_end):
-                continue
-            if (
+        # a person the source sentences name is no substitute, but a further subject mention of
+        # them is (Mickelson … though Furyk said -> 미켈슨은 … 미켈슨은 … 말했다)
+        named_in_source = sum(s.contains(m) for s in source_sentences for m in person.mentions)
+        subjects = [
+            mention
+            for mention in _find_all(ctx, person.name, pieces)
+            if not (quote_end is not None and _after_alone(ctx, mention, quote_end))
+            and (
                 _speaks(ctx, mention)
                 or _framed(ctx, mention, place=False, institution=False)
                 or (quote_end is None and _opens_sentence(ctx, mention))
-            ):
-                found.append((mention, person.name, True))
+            )
+        ]
+        found += [(mention, person.name, True) for mention in subjects[named_in_source:]]
     for piece in pieces:
         for hit in find_entities(ctx.text, ctx.lang, piece):
             entity = hit.entity
