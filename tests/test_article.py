@@ -430,6 +430,15 @@ PERSON_CASES: list[tuple[str, str, int, str | None, bool]] = [
         True,
     ),
     (
+        # wmt24 test-en-news_pa.52742: the organisation after a title is the speaker's employer
+        "employer-after-title",
+        "Dennis M. Kelleher, Co-founder, President, and CEO of Better Markets, said the approval is a "
+        '"historic mistake."',
+        0,
+        "Dennis M. Kelleher",
+        False,
+    ),
+    (
         "organisation-it",
         '"It is a tragedy," the Red Cross said.\n"It could get worse," it said.',
         1,
@@ -750,3 +759,33 @@ def _check_invariants(article: Article) -> None:
         assert person.name and all(0 <= m.start < m.end <= size for m in person.mentions)
     for warning in article.warnings:
         assert 1 <= warning.line <= text.count("\n") + 1
+
+
+# (id, article, the people it has): a title-case headline names no one; a preposition left after
+# the titles of a speaker phrase opens no name (wmt24 test-en-news_pa.52742).
+PEOPLE_CASES = [
+    (
+        "title-case-headline",
+        "Regulators Approve New Bitcoin Funds in Watershed Moment\n"
+        '"We did not endorse Bitcoin," SEC Chair Gary Gensler said.',
+        ["Gary Gensler"],
+    ),
+    (
+        "sentence-of-names-is-no-headline",
+        'President Yoon Suk-yeol visited Busan on Monday with Moon Jae-in.\n"We will cut no jobs," he said.',
+        ["Yoon Suk-yeol", "Moon Jae-in"],
+    ),
+    (
+        "preposition-after-titles",
+        "Dennis M. Kelleher, Co-founder, President, and CEO of Better Markets, said the approval is "
+        'a "historic mistake."',
+        ["Dennis M. Kelleher", "Better Markets"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "people"), [c[1:] for c in PEOPLE_CASES], ids=[c[0] for c in PEOPLE_CASES])
+def test_people_of_the_article(text: str, people: list[str]) -> None:
+    article = parse_article(text)
+    assert sorted(p.name for p in article.people) == sorted(people)
+    _check_invariants(article)

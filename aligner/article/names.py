@@ -154,7 +154,8 @@ def name_mention(tokens: Sequence[Token], i: int, j: int, gender: str = "") -> M
             and any(_is_name_word(t) and t.low not in TITLES for t in tokens[k + 1 : j])
         ):
             start = k + 1
-    while start < j and not is_word(tokens[start]):
+    # punctuation, and a preposition left by the titles ('CEO of Better Markets'), open no name
+    while start < j and (not is_word(tokens[start]) or (start > i and tokens[start].low in PREPOSITIONS)):
         start += 1
     if start >= j or all(t.low in TITLES for t in tokens[start:j] if is_word(t)):
         return Mention(Span(tokens[i].start, tokens[j - 1].end), DESCRIPTIVE)  # 'the President'
@@ -280,11 +281,27 @@ def _subject_in(tokens: Sequence[Token], a: int, e: int, intros: Mapping[int, st
         return None
     heads = _heads(tokens, segments, intros)
     last = heads[-1]
-    if last is not None and last.kind != DESCRIPTIVE:
-        return _located_source(tokens, segments, last) if last.kind == PRONOUN else last
     names = [h for h in heads[:-1] if h is not None and h.kind == NAME]
+    if (
+        last is not None
+        and last.kind != DESCRIPTIVE
+        and not (names and _affiliation(tokens, segments[-1], last))
+    ):
+        return _located_source(tokens, segments, last) if last.kind == PRONOUN else last
     described = [h for h in heads if h is not None]
     return names[0] if names else described[0] if described else None
+
+
+def _affiliation(tokens: Sequence[Token], segment: tuple[int, int], head: Mention) -> bool:
+    """Return True when a segment's name follows a title and a preposition: the speaker's
+    employer in an apposition ('Dennis Kelleher, President and CEO of Better Markets, said')."""
+    s, _ = segment
+    first = next((tok for tok in tokens[s:] if is_word(tok) and tok.low not in CONJUNCTIONS), None)
+    return (
+        first is not None
+        and first.low in TITLES
+        and any(t.low in PREPOSITIONS for t in tokens[s:] if t.end <= head.span.start)
+    )
 
 
 def _heads(

@@ -288,10 +288,27 @@ def _narration_names(ctx: ArticleContext) -> list[Mention]:
         words = words[drop:]
         if len(words) < 2 or any(w.lower() in NOT_PERSON or w in CAP_FUNCTION for w in words):
             continue
-        if ctx.inside_quote(start):
+        if ctx.inside_quote(start) or _title_case_line(ctx.text, start):
             continue
         found.append(Mention(Span(start, match.end()), NAME, tuple(words)))
     return found
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+TITLE_CASE_SHARE = 0.7
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """Return True for a headline in title case ('Regulators Approve New Bitcoin ETFs in Watershed
+    Moment'): its capitalised runs are not names. At least three words of four letters or more,
+    most of them capitalised, and no sentence end inside or at its end."""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    long: list[str] = [w for w in _WORD.findall(line) if len(w) >= 4]
+    if len(long) < 3 or re.search(r"[.!?]\s", line) or line.endswith((".", '."', ".”")):
+        return False
+    capitalised = sum(1 for w in long if w[0].isupper())
+    return capitalised >= TITLE_CASE_SHARE * len(long)
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
