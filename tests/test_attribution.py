@@ -81,6 +81,18 @@ PAIR = {
     "Джим Фюрик обрав Філа Мікельсона до команди.\nМікельсон має 18 перемог, хоча Фюрик сказав, що його присутність допомогла команді.\n",
 }
 
+# A quotation that names another person of the article (ntrex-dev newsweek.51328).
+INSIDE_EN = (
+    "Brett Kavanaugh was confirmed on Saturday.\n"
+    '"It is also about the way they treated Kavanaugh," Guy Cecil, director of Priorities USA, said.\n'
+)
+INSIDE = {
+    "ko": "브렛 캐버노는 토요일에 인준되었다.\n"
+    '"그것은 또한 그들이 캐버노를 대한 방식에 관한 것"이라고 프라이오리티스 USA의 가이 세실 국장이 말했다.\n',
+    "uk": "Бретта Кавано затвердили в суботу.\n"
+    "«Справа також у тому, як вони поводилися з Кавано», – сказав Гай Сесіл, директор Priorities USA.\n",
+}
+
 
 def _seed(lang: str) -> tuple[str, str]:
     return (SEEDS / "nk-soldier.en.txt").read_text("utf-8"), (SEEDS / f"nk-soldier.{lang}.txt").read_text(
@@ -108,6 +120,8 @@ FAITHFUL = [
     ("given", "uk"),
     ("pair", "ko"),
     ("pair", "uk"),
+    ("inside", "ko"),
+    ("inside", "uk"),
 ]
 
 
@@ -124,6 +138,8 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return GIVEN_EN, GIVEN[lang]
     if article == "pair":
         return PAIR_EN, PAIR[lang]
+    if article == "inside":
+        return INSIDE_EN, INSIDE[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -192,6 +208,9 @@ ALTERED = [
     ("pair", "uk", "Китай і Росія", "Лондон і Росія", ("China", "Лондон")),
     ("pair", "ko", "있지만 퓨릭은", "있지만 미켈슨은", ("Furyk", "미켈슨")),
     ("pair", "uk", "хоча Фюрик сказав", "хоча Мікельсон сказав", ("Furyk", "Мікельсон")),
+    # the speaker replaced by a person the quotation itself names
+    ("inside", "uk", "сказав Гай Сесіл", "сказав Бретт Кавано", ("Guy Cecil", "Кавано")),
+    ("inside", "ko", "가이 세실 국장이", "브렛 캐버노 국장이", ("Guy Cecil", "캐버노")),
 ]
 
 

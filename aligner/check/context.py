@@ -49,6 +49,15 @@ class CheckContext:
     # source quotation indices by their target parts (quotations merged into one share them)
     sharing: dict[tuple[Span, ...], tuple[int, ...]] = field(default_factory=dict)
     target_quotes: dict[str, TargetQuote] = field(default_factory=dict)
+    # every source quotation part sorted by start, and the furthest end of each prefix
+    source_parts: tuple[Span, ...] = ()
+    source_part_reach: tuple[int, ...] = ()
+
+
+def quoted_in_source(ctx: CheckContext, span: Span) -> bool:
+    """Return True when ``span`` of the source stands inside a quotation's marks."""
+    k = bisect_right(ctx.source_parts, span.start, key=lambda p: p.start) - 1
+    return k >= 0 and ctx.source_part_reach[k] >= span.end
 
 
 def build_context(article: Article, alignment: Alignment, glossary: Glossary | None) -> CheckContext:
@@ -58,6 +67,7 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
         Span(max(0, p.start - 1), min(len(text), p.end + 1)) for q in alignment.target.quotes for p in q.parts
     )
     sorted_marks = tuple(sorted(marks))
+    source_parts = tuple(sorted(p for q in article.quotes for p in q.parts))
     sharing: dict[tuple[Span, ...], tuple[int, ...]] = {}
     for k, qa in enumerate(alignment.quotes):
         if qa.target_parts:
@@ -79,6 +89,8 @@ def build_context(article: Article, alignment: Alignment, glossary: Glossary | N
         mark_reach=tuple(itertools.accumulate((m.end for m in sorted_marks), max)),
         sharing=sharing,
         target_quotes={q.id: q for q in alignment.target.quotes},
+        source_parts=source_parts,
+        source_part_reach=tuple(itertools.accumulate((p.end for p in source_parts), max)),
     )
 
 

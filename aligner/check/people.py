@@ -22,6 +22,7 @@ from aligner.check.context import (
     gap,
     name_in,
     people_inside,
+    quoted_in_source,
     sentence_at,
     touching,
 )
@@ -402,9 +403,14 @@ def credited_instead(
         known = gazetteer().lookup(person.name)
         if quote_end is None and known is not None and known.kind in ("place", "organisation"):
             continue  # the article's places are no substitute sources (Moscow for Russia)
-        # a person the source sentences name is no substitute, but a further subject mention of
-        # them is (Mickelson … though Furyk said -> 미켈슨은 … 미켈슨은 … 말했다)
-        named_in_source = sum(s.contains(m) for s in source_sentences for m in person.mentions)
+        # a person the source sentences name (outside quotation marks: the translation's
+        # attribution stands outside them too) is no substitute, but a further subject mention
+        # of them is (Mickelson … though Furyk said -> 미켈슨은 … 미켈슨은 … 말했다)
+        named_in_source = sum(
+            s.contains(m) and (not quoted_in_source(ctx, m) or _says(ctx, m))
+            for s in source_sentences
+            for m in person.mentions
+        )
         subjects = [
             mention
             for mention in _find_all(ctx, person.name, pieces)
@@ -429,6 +435,17 @@ def credited_instead(
                 found.append((hit.span, entity.name, False))
     best = min(found, key=lambda f: (f[2], f[0].start), default=None)
     return None if best is None else (best[0], best[1])
+
+
+def _says(ctx: CheckContext, mention: Span) -> bool:
+    """Return True for a source mention right before a speech verb ('Ri said'): an attribution,
+    even where a stray mark puts it inside a quotation ('… of war,"" Ri said.')."""
+    after = Span(mention.end, min(len(ctx.article.text), mention.end + VERB_RIGHT_AFTER))
+    return bool(find_speech_verbs(ctx.article.text, "en", after))
+
+
+# How far after a name its speech verb stands in 'Ri said', 'Ri, 61, said'.
+VERB_RIGHT_AFTER = 12
 
 
 def _in_article(ctx: CheckContext, entity: Entity) -> bool:
