@@ -539,3 +539,19 @@ def test_calibration_budget_is_chosen_by_cross_validation_over_documents(
     assert rates[float(chosen["budget"])] <= 0.02  # type: ignore[arg-type]
     assert all(rate > 0.02 for b, rate in rates.items() if b > float(chosen["budget"]))  # type: ignore[arg-type]
     assert chosen["cross_validated_false_alarm"] == rates[float(chosen["budget"])]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Хм…це якось дико.Просто з’явився з нізвідки", 2),  # wmt25 rink_rats (TranssionMT)
+        ("Huh, that is wild.Just showing up", 2),
+        ("the U.S.Army came", 1),
+        ("It is 3.5 now", 1),
+        ("One. Two!", 2),
+    ],
+)
+def test_sentence_count_takes_a_glued_sentence_end(text: str, sentences: int) -> None:
+    from aligner.check.context import sentence_count
+
+    assert sentence_count(text, [Span(0, len(text))]) == sentences

@@ -160,6 +160,24 @@ FAITHFUL = [
         "Проект постанови сказав.",
     ),
     (
+        # wmt24 forever_snow (NVIDIA-NeMo): вхожу, a verb the dictionary reads as an adjective
+        # in the accusative only, ends the sentence; no noun was cut after it
+        "uk-verb-read-as-adjective",
+        "uk",
+        "The door was open.\n“I’m coming in,” he said.",
+        "Двері були відчинені.\n«Я вхожу», – сказав він.",
+    ),
+    (
+        # wmt25 brisbanetimes (Laniqo): a quoted name inside the quotation after a preposition,
+        # in reversed marks (до »Фуроми«): they do not end the quotation there
+        "uk-quoted-name-after-preposition",
+        "uk",
+        "Sue Kay writes: \"We didn't know how to get to our hotel. We must have asked at least six "
+        'different people how to get to the Furama and everybody was so helpful."',
+        "Сью Кей пише: «Ми не знали, як дістатися до готелю. Ми запитували, як дістатися до »Фуроми«, "
+        "у щонайменше шістьох людей, і всі були дуже чемні».",
+    ),
+    (
         # a dash and a conjunction inside the speaker's own words: no author's words
         "uk-dash-conjunction-in-speech",
         "uk",

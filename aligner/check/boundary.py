@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner.align.quotes import QuoteAlignment
+from aligner.align.quotes import SPLIT_TERM_WORDS, QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import (
     CheckContext,
@@ -135,11 +135,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
     mid_sentence = direct and _ends_mid_sentence(ctx, tgt_parts[-1])
     # a Ukrainian quotation rendered by several target quotations, one of which but the last
     # stops on a preposition or conjunction («… туди з» … «…»)
-    inner_cut = (
-        direct
-        and ctx.lang == "uk"
-        and any(_ends_mid_sentence(ctx, ctx.target_quotes[t].parts[-1]) for t in qa.target_quotes[:-1])
-    )
+    inner_cut = direct and ctx.lang == "uk" and _inner_cut(ctx, qa)
     return LengthEvidence(
         ratio=ratio,
         part=_shortest_part(ctx, src_parts, tgt_parts),
@@ -157,6 +153,30 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
         end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
         source_length=src_len,
+    )
+
+
+def _inner_cut(ctx: CheckContext, qa: QuoteAlignment) -> bool:
+    """Return True when one of the target quotations that render a quotation, but the last, stops
+    on a preposition or conjunction (… туди з» … «…) with no quoted name or title between it and
+    the next (… до «Фурами», у … : a quotation inside, its marks read as the end of this one)."""
+    quotes = [ctx.target_quotes[t] for t in qa.target_quotes]
+    for before, after in zip(quotes, quotes[1:], strict=False):
+        gap = ctx.text[before.parts[-1].end + 1 : after.parts[0].start - 1]
+        if _ends_mid_sentence(ctx, before.parts[-1]) and not _quoted_name_between(gap):
+            return True
+    return False
+
+
+_MARKS = frozenset("«»“”„\"'‘’「」『』")
+_NARRATION_PUNCTUATION = re.compile(r"[.!?…—–]|\s-\s")
+
+
+def _quoted_name_between(gap: str) -> bool:
+    """Return True when what stands between two target quotations is a quotation of its own (its
+    marks there) or a short name whose marks, reversed, read as this one's (до »Фуроми«, у …)."""
+    return any(c in _MARKS for c in gap) or (
+        len(gap.split()) <= SPLIT_TERM_WORDS and not _NARRATION_PUNCTUATION.search(gap)
     )
 
 
@@ -371,10 +391,14 @@ def _ends_mid_sentence(ctx: CheckContext, part: Span) -> bool:
 
 def _uk_adjective_without_noun(word: str) -> bool:
     """Return True for a Ukrainian word that pymorphy3 reads only as an adjective in an oblique
-    case (тренувального, українського): its noun was cut. (An adjective in the nominative or
-    instrumental may be a predicate, був щасливим; a word that may be a noun or a pronoun,
-    нового, всіх, ends a sentence.)"""
+    case, the genitive, dative or locative among them (тренувального, українського): its noun
+    was cut. (An adjective in the nominative or instrumental may be a predicate, був щасливим;
+    a word that may be a noun or a pronoun, нового, всіх, ends a sentence; an accusative-only
+    reading is too often a verb the dictionary lacks: вхожу.)"""
     tags = uk_parses(word)
-    return bool(tags) and all(
-        t.startswith("ADJF") and not any(case in t for case in ("nomn", "ablt", "voct")) for t in tags
+    predicative = ("nomn", "ablt", "voct")
+    return (
+        bool(tags)
+        and all(t.startswith("ADJF") and not any(case in t for case in predicative) for t in tags)
+        and any(case in t for t in tags for case in ("gent", "datv", "loct"))
     )

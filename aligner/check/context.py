@@ -244,9 +244,18 @@ def length(text: str, spans: Sequence[Span]) -> int:
     return sum(len(s) - text.count(" ", s.start, s.end) for s in spans)
 
 
+# A sentence end with the space after it left out (дико.Просто): a lower-case letter, the mark,
+# then a capitalised word (not U.S.A or 3.5).
+_GLUED_END = re.compile(r"(?<=[a-zа-яґєії])[.!?…]+(?=[A-ZА-ЯҐЄІЇ][a-zа-яґєії])")
+
+
 def sentence_count(text: str, spans: Sequence[Span]) -> int:
-    """Return how many sentences ``spans`` hold (a trailing fragment counts as one)."""
-    return sum(len(SENTENCE_END.findall(s.of(text).rstrip(",;:—–- ") + ".")) for s in spans)
+    """Return how many sentences ``spans`` hold (a trailing fragment counts as one; a sentence end
+    glued to the next sentence counts)."""
+    return sum(
+        len(SENTENCE_END.findall(part := s.of(text).rstrip(",;:—–- ") + ".")) + len(_GLUED_END.findall(part))
+        for s in spans
+    )
 
 
 @dataclass(frozen=True, slots=True)
