@@ -555,3 +555,14 @@ def test_sentence_count_takes_a_glued_sentence_end(text: str, sentences: int) ->
     from aligner.check.context import sentence_count
 
     assert sentence_count(text, [Span(0, len(text))]) == sentences
+
+
+def test_softened_finding_keeps_its_evidence() -> None:
+    from aligner.check.context import soften
+    from aligner.check.records import Evidence, Finding
+
+    evidence = (Evidence("numbers", Span(0, 3), Span(4, 7)),)
+    finding = Finding("numbers", Severity.ERROR, "numbers differ", "numbers", Span(4, 7), evidence)
+    softened = soften(finding)
+    assert softened.severity is Severity.WARNING
+    assert (softened.evidence, softened.target_span, softened.message) == (evidence, Span(4, 7), "numbers differ")

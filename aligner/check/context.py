@@ -11,7 +11,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aligner.align.quotes import Alignment, TargetQuote
 from aligner.article.records import Article, Person, Quote, QuoteKind
@@ -305,7 +305,5 @@ def gap(a: Span, b: Span) -> int:
 def soften(finding: Finding) -> Finding:
     """A term's findings are warnings at most: a title or scare quote is not speech."""
     if finding.severity is Severity.ERROR:
-        return Finding(
-            finding.check, Severity.WARNING, finding.message, finding.lqi_type, finding.target_span
-        )
+        return replace(finding, severity=Severity.WARNING)  # its evidence travels with it
     return finding
