@@ -565,4 +565,8 @@ def test_softened_finding_keeps_its_evidence() -> None:
     finding = Finding("numbers", Severity.ERROR, "numbers differ", "numbers", Span(4, 7), evidence)
     softened = soften(finding)
     assert softened.severity is Severity.WARNING
-    assert (softened.evidence, softened.target_span, softened.message) == (evidence, Span(4, 7), "numbers differ")
+    assert (softened.evidence, softened.target_span, softened.message) == (
+        evidence,
+        Span(4, 7),
+        "numbers differ",
+    )

@@ -93,7 +93,7 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, tuple[float, ...], bool, b
     ("ko-glued-words", "ko", "세대 갈등, 열대 폭풍, 한편", []),
     ("ko-adjective-han", "ko", "충분한 시간", []),
     ("ko-ordinal", "ko", "두 번째 병사", []),
-    ("ko-month-skipped", "ko", "1월 5일", [("5", (5,), False, False)]),
+    ("ko-month", "ko", "1월 5일", [("1월", (1,), False, False), ("5", (5,), False, False)]),
     ("ko-months-counted", "ko", "3개월", [("3", (3,), False, False)]),
     ("ko-covid", "ko", "코로나19 사태", [("19", (19,), False, False)]),
     ("ko-clock-dot", "ko", "오후 5.30에", [("5", (5,), False, False), ("30", (30,), False, False)]),
@@ -154,9 +154,14 @@ FIND_CASES: list[tuple[str, str, str, list[tuple[str, tuple[float, ...], bool, b
     ("uk-vague-plural", "uk", "тисячі людей, сотні", []),
     ("uk-reciprocal", "uk", "один одного, одна одну", []),
     ("uk-family-not-seven", "uk", "сім'я", []),
-    ("uk-ordinal-digits", "uk", "6-го листопада", [("6", (6,), False, False)]),
+    (
+        "uk-ordinal-digits",
+        "uk",
+        "6-го листопада",
+        [("6", (6,), False, False), ("листопада", (11,), False, False)],
+    ),
     ("uk-ordinal-word", "uk", "другий день", []),
-    ("uk-compound-ordinal", "uk", "двадцять сьомого вересня", []),
+    ("uk-compound-ordinal", "uk", "двадцять сьомого вересня", [("вересня", (9,), False, False)]),
     ("uk-clock-dot", "uk", "об 11.15", [("11", (11,), False, False), ("15", (15,), False, False)]),
 ]
 
@@ -511,3 +516,32 @@ def test_age_words_are_spelled_decades(word: str, value: float) -> None:
 @pytest.mark.parametrize("text", ["canteen", "thirteen", "fifteen"])
 def test_teen_inside_words_is_no_decade(text: str) -> None:
     assert all(m.unit is None for m in find_numbers(text, "en"))
+
+
+# (id, English, lang, translation, missing, extra): months by number, names from CLDR (Babel).
+MONTHS = [
+    ("ko-same", "Sales in July followed June.", "ko", "7월 매출은 6월과 비슷했다.", (), ()),
+    ("uk-same-cases", "Sales in July followed June.", "uk", "У липні продажі були як у червні.", (), ()),
+    ("uk-genitive-date", "on February 24, 2022", "uk", "24 лютого 2022 року", (), ()),
+    ("abbreviation-with-day", "on Sept. 11", "ko", "9월 11일에", (), ()),
+    ("left-out", "Sales rose in July.", "ko", "지난달 매출이 올랐다.", (), ()),
+    ("added", "Sales rose last month.", "uk", "У липні продажі зросли.", (), ()),
+    ("count-of-months-is-no-month", "for three months", "ko", "3개월 동안", (), ()),
+    ("count-of-months-changed", "for three months", "ko", "4개월 동안", (3,), (4,)),
+    # Still differences: a month changed (ntrex-dev dailymail.co.uk.298644, 7월 -> 8월).
+    ("ko-changed", "Sales in July followed those of June.", "ko", "8월 매출은 6월과 비슷했다.", (7,), (8,)),
+    ("uk-changed", "Sales rose in July.", "uk", "У серпні продажі зросли.", (7,), (8,)),
+    # Not months: a name, a modal verb, "fierce".
+    ("names-and-verbs", "June Smith said May I go", "ko", "준 스미스가 말했다", (), ()),
+    ("fierce-is-no-february", "a fierce enemy in May", "uk", "лютий ворог у травні", (), ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("en", "lang", "target", "missing", "extra"), [c[1:] for c in MONTHS], ids=[c[0] for c in MONTHS]
+)
+def test_months(
+    en: str, lang: str, target: str, missing: tuple[float, ...], extra: tuple[float, ...]
+) -> None:
+    diff = compare_numbers(find_numbers(en, "en"), find_numbers(target, lang))
+    assert (diff.missing, diff.extra) == (tuple(map(float, missing)), tuple(map(float, extra)))

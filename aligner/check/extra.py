@@ -10,6 +10,7 @@ warning), its speech-verb class, the places and organisations of its claim, and 
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Sequence
@@ -40,7 +41,7 @@ from aligner.check.records import (
 )
 from aligner.lang.entities import en_key, find_entities, gazetteer, named_keys, same_entity
 from aligner.lang.names import Glossary, GlossaryEntry, find_name
-from aligner.lang.numbers import AGE_DECADE, NumberMention, compare_numbers, find_numbers
+from aligner.lang.numbers import AGE_DECADE, MONTH, NumberMention, compare_numbers, find_numbers
 from aligner.lang.verbs import TargetVerb, VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
 from aligner.textio import clip
@@ -88,6 +89,8 @@ def _show_unit(mentions: Sequence[NumberMention], value: float) -> str:
     unit = units.pop() if len(units) == 1 else None
     if unit is None or unit == AGE_DECADE:
         return _show(value)
+    if unit == MONTH:
+        return calendar.month_name[int(value)]  # "missing July; added August"
     return f"{_show(value)} {_UNIT_SHOWN.get(unit, unit)}"
 
 

@@ -27,6 +27,11 @@ Choices that keep the three languages consistent (CONVENTIONS.md §2.5):
   (imperial and US units and Celsius in English, metric ones in Korean and Ukrainian), and
   "6 inches" matches "15,24 см", "15,2 см" or "15 см" (the conversion at the precision the
   target shows), while "5 miles" -> "5 км" is a difference;
+* months: "July" = ``7월`` = "липня", "у липні" (the names from CLDR through Babel; Ukrainian
+  case forms through pymorphy3's lemmas); March, April, May, June and August count only in a
+  date ("in May", "June 4", not "June Smith" or "May I"), Ukrainian "лютий" (also "fierce")
+  next to a figure only. A month left out or added is no finding (translations write "last month" or name
+  it), only a month changed: one side's unmatched month against the other's;
 * decades of age: "teenagers", "teenage" = 10 and "twenties" … "nineties" = 20 … 90, which
   Korean writes ``10대``, ``20대`` (the number it finds in any ``N대``); the words are optional,
   since Ukrainian ("підлітки") and Korean ("청소년") often write no figure, so only a figure
@@ -39,6 +44,7 @@ Babel format numbers, they do not parse words or Korean mixed figures), hence th
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from collections import Counter
@@ -154,6 +160,7 @@ _CONVERSIONS: dict[str, tuple[tuple[str, float, float], ...]] = {
 # The unit of a decade of age written in words ("teenagers" = 10, "twenties" = 20): such a value
 # matches Korean 10대, 20대, and is no finding when the translation has no figure for it.
 AGE_DECADE = "age decade"
+MONTH = "month"  # a month of the year, by its number: "July", 7월, "липня"
 # A rounded conversion ("100 miles" -> "160 км") may drop this share of the value at most.
 _ROUNDING_SHARE = 0.05
 # A figure without a unit takes the unit of the next one across these: "3, 6 or 10 inches",
@@ -483,7 +490,8 @@ def _parse_ko(match: re.Match[str]) -> tuple[_Quantity, ...]:
     value, scale = _ko_figure_value(figure)
     after = match.string[match.end("num") : match.end("num") + 1]
     if after == "월" and scale == 1.0 and 1 <= value <= 12 and value.is_integer() and not percent:
-        return ()  # "1월" is January, which English writes as a word
+        # "7월" is July: a month, compared with the English month names
+        return (_Quantity(match.start(), match.end("num") + 1, value, unit=MONTH),)
     one = value == 1 and not percent and _KO_UNIT_AFTER.match(match.string, match.end())
     # 제3의 국가, 제2차 세계대전: a small ordinal, which English writes as a word ("third")
     ordinal = value <= _SMALL_ORDINAL and match.string[max(0, match.start() - 1) : match.start()] == "제"
@@ -708,7 +716,97 @@ def find_numbers(text: str, lang: str, span: Span | None = None) -> tuple[Number
     start, end = (0, len(text)) if span is None else (span.start, min(span.end, len(text)))
     quantities = [q for m in rules.quantity.finditer(text, start, end) for q in rules.parse(m)]
     _share_units(text, quantities)
-    return tuple(_join_ranges(text, quantities, rules.connectors))
+    mentions = _join_ranges(text, quantities, rules.connectors)
+    months = _MONTH_FINDERS.get(lang)
+    if months is not None:
+        mentions = sorted([*mentions, *months(text, start, end)], key=lambda m: m.span.start)
+    return tuple(mentions)
+
+
+# --- months --------------------------------------------------------------------------------
+
+# The words before an English month name in a date ("in July", "since May", "early June").
+_EN_MONTH_BEFORE = frozenset(
+    "in on since until till by of from to through during before after between and or last next this "
+    "early late mid".split()
+)
+# Month names that are also names or words ("April Ryan", "May I", "March on"): months only in a
+# date; the others ("July followed") anywhere.
+_EN_MONTH_WORDS = frozenset("March April May June August".split())
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[\s-]*$")
+_FIGURE_AFTER = re.compile(r"\s?\d")
+_FIGURE_BEFORE = re.compile(r"\d\s?$")
+
+
+def _figure_next_to(text: str, match: re.Match[str]) -> bool:
+    """Return True when a figure stands right before or after a month name: a date."""
+    return bool(
+        _FIGURE_AFTER.match(text, match.end())
+        or _FIGURE_BEFORE.search(text, max(0, match.start() - 3), match.start())
+    )
+
+
+@functools.cache
+def _month_names() -> tuple[dict[str, int], dict[str, int], re.Pattern[str], re.Pattern[str]]:
+    """English month names (wide, and the abbreviations with a figure next to them), Ukrainian
+    nominatives by number, and a pattern for each (from CLDR through Babel)."""
+    from babel.dates import get_month_names
+
+    wide = {n: k for k, n in get_month_names("wide", locale="en").items()}
+    short = {n: k for k, n in get_month_names("abbreviated", locale="en").items()} | {"Sept": 9}
+    uk = {n: k for k, n in get_month_names("wide", context="stand-alone", locale="uk").items()}
+    genitive = get_month_names("wide", locale="uk")
+    stems = [_common_prefix(n, genitive[k]) for n, k in uk.items()]
+    en_pattern = re.compile(rf"\b(?:({'|'.join(wide)})|({'|'.join(short)})\.?)(?![A-Za-z])")
+    uk_pattern = re.compile(rf"(?<![\w'’ʼ])(?:{'|'.join(stems)})[а-яґєії]*(?![\w'’ʼ])", re.IGNORECASE)
+    return {**wide, **short}, uk, en_pattern, uk_pattern
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _en_months(text: str, start: int, end: int) -> list[NumberMention]:
+    names, _, pattern, _ = _month_names()
+    found = []
+    for match in pattern.finditer(text, start, end):
+        before = _PREVIOUS_WORD.search(text, max(0, match.start() - 12), match.start())
+        wide = match.group(1)
+        in_date = _figure_next_to(text, match) or (
+            wide is not None
+            and (
+                wide not in _EN_MONTH_WORDS
+                or (before is not None and before.group(1).lower() in _EN_MONTH_BEFORE)
+            )
+        )
+        if in_date:
+            word = match.group(1) or match.group(2)
+            found.append(NumberMention(Span(match.start(), match.end()), (float(names[word]),), unit=MONTH))
+    return found
+
+
+def _uk_months(text: str, start: int, end: int) -> list[NumberMention]:
+    from aligner.lang.morph import uk_lemmas
+
+    _, names, _, pattern = _month_names()
+    found = []
+    for match in pattern.finditer(text, start, end):
+        month = next((names[lemma] for lemma in uk_lemmas(match.group().lower()) if lemma in names), None)
+        if month is None:
+            continue
+        if month == 2 and not _figure_next_to(text, match):
+            continue  # лютий is also "fierce": February only next to a figure (24 лютого)
+        found.append(NumberMention(Span(match.start(), match.end()), (float(month),), unit=MONTH))
+    return found
+
+
+_MONTH_FINDERS: dict[str, Callable[[str, int, int], list[NumberMention]]] = {
+    "en": _en_months,
+    "uk": _uk_months,
+}
 
 
 def _share_units(text: str, quantities: list[_Quantity]) -> None:
@@ -809,8 +907,9 @@ def _same_unit(s: _Item, t: _Item) -> bool:
 
 
 def _same_value(s: _Item, t: _Item) -> bool:
-    """The same figure, unless both sides name different units ("5 miles" is not "5 км")."""
-    return s.key == t.key and (s.unit is None or t.unit is None)
+    """The same figure, unless both sides name different units ("5 miles" is not "5 км"), and no
+    month for a plain figure."""
+    return s.key == t.key and (s.unit is None or t.unit is None) and MONTH not in (s.unit, t.unit)
 
 
 def _converted(s: _Item, t: _Item) -> bool:
@@ -879,6 +978,10 @@ def compare_numbers(
     src_items, tgt_items = _items(source), _items(target)
     for fits in (_same_unit, _same_value, _converted):
         _pair(src_items, tgt_items, fits)
+    if not (any(i.unit == MONTH for i in src_items) and any(i.unit == MONTH for i in tgt_items)):
+        # a month left out or added ("last month" -> 6월) is no finding, only one changed
+        src_items = [i for i in src_items if i.unit != MONTH]
+        tgt_items = [i for i in tgt_items if i.unit != MONTH]
     src = Counter(i.key for i in src_items if not i.optional)
     tgt = Counter(i.key for i in tgt_items if not i.optional)
     missing = src - _slack(source, spelled_slack)
