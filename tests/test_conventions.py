@@ -178,6 +178,13 @@ FAITHFUL = [
         "у щонайменше шістьох людей, і всі були дуже чемні».",
     ),
     (
+        # the same lead-in outside the marks
+        "ko-connective-lead-in",
+        "ko",
+        'He spoke about his career.\n"It was probably a real crossroads," he recalled, of taking charge of Alloa.',
+        '그는 경력에 대해 이야기했다.\n알로아를 맡을 때를 회상하며 "그 순간이 진정한 전환점이었을 겁니다."',
+    ),
+    (
         # a dash and a conjunction inside the speaker's own words: no author's words
         "uk-dash-conjunction-in-speech",
         "uk",
@@ -290,6 +297,14 @@ ALTERED += [
         '"People were still on the beach and did not run and they became victims," Sutopo Purwo Nugroho, the agency spokesman, told a briefing.',
         "“사람들은 해변에 있었고 즉시 달리지 못했습니다.” 결국 그들은 희생자가 되었습니다. "
         "재난 기관 대변인 수토포 푸르워 누그로호가 브리핑에서 말했습니다.",
+    ),
+    (
+        # ntrex-dev bbc.381789 (ko), opening mark moved before a lead-in whose speech verb is in
+        # the connective -며 (회상하며 "recalling"): the attribution inside the marks
+        "ko-connective-lead-in-inside",
+        "ko",
+        'He spoke about his career.\n"It was probably a real crossroads," he recalled, of taking charge of Alloa.',
+        '그는 경력에 대해 이야기했다.\n"알로아를 맡을 때를 회상하며 그 순간이 진정한 전환점이었을 겁니다."',
     ),
 ]
 

@@ -239,7 +239,12 @@ _AFTER_VERB = re.compile(r"\S*\s*:")
 def _frames(ctx: CheckContext, edge: Span, verb: Span, opening: bool) -> bool:
     """Return True when a speech verb at an edge is framed as an attribution."""
     if opening:
-        return bool(_AFTER_VERB.match(ctx.text, verb.end)) and verb.end - edge.start <= EDGE_CHARS
+        # "He said: …" inside the marks; in Korean also a speech verb in the connective -며/-면서
+        # that leads into the words (“알로아를 맡을 때를 회상하며 그 순간이 …”)
+        led_in = bool(_AFTER_VERB.match(ctx.text, verb.end)) or (
+            ctx.lang == "ko" and verb.of(ctx.text).endswith(("며", "면서"))
+        )
+        return led_in and verb.end - edge.start <= EDGE_CHARS
     before = Span(edge.start, verb.start)
     if ctx.lang == "ko":  # “…말했다고 그는 말했다”, “…입니다.라고 말했다”: a quotative, (a subject,) the verb
         if _KO_CLOSED_QUOTATIVE.search(ctx.text, before.start, before.end) and _tail_only(ctx, verb, edge):
