@@ -1,8 +1,12 @@
 """Where the attribution stands at a quotation's edges.
 
-An attribution pulled inside the marks (a Ukrainian dash attribution, a Korean quotative and
-speech verb, a colon frame, the speaker's name) is an error; so is part of the quotation left
-outside them, between the closing mark and the attribution.
+An attribution pulled inside the marks (a Ukrainian dash attribution, or the author's words that
+Ukrainian punctuation sets off with a past-tense verb pymorphy3 tags; a Korean quotative and speech
+verb, or a lead-in verb in -며; a colon frame; the speaker's name) is an error; so is part of the
+quotation left outside them, between the closing mark and the attribution or its sentence.
+
+The punctuation of attributions is hand-written here: the morphological analysers (Kiwi,
+pymorphy3) tag words, not where a quotation's author's words start.
 """
 
 from __future__ import annotations
