@@ -19,8 +19,9 @@ The budget is not the false-alarm rate the thresholds reach on new text: the sea
 combination that just fits the tuning quotations, and on other documents it flags more. So the
 budget is itself chosen by cross-validation within the tuning half: the documents are split into
 ``--folds`` groups by a hash of their id; for each candidate budget the thresholds are fitted on
-all groups but one and their false alarms counted on the group left out; the largest budget whose
-cross-validated false-alarm rate stays within ``--target`` is used to fit the thresholds on the
+all groups but one, and their false alarms and caught truncations counted on the group left out;
+among the budgets whose cross-validated false-alarm rate stays within ``--target``, the one that
+catches the most (ties: the fewest false alarms, then the middle budget) fits the thresholds on the
 whole half. It writes the values, the budget, the cross-validated rates and the counts they came
 from to ``aligner/data/length_cuts.json``, whose hash the report signature names.
 
@@ -115,20 +116,34 @@ def flagged(row: dict[str, object], values: tuple[float, ...]) -> bool:
     return by_threshold and not always and float(row["part"]) >= boundary.PART_LOW_ERROR  # type: ignore[arg-type]
 
 
-def cross_validate(rows: list[dict[str, object]], budget: float, folds: int) -> float:
-    """Return the share of faithful quotations flagged through the thresholds on documents left
-    out of the fitting, over ``folds`` groups of documents, with thresholds fitted at ``budget``
-    on the others."""
-    false_alarms = faithful = 0
+def caught(row: dict[str, object], values: tuple[float, ...]) -> bool:
+    """Return True when a row is an error under ``values`` or at any length."""
+    ratio = float(row["ratio"])  # type: ignore[arg-type]
+    by_threshold = ratio < values[0] or any(
+        bool(row[sign]) and ratio < threshold for sign, threshold in zip(SIGNS, values[1:], strict=True)
+    )
+    always = bool(row["dropped"] or row["unquoted"] or row["dangling"])
+    return by_threshold or always or float(row["part"]) < boundary.PART_LOW_ERROR  # type: ignore[arg-type]
+
+
+def cross_validate(rows: list[dict[str, object]], budget: float, folds: int) -> tuple[float, float]:
+    """Return (the share of faithful quotations flagged through the thresholds, the share of cut
+    quotations caught) on documents left out of the fitting, over ``folds`` groups of documents,
+    with thresholds fitted at ``budget`` on the others."""
+    false_alarms = faithful = hits = cuts = 0
     for k in range(folds):
         train = [r for r in rows if _fold(str(r["doc"]), folds) != k]
-        test = [r for r in rows if _fold(str(r["doc"]), folds) == k and r["label"] == "faithful"]
+        test = [r for r in rows if _fold(str(r["doc"]), folds) == k]
         if not test or not train:
             continue
         values = _values(calibrate(train, budget)[str(rows[0]["lang"])])
-        false_alarms += sum(flagged(r, values) for r in test)
-        faithful += len(test)
-    return false_alarms / faithful if faithful else 0.0
+        kept = [r for r in test if r["label"] == "faithful"]
+        cut = [r for r in test if r["label"] != "faithful"]
+        false_alarms += sum(flagged(r, values) for r in kept)
+        faithful += len(kept)
+        hits += sum(caught(r, values) for r in cut)
+        cuts += len(cut)
+    return (false_alarms / faithful if faithful else 0.0, hits / cuts if cuts else 0.0)
 
 
 def _values(result: dict[str, object]) -> tuple[float, ...]:
@@ -136,18 +151,26 @@ def _values(result: dict[str, object]) -> tuple[float, ...]:
 
 
 def choose(rows: list[dict[str, object]], target: float, folds: int) -> dict[str, dict[str, object]]:
-    """Per language, fit the thresholds at the largest budget whose cross-validated false-alarm
-    rate is within ``target``; record that budget and the rates behind the choice."""
+    """Per language, fit the thresholds at the budget that catches the most cut quotations on
+    left-out documents among those whose left-out false-alarm rate is within ``target`` (where
+    several catch as many with as few false alarms, the middle one of them, as for the thresholds);
+    record that budget and the rates behind the choice."""
     result: dict[str, dict[str, object]] = {}
     for lang in sorted({str(r["lang"]) for r in rows}):
         mine = [r for r in rows if r["lang"] == lang]
         rates = {b: cross_validate(mine, b, folds) for b in BUDGETS}
-        budget = max((b for b, rate in rates.items() if rate <= target), default=0.0)
+        within = {b: r for b, r in rates.items() if r[0] <= target} or {0.0: rates[0.0]}
+        best = max((catch, -fa) for fa, catch in within.values())
+        tied = sorted(b for b, (fa, catch) in within.items() if (catch, -fa) == best)
+        budget = tied[(len(tied) - 1) // 2]
         result[lang] = {
             **calibrate(mine, budget)[lang],
             "budget": budget,
-            "cross_validated_false_alarm": round(rates[budget], 4),
-            "cross_validated_by_budget": {str(b): round(r, 4) for b, r in rates.items()},
+            "cross_validated_false_alarm": round(rates[budget][0], 4),
+            "cross_validated_caught": round(rates[budget][1], 4),
+            "cross_validated_by_budget": {
+                str(b): {"false_alarm": round(fa, 4), "caught": round(c, 4)} for b, (fa, c) in rates.items()
+            },
         }
     return result
 
