@@ -105,25 +105,31 @@ def _fold(doc: str, folds: int) -> int:
     return int(hashlib.sha256(doc.encode()).hexdigest(), 16) % folds
 
 
-def flagged(row: dict[str, object], values: tuple[float, ...]) -> bool:
-    """Return True when ``LengthCuts`` ``values`` (alone, then one per sign) make a row an error
-    that no sign at any length does (what the budget counts)."""
+def _at_any_length(row: dict[str, object]) -> bool:
+    """Return True for a row that is an error at any length: a paragraph dropped or left outside
+    the marks, an end on a particle, a paragraph cut short."""
+    return bool(row["dropped"] or row["unquoted"] or row["dangling"]) or (
+        float(row["part"]) < boundary.PART_LOW_ERROR  # type: ignore[arg-type]
+    )
+
+
+def _by_threshold(row: dict[str, object], values: tuple[float, ...]) -> bool:
+    """Return True when ``LengthCuts`` ``values`` (alone, then one per sign) make a row an error."""
     ratio = float(row["ratio"])  # type: ignore[arg-type]
-    by_threshold = ratio < values[0] or any(
+    return ratio < values[0] or any(
         bool(row[sign]) and ratio < threshold for sign, threshold in zip(SIGNS, values[1:], strict=True)
     )
-    always = bool(row["dropped"] or row["unquoted"] or row["dangling"])
-    return by_threshold and not always and float(row["part"]) >= boundary.PART_LOW_ERROR  # type: ignore[arg-type]
+
+
+def flagged(row: dict[str, object], values: tuple[float, ...]) -> bool:
+    """Return True when ``values`` make a row an error that no sign at any length does (what the
+    budget counts)."""
+    return _by_threshold(row, values) and not _at_any_length(row)
 
 
 def caught(row: dict[str, object], values: tuple[float, ...]) -> bool:
     """Return True when a row is an error under ``values`` or at any length."""
-    ratio = float(row["ratio"])  # type: ignore[arg-type]
-    by_threshold = ratio < values[0] or any(
-        bool(row[sign]) and ratio < threshold for sign, threshold in zip(SIGNS, values[1:], strict=True)
-    )
-    always = bool(row["dropped"] or row["unquoted"] or row["dangling"])
-    return by_threshold or always or float(row["part"]) < boundary.PART_LOW_ERROR  # type: ignore[arg-type]
+    return _by_threshold(row, values) or _at_any_length(row)
 
 
 def cross_validate(rows: list[dict[str, object]], budget: float, folds: int) -> tuple[float, float]:
@@ -183,8 +189,7 @@ def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[st
         faithful = np.array([r["label"] == "faithful" for r in mine])
         ratio = np.array([float(r["ratio"]) for r in mine])  # type: ignore[arg-type]
         signs = {s: np.array([bool(r[s]) for r in mine]) for s in SIGNS}
-        always = np.array([bool(r["dropped"] or r["unquoted"] or r["dangling"]) for r in mine])
-        always |= np.array([float(r["part"]) < boundary.PART_LOW_ERROR for r in mine])  # type: ignore[arg-type]
+        always = np.array([_at_any_length(r) for r in mine])
         n_faithful, n_cut = int(faithful.sum()), int((~faithful).sum())
         allowed = budget * n_faithful
 

@@ -18,7 +18,7 @@ from aligner.spans import Span, strip_span
 # ---------------------------------------------------------------------------------------------
 
 # Every glyph that can open or close a quotation in en/ko/uk text, straight and typographic.
-_MARK = re.compile(r"[\"“”«»„「」『』'‘’]")
+MARK = re.compile(r"[\"“”«»„「」『』'‘’]")
 _OPENERS = "«„「『"  # only ever open
 _CLOSERS = "»」』"  # only ever close
 _SINGLES = "'‘’"
@@ -108,7 +108,7 @@ def scan_doubles(text: str, lo: int, hi: int) -> list[Piece]:
     pieces: list[Piece] = []
     stack: list[tuple[int, str]] = []
     last_end = lo
-    for match in _MARK.finditer(text, lo, hi):
+    for match in MARK.finditer(text, lo, hi):
         pos, char = match.start(), match.group()
         if char in _SINGLES:
             continue
@@ -155,7 +155,7 @@ def scan_singles(text: str, lo: int, hi: int, taken: Sequence[Piece]) -> list[Pi
     """Return single-quoted pieces of a line that lie outside the double-quoted ones."""
     pieces: list[Piece] = []
     open_at: tuple[int, str] | None = None
-    for match in _MARK.finditer(text, lo, hi):
+    for match in MARK.finditer(text, lo, hi):
         pos, char = match.start(), match.group()
         if char not in _SINGLES or _is_apostrophe(text, pos, lo, hi):
             continue

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aligner.align.marks import MARK
 from aligner.align.quotes import SPLIT_TERM_WORDS, QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import (
@@ -119,7 +120,6 @@ class LengthEvidence:
     unquoted: bool  # a paragraph is translated outside the marks
     paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
     end_lost: bool
-    source_length: int = 0  # characters of the source quotation, spaces not counted
 
 
 def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> LengthEvidence:
@@ -152,7 +152,6 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
         end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
-        source_length=src_len,
     )
 
 
@@ -168,14 +167,13 @@ def _inner_cut(ctx: CheckContext, qa: QuoteAlignment) -> bool:
     return False
 
 
-_MARKS = frozenset("«»“”„\"'‘’「」『』")
 _NARRATION_PUNCTUATION = re.compile(r"[.!?…—–]|\s-\s")
 
 
 def _quoted_name_between(gap: str) -> bool:
     """Return True when what stands between two target quotations is a quotation of its own (its
     marks there) or a short name whose marks, reversed, read as this one's (до »Фуроми«, у …)."""
-    return any(c in _MARKS for c in gap) or (
+    return bool(MARK.search(gap)) or (
         len(gap.split()) <= SPLIT_TERM_WORDS and not _NARRATION_PUNCTUATION.search(gap)
     )
 

@@ -356,20 +356,18 @@ _KO_INSTITUTION_SOURCE = re.compile(
 )
 # Ukrainian words before a source in the genitive: за даними Києва, за словами Рі, згідно з
 # даними, які Київ …
+_UK_FRAME = "за даними|за словами|зі слів|за інформацією"
+_UK_FRAME_OPINION = "за повідомленням|на думку"
+_UK_FRAME_AGREEING = r"згідно з(?:і)?(?: даними)?"
 _UK_FRAMED = re.compile(
-    r"(?:за даними|за словами|зі слів|за інформацією|за повідомленням|на думку|згідно з(?:і)?(?: даними)?)"
-    r"(?:,\s+(?:які|що))?\s+$",
-    re.IGNORECASE,
+    rf"(?:{_UK_FRAME}|{_UK_FRAME_OPINION}|{_UK_FRAME_AGREEING})(?:,\s+(?:які|що))?\s+$", re.IGNORECASE
 )
 # … and for a common-noun source, the institution between: за даними транспортного управління Харкова.
 _UK_INSTITUTION_FRAMED = re.compile(
-    r"(?:за даними|за словами|зі слів|за інформацією|згідно з(?:і)?(?: даними)?)(?:\s+[\w'’ʼ]+){1,3}\s+$",
-    re.IGNORECASE,
+    rf"(?:{_UK_FRAME}|{_UK_FRAME_AGREEING})(?:\s+[\w'’ʼ]+){{1,3}}\s+$", re.IGNORECASE
 )
 # … and for a person, a given name or a title between: за словами Кіра Стармера, пана Адамса.
-_UK_FRAMED_GIVEN = re.compile(
-    r"(?i:за даними|за словами|зі слів|за інформацією|за повідомленням|на думку)(?:\s+[\w'’ʼ-]+){1,2}\s+$"
-)
+_UK_FRAMED_GIVEN = re.compile(rf"(?i:{_UK_FRAME}|{_UK_FRAME_OPINION})(?:\s+[\w'’ʼ-]+){{1,2}}\s+$")
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
 _UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з|у|в)\s+$", re.IGNORECASE)  # із Сеула, у Сирії повідомляють
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -756,17 +757,10 @@ def _month_names() -> tuple[dict[str, int], dict[str, int], re.Pattern[str], re.
     short = {n: k for k, n in get_month_names("abbreviated", locale="en").items()} | {"Sept": 9}
     uk = {n: k for k, n in get_month_names("wide", context="stand-alone", locale="uk").items()}
     genitive = get_month_names("wide", locale="uk")
-    stems = [_common_prefix(n, genitive[k]) for n, k in uk.items()]
+    stems = [os.path.commonprefix([n, genitive[k]]) for n, k in uk.items()]
     en_pattern = re.compile(rf"\b(?:({'|'.join(wide)})|({'|'.join(short)})\.?)(?![A-Za-z])")
     uk_pattern = re.compile(rf"(?<![\w'’ʼ])(?:{'|'.join(stems)})[а-яґєії]*(?![\w'’ʼ])", re.IGNORECASE)
     return {**wide, **short}, uk, en_pattern, uk_pattern
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
 
 
 def _en_months(text: str, start: int, end: int) -> list[NumberMention]:
