@@ -199,6 +199,24 @@ FAITHFUL = [
         "he said.",
         "«Якщо говорити про кількість російських компаній в ОАЕ, вона майже досягла 4000», — сказав він.",
     ),
+    (
+        # wmt24 the_other_side_stormfall, ref: author's words with a verb the lexicon lacks
+        # (прокричав) after a dash and the closing mark
+        "uk-author-words-unknown-verb",
+        "uk",
+        "“Send in the Senti’s” Knoxx, who was watching the ridge through binocs, shouted.",
+        "«Відправляйте Сенті», – прокричав Нокс, який спостерігав за пагорбом у бінокль.",
+    ),
+    (
+        # ntrex-dev nytimes.184853: two source quotations, one target quotation parted by the
+        # attribution between dashes, its glued comma-dash (",—") included
+        "uk-shared-quotation-glued-dash",
+        "uk",
+        '"Historically, the old people I\'ve talked to say there was a bar and a church on every corner," '
+        'Mr. Adams said.\n"Today, there\'s neither."',
+        "«Старі люди, з якими я спілкувався, кажуть, що раніше тут на кожному куті був бар і церква»,— "
+        "розповідає пан Адамс. —\nТепер немає ні того, ні іншого».",
+    ),
 ]
 
 
@@ -305,6 +323,37 @@ ALTERED += [
         "ko",
         'He spoke about his career.\n"It was probably a real crossroads," he recalled, of taking charge of Alloa.',
         '그는 경력에 대해 이야기했다.\n"알로아를 맡을 때를 회상하며 그 순간이 진정한 전환점이었을 겁니다."',
+    ),
+    (
+        # the same, the closing mark moved into the quotation: its last word stands before the
+        # author's words
+        "uk-author-words-unknown-verb-mark-moved",
+        "uk",
+        "“Send in the Senti’s” Knoxx, who was watching the ridge through binocs, shouted.",
+        "«Відправляйте» Сенті, – прокричав Нокс, який спостерігав за пагорбом у бінокль.",
+    ),
+    (
+        # the same, the first quotation's closing mark moved into it
+        "uk-shared-quotation-mark-moved",
+        "uk",
+        '"Historically, the old people I\'ve talked to say there was a bar and a church on every corner," '
+        'Mr. Adams said.\n"Today, there\'s neither."',
+        "«Старі люди, з якими я спілкувався, кажуть» що раніше тут на кожному куті був бар і церква,— "
+        "розповідає пан Адамс. —\nТепер немає ні того, ні іншого».",
+    ),
+    (
+        # ntrex-dev reuters.218932: a quotation and the next two paragraphs' quotation share one
+        # target quotation; its first closing mark moved into it. The first source quotation
+        # takes the piece before the attribution, not the next paragraph too.
+        "uk-shared-quotation-cut-at-attribution",
+        "uk",
+        '"We are for NATO and EU, but we want to join with our heads up, not through the service door" '
+        "Kavadarkov said.\n\"We are a poor country, but we do have dignity.\nIf they don't want to take us "
+        'as Macedonia, we can turn to others like China and Russia and become part of Euro-Asia integration."',
+        "«Ми за НАТО і ЄС, але ми хочемо прийти туди з» гордо піднятою головою, а не через службові двері, "
+        "— заявив Кавардарков. —\nМи бідна країна, але в нас є гідність.\nЯкщо вони не хочуть брати нас "
+        "як Македонію, ми можемо звернутися до інших, наприклад до Китаю і Росії, і стати частиною "
+        "європейсько-азіатської інтеграції».",
     ),
 ]
 

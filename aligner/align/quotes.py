@@ -250,6 +250,9 @@ def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
 # no second half of the quotation before it.
 SPLIT_TERM_WORDS = 3
 _LETTERS = re.compile(r"[^\W\d_]+")
+# The extra misfit of cutting a shared target quotation where its pieces are parted otherwise than
+# the source quotations are (narration between them or only a paragraph break).
+SHARE_GAP_COST = 0.7
 
 
 def _joins(target: TargetText) -> list[bool]:
@@ -403,10 +406,15 @@ def _share_parts(
     if len(quotes) == 1 or len(parts) < len(quotes):
         return [parts] * len(quotes)
     first, second = (_text_len(article.text, q.parts) * ratio + 6.0 for q in quotes)
+    narrated = bool(_LETTERS.search(article.text, quotes[0].parts[-1].end, quotes[1].parts[0].start))
 
     def misfit(cut: int) -> float:
         head, tail = _text_len(text, parts[:cut]) + 6.0, _text_len(text, parts[cut:]) + 6.0
-        return abs(math.log(head / first)) + abs(math.log(tail / second))
+        # where narration (the attribution) parts the source quotations, the target's cut is
+        # where narration parts its pieces too, not a bare paragraph break inside one of them
+        between = bool(_LETTERS.search(text, parts[cut - 1].end, parts[cut].start))
+        parted = SHARE_GAP_COST * (between != narrated)
+        return abs(math.log(head / first)) + abs(math.log(tail / second)) + parted
 
     cut = min(range(1, len(parts)), key=misfit)
     return [parts[:cut], parts[cut:]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from aligner.align.marks import MARK
 from aligner.align.quotes import QuoteAlignment
 from aligner.article.records import Quote
 from aligner.check.context import (
@@ -168,6 +169,19 @@ def _author_words(ctx: CheckContext, quote: Quote, last: Span) -> Span | None:
     return None
 
 
+def _author_starts(text: str, start: int, end: int) -> bool:
+    """Return True when the author's words start at ``start`` after a dash: a lower-case word
+    that is no conjunction nor copula, with a verb in the past tense among the first words (– з
+    сухим смішком розпочав Немік; – привітався Крейт), whether or not the lexicon knows the verb."""
+    words = text[start:end].split()[:AUTHOR_VERB_WORDS]
+    if not words or not words[0][:1].islower():
+        return False
+    first = words[0].strip(",.!?…:;").lower()
+    if first in _UK_CONJUNCTIONS or _UK_COPULA_DASH.fullmatch(first):
+        return False
+    return any(_past_verb(w) for w in words)
+
+
 def _past_verb(word: str) -> bool:
     return any(t.startswith("VERB") and "past" in t for t in uk_parses(word.strip(",.!?…:;").lower()))
 
@@ -279,7 +293,7 @@ def _names_speaker(ctx: CheckContext, quote: Quote, edge: Span) -> bool:
 
 # Where an attribution starts after a quotation: a Ukrainian dash before a speech verb
 # ("…», — сказав Рі"), a Korean quotative ending ("…”라고 리 씨는", "… 받아줄까요?라고").
-_UK_DASH = re.compile(r"\s[—–-]\s")
+_UK_DASH = re.compile(r"(?:\s|(?<=[,.!?…]))[—–-]\s")  # "», — сказав", "церква,— розповідає"
 _KO_QUOTATIVE = re.compile(r"(?:이?라고|다고|냐고|자고|라며|다며|라면서|다면서|라는|다는)(?![가-힣])")
 # A quotative glued to a sentence end, which only stands after a closing mark: "…입니다.라고".
 _KO_CLOSED_QUOTATIVE = re.compile(r"[.?!…,]\s*(?:이)?라(?:고|며|면서|는)(?![가-힣])")
@@ -293,6 +307,11 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     """Return an error when more text stands between the closing mark and where the attribution
     starts (or, with no attribution after the quotation, the sentence end) than in the source:
     part of the quotation left outside the marks."""
+    inner = _inner_gap(ctx, quote, qa)
+    if inner:
+        message = f"{inner} letters stand between a closing mark and the attribution after it: "
+        message += "part of the quotation is outside"
+        return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
     between = _sentence_before_attribution(ctx, quote, qa, found)
     if between > GAP_LETTERS:
         message = f"{between} letters stand between the closing mark and the attribution's sentence: "
@@ -309,6 +328,36 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+def _inner_gap(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
+    """Return the most letters standing between the closing mark of a Ukrainian target part and
+    the dash attribution after it, where a later part of the same quotation follows in the same
+    paragraph («A» що раніше …, — розповідає пан Адамс. — B»: words of A pushed out of the
+    marks), beyond twice what the source has before its attribution; 0 when no such part."""
+    if ctx.lang != "uk" or len(qa.target_parts) < 2:
+        return 0
+    worst = 0
+    for part, nxt in zip(qa.target_parts, qa.target_parts[1:], strict=False):
+        start = part.end + 1
+        if part.end >= len(ctx.text) or not MARK.match(ctx.text, part.end):
+            continue
+        dash = next(
+            (
+                d
+                for d in _UK_DASH.finditer(ctx.text, start, nxt.start)
+                if find_speech_verbs(ctx.text, ctx.lang, Span(d.end(), min(nxt.start, d.end() + 30)))
+                or _author_starts(ctx.text, d.end(), nxt.start)
+            ),
+            None,
+        )
+        if dash is None:
+            continue
+        gap = ctx.text[start : dash.start()]
+        if "\n" not in gap and not mark_starts_in(ctx, start, dash.start()):
+            worst = max(worst, sum(c.isalnum() for c in gap))
+    src_gap = _source_gap(ctx, quote, anchored=True) if worst else 0
+    return worst if worst > GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap else 0
 
 
 def _sentence_before_attribution(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Found) -> int:
@@ -389,7 +438,9 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
         following = sentence_at(ctx.sentences, dash_after.end()) if dash_after else None
         reach = following.end if following is not None else sentence.end
         for dash in _UK_DASH.finditer(ctx.text, start, reach):
-            if find_speech_verbs(ctx.text, ctx.lang, Span(dash.end(), min(reach, dash.end() + 30))):
+            if find_speech_verbs(
+                ctx.text, ctx.lang, Span(dash.end(), min(reach, dash.end() + 30))
+            ) or _author_starts(ctx.text, dash.end(), reach):
                 end = dash.start()
                 break
     anchored = end is not None
