@@ -58,6 +58,19 @@ CAPITAL = {
     "uk": PLACE["uk"].replace("У Сирії", "У Москві"),
 }
 
+# A source that its own claim names again (ntrex-dev reuters.218932): replaced where it stands as
+# the source, it is still named inside the claim (그리스 영토, територію Греції).
+CLAIM_EN = (
+    "Greece, which has a province called Macedonia, has maintained that its northern neighbour's name "
+    "represents a claim on its territory.\n"
+)
+CLAIM = {
+    "ko": "마케도니아라는 지방이 있는 그리스는 북쪽 이웃의 이름이 그리스 영토에 대한 소유권 주장이라는 "
+    "입장을 유지해 왔다.\n",
+    "uk": "Греція, яка має провінцію Македонія, наполягає, що назва її північного сусіда є претензією на "
+    "територію Греції.\n",
+}
+
 # A person source with a title, and another person of the article (wmt22 guardian.44781).
 GIVEN_EN = (
     "Matt Hancock resigned last year.\n"
@@ -122,6 +135,8 @@ FAITHFUL = [
     ("pair", "uk"),
     ("inside", "ko"),
     ("inside", "uk"),
+    ("claim", "ko"),
+    ("claim", "uk"),
 ]
 
 
@@ -140,6 +155,8 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return PAIR_EN, PAIR[lang]
     if article == "inside":
         return INSIDE_EN, INSIDE[lang]
+    if article == "claim":
+        return CLAIM_EN, CLAIM[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -214,6 +231,9 @@ ALTERED = [
     # the speaker replaced by a person the quotation itself names
     ("inside", "uk", "сказав Гай Сесіл", "сказав Бретт Кавано", ("Guy Cecil", "Кавано")),
     ("inside", "ko", "가이 세실 국장이", "브렛 캐버노 국장이", ("Guy Cecil", "캐버노")),
+    # the source replaced where it stands as the source; its name left inside the claim
+    ("claim", "ko", "있는 그리스는", "있는 모스크바는", ("Greece", "모스크바")),
+    ("claim", "uk", "Греція, яка має", "Москва, яка має", ("Greece", "Москва")),
 ]
 
 

@@ -26,7 +26,7 @@ from aligner.check.context import (
     narration_spans,
     touching,
 )
-from aligner.check.people import credited_instead, subject_pronoun
+from aligner.check.people import credited_instead, named_as_source, subject_pronoun
 from aligner.check.records import (
     INVENTED_MIN_WORDS,
     TERM_MAX_WORDS,
@@ -186,11 +186,16 @@ def check_attribution(ctx: CheckContext, attribution: Attribution) -> Attributio
         status = Status.MISSING
     else:
         found = _attributed(ctx, attribution, sentences)
-        if found is None and attribution.source.pronoun:  # "He said" -> 그는, він
-            found = _pronoun(ctx, attribution, sentences)
-        if found is None:
-            not_named, found = _source_not_named(ctx, attribution, sentences)
-            findings += not_named
+        displaced = _source_displaced(ctx, attribution, sentences) if found is not None else []
+        if displaced:
+            findings += displaced
+            found = None
+        else:
+            if found is None and attribution.source.pronoun:  # "He said" -> 그는, він
+                found = _pronoun(ctx, attribution, sentences)
+            if found is None:
+                not_named, found = _source_not_named(ctx, attribution, sentences)
+                findings += not_named
         findings += _attribution_verb(ctx, attribution, sentences, found)
         findings += _claim_entities(ctx, attribution, sentences)
         findings += _attribution_numbers(ctx, attribution, sentences)
@@ -217,6 +222,27 @@ def _attributed(ctx: CheckContext, attribution: Attribution, sentences: Sequence
             if found is not None:
                 return found
     return None
+
+
+def _source_displaced(
+    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]
+) -> list[Finding]:
+    """Return an error when the translation names the source only away from where a source
+    stands (inside the claim: 그리스 영토) while someone else stands there (모스크바는 … 주장했다):
+    the attribution was given to another entity, its source's name left in the claim."""
+    source = attribution.source
+    who = source.person or ctx.article.of(source.span)
+    if source.pronoun or named_as_source(ctx, who, sentences) is not False:
+        return []
+    instead = credited_instead(
+        ctx, who, [attribution.sentence], sentences, common_noun=_common_noun(ctx, attribution)
+    )
+    if instead is None:
+        return []
+    mention, name = instead
+    message = f"the attribution credits {mention.of(ctx.text)!r} ({name}) instead of {who}"
+    evidence = (Evidence("source", source.span, None), Evidence("credited", None, mention))
+    return [Finding("attribution", Severity.ERROR, message, "inconsistent-entities", mention, evidence)]
 
 
 def _pronoun(ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]) -> Span | None:

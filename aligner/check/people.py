@@ -36,6 +36,7 @@ from aligner.lang.entities import (
     same_country,
     same_entity,
 )
+from aligner.lang.morph import uk_parses
 from aligner.lang.names import find_pronouns, find_role_nouns
 from aligner.lang.verbs import VerbClass, compatible, find_speech_verbs
 from aligner.spans import Span, hull
@@ -235,6 +236,42 @@ def _after_alone(ctx: CheckContext, mention: Span, quote_end: int) -> bool:
     """Return True for a mention in a later sentence than the quotation's last one."""
     sentence = sentence_at(ctx.sentences, quote_end - 1)
     return sentence is not None and mention.start >= sentence.end
+
+
+def named_as_source(ctx: CheckContext, name: str, pieces: Sequence[Span]) -> bool | None:
+    """Return whether ``name`` (a person of the article, a place or an organisation) is named in
+    the pieces where a source stands (a subject next to a speech verb, a Korean topic, за даними
+    X, X에 따르면 …): True if one of its mentions is, False if it is named only elsewhere (inside
+    the claim: 그리스 영토), None if it is not named at all."""
+    mentions = _find_all(ctx, name, pieces)
+    entity = gazetteer().lookup(name)
+    if entity is not None:
+        mentions += [
+            m.span
+            for p in pieces
+            for m in find_entities(ctx.text, ctx.lang, p)
+            if same_entity(m.entity, entity)
+        ]
+    if not mentions:
+        return None
+    return any(
+        _framed(ctx, m, place=True, institution=True) or (_speaks(ctx, m) and not _oblique(ctx, m))
+        for m in mentions
+    )
+
+
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct")
+
+
+def _oblique(ctx: CheckContext, mention: Span) -> bool:
+    """Return True for a Ukrainian mention whose last word pymorphy3 reads only in an oblique case
+    (на територію Греції): an object or a complement, not the subject a source stands as."""
+    if ctx.lang != "uk":
+        return False
+    words = mention.of(ctx.text).split()
+    tags = uk_parses(words[-1]) if words else ()
+    cases = [next((c for c in _CASES if c in t), None) for t in tags]
+    return bool(cases) and all(c is not None and c not in ("nomn", "voct") for c in cases)
 
 
 def _find_all(ctx: CheckContext, name: str, pieces: Sequence[Span]) -> list[Span]:
