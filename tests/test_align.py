@@ -226,6 +226,39 @@ def test_dropped_quotation_sentence_is_unpaired_and_unaligned(seed: Seed) -> Non
     assert q2.target is not None and q2.target.of(text).startswith("Я на 80%")
 
 
+# wmt23 L0593-0597, ref: a short article whose translation leaves out its last but one paragraph, a
+# quotation; a third of its text, so the whole-text length ratio would pair the last quotation's
+# paragraph with that one's translation.
+SHORT_EN = (
+    "3.Be passionate about what you're doing and remember your purpose\n"
+    "Up until spring of 2022, infectious disease specialist Céline Gounder worked 100 hours a week for "
+    "seven days a week.\n"
+    "Being on the frontlines during the pandemic ate up almost all of her time, but she avoided burnout "
+    "by reminding herself about why her work is important.\n"
+    '"I don\'t think work feels like work when you feel like you\'re having an impact," says Gounder.\n'
+    '"If you\'re working crazy hours doing something that has no meaning to you, I think you really do '
+    'need to step back and question what you\'re doing."\n'
+)
+SHORT_UK = (
+    "3. Захоплюйтесь тим, що ви робите, й пам’ятайте про свою мету\n"
+    "До весни 2022 року інфекціоніст Селін Гундер працювала по 100 годин та сім днів на тиждень.\n"
+    "Перебування на передовій під час пандемії з’їдало майже весь її час, але вона уникла вигоряння, "
+    "нагадуючи собі, чому її робота є важливою.\n"
+    "«Я не думаю, що робота схожа на роботу, коли ти відчуваєш, що маєш вплив», – каже Гундер.\n"
+    "«Якщо ви працюєте в шаленому темпі, роблячи щось, що не має для вас сенсу, я вважаю, що вам справді "
+    "потрібно зупинитися й задуматися над тим, що ви робите».\n"
+)
+
+
+@pytest.mark.parametrize("dropped", [3, 4], ids=["first-quotation", "second-quotation"])
+def test_paragraph_left_out_of_a_short_article_is_the_one_unpaired(dropped: int) -> None:
+    lines = SHORT_UK.splitlines()
+    lines[dropped] = ""
+    alignment = align(parse_article(SHORT_EN), "\n".join(lines) + "\n", "uk")
+    kept = [q.quote_id for q in alignment.quotes if q.target is not None]
+    assert kept == [("q1", "q2")[4 - dropped]]
+
+
 # (id, English, Ukrainian, the target parts of the first quotation): a quotation split in two by
 # an attribution is one rendering; a quoted name after narration is not its second half.
 SPLITS = [

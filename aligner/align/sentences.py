@@ -43,6 +43,9 @@ PARAGRAPH_SKIP = 1.0
 # Length ratios (scaled by the document's) within which paragraph pairs of a translation with as
 # many paragraphs as its source are taken as they stand, without the paragraph aligner.
 PARAGRAPH_RATIO = (0.5, 2.0)
+# How far (in log) the length ratio of the paired paragraphs alone may stand from the whole text's
+# before the paragraphs are aligned again with it (see ``align_sentences``).
+RATIO_RECHECK = 0.1
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
 
 
@@ -340,7 +343,20 @@ def align_sentences(article: Article, target: TargetText) -> tuple[tuple[Sentenc
     tgt = _units(target.text, latin, [(p.span, p.sentences) for p in target.paragraphs], tgt_parts)
     ratio = (sum(u.length for u in tgt) + 1.0) / (sum(u.length for u in src) + 1.0)
     src_groups, tgt_groups = _Groups(src), _Groups(tgt)
-    runs = _paragraph_runs(src, tgt, ratio) or [(range(len(src)), range(len(tgt)))]
+    runs = _paragraph_runs(src, tgt, ratio)
+    # A paragraph the translation leaves out (or adds) lowers (or raises) the whole-text ratio that
+    # every pair's length is judged against: measured again without the paragraphs the paragraph
+    # aligner left unpaired, a ratio that moved by more than RATIO_RECHECK aligns the paragraphs
+    # once more with it.
+    if runs and any(not rows or not cols for rows, cols in runs):
+        kept = [(rows, cols) for rows, cols in runs if rows and cols]
+        again = (sum(u.length for _, cols in kept for u in tgt[cols.start : cols.stop]) + 1.0) / (
+            sum(u.length for rows, _ in kept for u in src[rows.start : rows.stop]) + 1.0
+        )
+        if abs(math.log(again / ratio)) > RATIO_RECHECK:
+            ratio = again
+            runs = _paragraph_runs(src, tgt, ratio)
+    runs = runs or [(range(len(src)), range(len(tgt)))]
     steps = [step for rows, cols in runs for step in _run_steps(src_groups, tgt_groups, ratio, rows, cols)]
     pairs = tuple(
         SentencePair(
