@@ -235,9 +235,9 @@ SHORT_EN = (
     "seven days a week.\n"
     "Being on the frontlines during the pandemic ate up almost all of her time, but she avoided burnout "
     "by reminding herself about why her work is important.\n"
-    '"I don\'t think work feels like work when you feel like you\'re having an impact," says Gounder.\n'
-    '"If you\'re working crazy hours doing something that has no meaning to you, I think you really do '
-    'need to step back and question what you\'re doing."\n'
+    "\"I don't think work feels like work when you feel like you're having an impact,\" says Gounder.\n"
+    "\"If you're working crazy hours doing something that has no meaning to you, I think you really do "
+    "need to step back and question what you're doing.\"\n"
 )
 SHORT_UK = (
     "3. Захоплюйтесь тим, що ви робите, й пам’ятайте про свою мету\n"
