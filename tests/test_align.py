@@ -259,6 +259,38 @@ def test_paragraph_left_out_of_a_short_article_is_the_one_unpaired(dropped: int)
     assert kept == [("q1", "q2")[4 - dropped]]
 
 
+# wmt24 test-en-news_pa.52742, ref, its second quotation left out: the one left has about the
+# length of either source quotation, and its Latin-script word (ETP) says which.
+ETP_EN = (
+    "The Securities and Exchange Commission begrudgingly approved exchange-traded funds that directly "
+    "hold bitcoin Wednesday, a move long-awaited by fans of digital currencies and criticized by financial "
+    "watchdogs skeptical of the crypto industry.\n"
+    "The commission authorized 10 exchange-traded funds, or ETFs, that invest in bitcoin, including funds "
+    "proposed by giants such as Blackrock and Fidelity as well as by smaller financial companies.\n"
+    '"While we approved the listing and trading of certain spot Bitcoin ETP shares today, we did not '
+    'approve or endorse Bitcoin," SEC Chair Gary Gensler said in a statement. "Investors should remain '
+    'cautious about the myriad risks associated with Bitcoin and products whose value is tied to crypto."\n'
+    "Gensler also added that the approval of the bitcoin funds did not imply the SEC would approve funds "
+    "or exchange-traded products (ETPs) based on other digital currencies or assets.\n"
+)
+ETP_UK = (
+    "У середу Комісія із цінних паперів і бірж неохоче схвалила біржові фонди, які безпосередньо "
+    "володіють біткойнами – крок, на який довго чекали шанувальники цифрових валют і який критикували "
+    "фінансові наглядові органи, що скептично ставляться до криптовалютної індустрії.\n"
+    "Комісія схвалила 10 біржових фондів (ETF), які інвестують у біткойн, зокрема фонди, запропоновані "
+    "гігантами, як-от Blackrock і Fidelity, а також меншими фінансовими компаніями.\n"
+    "«Хоча ми схвалили сьогодні лістинг і торгівлю певними спотовими акціями біткойн-ETP, ми не схвалили "
+    "й не підтримали біткойн», – сказав голова SEC Гері Генслер у своїй заяві.\n"
+    "Генслер також додав, що схвалення біткойн-фондів не означає, що SEC схвалить фонди або біржові "
+    "продукти (ETP), створені на основі інших цифрових валют або активів.\n"
+)
+
+
+def test_latin_word_tells_which_quotation_is_left() -> None:
+    alignment = align(parse_article(ETP_EN), ETP_UK, "uk")
+    assert [q.quote_id for q in alignment.quotes if q.target is not None] == ["q1"]
+
+
 # (id, English, Ukrainian, the target parts of the first quotation): a quotation split in two by
 # an attribution is one rendering; a quoted name after narration is not its second half.
 SPLITS = [

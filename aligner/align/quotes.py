@@ -17,7 +17,15 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aligner.align.sentences import FIGURE, NUMBER_WEIGHT, SCALE, SentencePair, align_sentences, span_length
+from aligner.align.sentences import (
+    FIGURE,
+    LATIN,
+    NUMBER_WEIGHT,
+    SCALE,
+    SentencePair,
+    align_sentences,
+    span_length,
+)
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
 from aligner.article.records import Article, Quote
 from aligner.lang.verbs import find_speech_verbs
@@ -51,7 +59,10 @@ QUOTE_MOVES = {(1, 1): 0.0, (1, 2): 0.35, (1, 3): 0.6, (2, 1): 1.2}
 # («A, — сказала вона. — B»): the Ukrainian way of writing them, as cheap as a split.
 DASH_MERGE_COST = 0.35
 NEIGHBOUR_COST = 0.45  # the target quotation sits in a sentence next to the aligned ones
-SINGLE_MARK_COST = 0.25  # ‘…’ in the translation for a double-quoted source quotation
+SINGLE_MARK_COST = 0.25
+# The cost of a target quotation whose Latin-script words (kept as written: ETP, Instagram) are
+# all missing from the source quotation it would render.
+LATIN_WEIGHT = 0.5  # ‘…’ in the translation for a double-quoted source quotation
 _END_PUNCT = re.compile(r"[?!]")
 
 
@@ -186,6 +197,7 @@ class _QuoteFeatures:
     numbers: frozenset[float]
     asks: bool
     single: bool
+    latin: frozenset[str]  # Latin-script words, lower case (a translation keeps ETP, Instagram)
 
 
 def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
@@ -195,7 +207,10 @@ def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
         for m in FIGURE.finditer(text, p.start, p.end)
     )
     tail = parts[-1].of(text)[-3:] if parts else ""
-    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single)
+    latin = frozenset(
+        m.group().lower().rstrip(".") for p in parts for m in LATIN.finditer(text, p.start, p.end)
+    )
+    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single, latin)
 
 
 def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
@@ -206,6 +221,7 @@ def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
         frozenset().union(*(f.numbers for f in features)),
         features[-1].asks,
         any(f.single for f in features),
+        frozenset().union(*(f.latin for f in features)),
     )
 
 
@@ -233,6 +249,8 @@ def _match_cost(
         union = len(src.numbers | tgt.numbers)
         extra, missing = len(tgt.numbers - src.numbers), len(src.numbers - tgt.numbers)
         cost += NUMBER_WEIGHT * (extra + 0.5 * missing) / union
+    if tgt.latin:  # a Latin-script word of the translation (ETP, Instagram) the source lacks
+        cost += LATIN_WEIGHT * len(tgt.latin - src.latin) / len(tgt.latin)
     if src.asks != tgt.asks:
         cost += 0.2
     if tgt.single and not src.single:

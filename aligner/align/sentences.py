@@ -46,7 +46,7 @@ PARAGRAPH_RATIO = (0.5, 2.0)
 # How far (in log) the length ratio of the paired paragraphs alone may stand from the whole text's
 # before the paragraphs are aligned again with it (see ``align_sentences``).
 RATIO_RECHECK = 0.1
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def _anchors(text: str, latin: re.Pattern[str] | None) -> list[tuple[int, float 
 def _latin_words(text: str) -> re.Pattern[str] | None:
     """Return a pattern for the Latin-script words of a translation (names it kept: NIS,
     Chosun Ilbo), to find them in the source; None when there are none."""
-    words = {m.group().lower().rstrip(".") for m in _LATIN.finditer(text)}
+    words = {m.group().lower().rstrip(".") for m in LATIN.finditer(text)}
     return _latin_pattern(frozenset(w for w in words if len(w) > 1))
 
 
