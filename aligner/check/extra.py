@@ -26,7 +26,7 @@ from aligner.check.context import (
     narration_spans,
     touching,
 )
-from aligner.check.people import credited_instead, named_as_source, subject_pronoun
+from aligner.check.people import credited_instead, named_as_source, source_position, subject_pronoun
 from aligner.check.records import (
     INVENTED_MIN_WORDS,
     TERM_MAX_WORDS,
@@ -186,7 +186,7 @@ def check_attribution(ctx: CheckContext, attribution: Attribution) -> Attributio
         status = Status.MISSING
     else:
         found = _attributed(ctx, attribution, sentences)
-        displaced = _source_displaced(ctx, attribution, sentences) if found is not None else []
+        displaced = _source_displaced(ctx, attribution, sentences, found) if found is not None else []
         if displaced:
             findings += displaced
             found = None
@@ -225,14 +225,14 @@ def _attributed(ctx: CheckContext, attribution: Attribution, sentences: Sequence
 
 
 def _source_displaced(
-    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span]
+    ctx: CheckContext, attribution: Attribution, sentences: Sequence[Span], found: Span
 ) -> list[Finding]:
     """Return an error when the translation names the source only away from where a source
     stands (inside the claim: 그리스 영토) while someone else stands there (모스크바는 … 주장했다):
     the attribution was given to another entity, its source's name left in the claim."""
     source = attribution.source
     who = source.person or ctx.article.of(source.span)
-    if source.pronoun or named_as_source(ctx, who, sentences) is not False:
+    if source.pronoun or source_position(ctx, found) or named_as_source(ctx, who, sentences) is not False:
         return []
     instead = credited_instead(
         ctx, who, [attribution.sentence], sentences, common_noun=_common_noun(ctx, attribution)

@@ -254,9 +254,13 @@ def named_as_source(ctx: CheckContext, name: str, pieces: Sequence[Span]) -> boo
         ]
     if not mentions:
         return None
-    return any(
-        _framed(ctx, m, place=True, institution=True) or (_speaks(ctx, m) and not _oblique(ctx, m))
-        for m in mentions
+    return any(source_position(ctx, m) for m in mentions)
+
+
+def source_position(ctx: CheckContext, mention: Span) -> bool:
+    """Return True when a mention stands where a source stands (see ``named_as_source``)."""
+    return _framed(ctx, mention, place=True, institution=True) or (
+        _speaks(ctx, mention) and not _oblique(ctx, mention)
     )
 
 
