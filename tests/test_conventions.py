@@ -217,6 +217,32 @@ FAITHFUL = [
         "«Старі люди, з якими я спілкувався, кажуть, що раніше тут на кожному куті був бар і церква»,— "
         "розповідає пан Адамс. —\nТепер немає ні того, ні іншого».",
     ),
+    (
+        # ntrex-dev bbc.381789: the attribution moved before a quotation over two paragraphs
+        "ko-attribution-moved-before-two-paragraphs",
+        "ko",
+        '"I wanted to play for my country as a player.\nI got a B cap and that was it," Ross told BBC '
+        "Scotland's Sportsound.",
+        '로스 감독은 BBC 스코틀랜드 스포츠사운드와의 인터뷰에서 "운동 선수로서 조국을 위해 뛰고 싶었습니다.\n'
+        '그러나 저는 이류 선수였고 더 이상 올라갈 수 없었습니다."',
+    ),
+    (
+        # the subject moved before the quotation, the venue and the verb left after it
+        "ko-subject-before-venue-after",
+        "ko",
+        '"We are ready for talks," the minister said at a briefing in Seoul on Monday.',
+        '장관은 "우리는 회담할 준비가 되어 있습니다" 월요일 서울에서 열린 브리핑에서 말했다.',
+    ),
+    (
+        # wmt25 guardian.230737, TranssionMT: a sentence glued to the one before the quotation
+        # (свідком.«…) and narration after it, as in the source
+        "uk-glued-sentence-before-quotation",
+        "uk",
+        'It is hard to witness. "Sending lots of love," she signs off with noblesse oblige and an almost '
+        "charming dedication to what she imagines we think of her.",
+        "Важко бути свідком.«Надсилаючи багато любові», вона підписується з благородним зобов’язанням і "
+        "майже чарівною віддачею того, що вона уявляє, що ми думаємо про неї.",
+    ),
 ]
 
 
@@ -355,6 +381,16 @@ ALTERED += [
         "як Македонію, ми можемо звернутися до інших, наприклад до Китаю і Росії, і стати частиною "
         "європейсько-азіатської інтеграції».",
     ),
+    (
+        # the same, the closing mark moved into the quotation's last paragraph: its end stands
+        # after the mark, with no attribution there (it moved before the quotation)
+        "ko-attribution-moved-before-mark-moved",
+        "ko",
+        '"I wanted to play for my country as a player.\nI got a B cap and that was it," Ross told BBC '
+        "Scotland's Sportsound.",
+        '로스 감독은 BBC 스코틀랜드 스포츠사운드와의 인터뷰에서 "운동 선수로서 조국을 위해 뛰고 싶었습니다.\n'
+        '그러나 저는 이류 선수였고 더" 이상 올라갈 수 없었습니다.',
+    ),
 ]
 
 
@@ -446,3 +482,11 @@ def test_quotation_over_two_paragraphs(lang: str, target: str, expected: list[st
         f"{f.check}: {f.message}" for q in report.quotes for f in q.findings if f.severity is Severity.ERROR
     ]
     assert errors == expected
+
+
+def test_text_after_the_mark_with_the_attribution_moved_before() -> None:
+    # the translation moved the attribution before the quotation, so the source's narration after
+    # the closing mark allows nothing there: the words after the mark are the quotation's own
+    case = next(c for c in ALTERED if c[0] == "ko-attribution-moved-before-mark-moved")
+    errors = _errors(*case[1:])
+    assert any("stand between the closing mark" in e for e in errors), errors

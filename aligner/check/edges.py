@@ -324,7 +324,13 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     if not anchored and _narration_follows(ctx, quote, qa, tgt_gap):
         return None
     src_gap = _source_gap(ctx, quote, anchored) + _ko_moved_clause(ctx, quote, anchored)
-    if tgt_gap <= GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap:
+    allowed = ctx.alignment.ratio * src_gap
+    if not anchored and not _verb_after(ctx, qa):
+        # narration the translation moved before the opening mark (로스 감독은 … 인터뷰에서 "…",
+        # for "…," Ross told Sportsound) is no longer to come after the closing mark, unless a
+        # speech verb there says part of the attribution stayed (그는 "…" 브리핑에서 말했다)
+        allowed = max(0.0, allowed - _moved_before(ctx, quote, qa))
+    if tgt_gap <= GAP_LETTERS + 2 * allowed:
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
@@ -358,6 +364,42 @@ def _inner_gap(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
             worst = max(worst, sum(c.isalnum() for c in gap))
     src_gap = _source_gap(ctx, quote, anchored=True) if worst else 0
     return worst if worst > GAP_LETTERS + 2 * ctx.alignment.ratio * src_gap else 0
+
+
+def _verb_after(ctx: CheckContext, qa: QuoteAlignment) -> bool:
+    """Return True when a speech verb stands after the closing mark in the quotation's sentence."""
+    last = qa.target_parts[-1]
+    sentence = sentence_at(ctx.sentences, last.start)
+    end = sentence.end if sentence is not None else last.end
+    return bool(find_speech_verbs(ctx.text, ctx.lang, Span(min(last.end + 1, end), end)))
+
+
+def _moved_before(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> float:
+    """Return how many more letters stand before the opening mark in the target quotation's
+    sentence than the source's before its own (scaled by the document's ratio): narration that
+    the translation moved in front of the quotation."""
+    first, src_first = qa.target_parts[0], quote.parts[0]
+    sentence, source = (
+        sentence_at(ctx.sentences, first.start),
+        sentence_at(ctx.source_sentences, src_first.start),
+    )
+    if sentence is None or source is None:
+        return 0.0
+    before = _letters_since_end(ctx.text, sentence.start, first.start - 1)
+    src_before = _letters_since_end(ctx.article.text, source.start, src_first.start - 1)
+    return max(0.0, before - ctx.alignment.ratio * src_before)
+
+
+_SENTENCE_PUNCT = re.compile(r"[.!?…]")
+
+
+def _letters_since_end(text: str, start: int, end: int) -> int:
+    """Return the letters between ``start`` and ``end`` after the last sentence end there (a
+    sentence glued to the one before, свідком.«…, is its own)."""
+    last = start
+    for match in _SENTENCE_PUNCT.finditer(text, start, max(start, end)):
+        last = match.end()
+    return sum(c.isalnum() for c in text[last : max(last, end)])
 
 
 def _sentence_before_attribution(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Found) -> int:
