@@ -291,6 +291,25 @@ def test_latin_word_tells_which_quotation_is_left() -> None:
     assert [q.quote_id for q in alignment.quotes if q.target is not None] == ["q1"]
 
 
+# ntrex-dev bbc.381789 (uk): the quotation's marks dropped; the club names the translator put in
+# marks in the sentence before are no rendering of it.
+CLUBS_EN = (
+    "And Ross says he feels more comfortable now than he ever did during his playing career at Clyde, "
+    "Hartlepool, Falkirk, St Mirren and Hamilton Academical.\n"
+    '"It was probably a real crossroads," he recalled, of taking charge of Alloa.\n'
+)
+CLUBS_UK = (
+    "За словами Росса, тепер він почувається більш комфортно, ніж будь-коли під час своєї ігрової "
+    'кар’єри в ФК "Клайд", "Гартлпул", "Фолкерк","Сент-Міррен" і "Гамільтон Академікал".\n'
+    'Я опинився на роздоріжжі, – згадує він, говорячи про перехід в ФК "Аллоа".\n'
+)
+
+
+def test_quoted_name_next_door_renders_no_quotation() -> None:
+    (quote,) = align(parse_article(CLUBS_EN), CLUBS_UK, "uk").quotes
+    assert (quote.target, quote.method) == (None, "none")
+
+
 # (id, English, Ukrainian, the target parts of the first quotation): a quotation split in two by
 # an attribution is one rendering; a quoted name after narration is not its second half.
 SPLITS = [

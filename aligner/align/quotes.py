@@ -64,6 +64,9 @@ SINGLE_MARK_COST = 0.25
 # all missing from the source quotation it would render.
 LATIN_WEIGHT = 0.5  # ‘…’ in the translation for a double-quoted source quotation
 _END_PUNCT = re.compile(r"[?!]")
+_SENTENCE_END = re.compile(r"[.?!…]")
+_WORD_PUNCT = ",.;:!?…\"'“”‘’«»„()"
+NAME_WORD_LETTERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +201,13 @@ class _QuoteFeatures:
     asks: bool
     single: bool
     latin: frozenset[str]  # Latin-script words, lower case (a translation keeps ETP, Instagram)
+    # a target quotation: a capitalised name of at most SPLIT_TERM_WORDS words (ФК "Клайд",
+    # «Сентінел»); a source one: every word of NAME_WORD_LETTERS letters or more capitalised
+    # ("The Rachel Maddow Show")
+    name: bool
 
 
-def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
+def _features(text: str, parts: Sequence[Span], single: bool, source: bool) -> _QuoteFeatures:
     numbers = frozenset(
         round(float(re.sub(r"\D", "", m.group(1))) * SCALE.get(m.group(3) or "", 1.0), 3)
         for p in parts
@@ -210,7 +217,16 @@ def _features(text: str, parts: Sequence[Span], single: bool) -> _QuoteFeatures:
     latin = frozenset(
         m.group().lower().rstrip(".") for p in parts for m in LATIN.finditer(text, p.start, p.end)
     )
-    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single, latin)
+    words = [w.strip(_WORD_PUNCT) for p in parts for w in p.of(text).split()]
+    words = [w for w in words if w]
+    name = (
+        all(w[:1].isupper() for w in words if len(w) >= NAME_WORD_LETTERS)
+        if source
+        else 0 < len(words) <= SPLIT_TERM_WORDS
+        and all(w[:1].isupper() for w in words)
+        and not _SENTENCE_END.search(tail)
+    )
+    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single, latin, name)
 
 
 def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
@@ -222,6 +238,7 @@ def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
         features[-1].asks,
         any(f.single for f in features),
         frozenset().union(*(f.latin for f in features)),
+        False,
     )
 
 
@@ -235,6 +252,8 @@ def _match_cost(
 ) -> float | None:
     """Return the cost of rendering source quotations ``rows`` by target quotations ``cols``, or
     None when they are not local (not in or next to the aligned sentences)."""
+    if tgt.name and not src.name:
+        return None  # a quoted name (ФК "Клайд", «Аллоа») renders no sentence of speech
     cost = 0.0
     for i in rows:
         window = windows[i]
@@ -349,9 +368,10 @@ def _quote_dp(
     """
     text = article.text
     src_f = [
-        _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘") for q in article.quotes
+        _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘", True)
+        for q in article.quotes
     ]
-    tgt_f = [_features(target.text, q.parts, q.single) for q in target.quotes]
+    tgt_f = [_features(target.text, q.parts, q.single, False) for q in target.quotes]
     joins = _joins(target)
     n, m = len(src_f), len(tgt_f)
     frontier = _Frontier()
