@@ -310,6 +310,13 @@ def test_quoted_name_next_door_renders_no_quotation() -> None:
     assert (quote.target, quote.method) == (None, "none")
 
 
+def test_a_term_may_be_rendered_by_a_capitalised_word() -> None:
+    # wmt23 L0904-0928, GPT4-5shot: a headline's quoted term, its rendering capitalised
+    text = "'Інтуїція' відсутньої жінки не в річці\n"
+    (quote,) = align(parse_article("'Gut instinct' missing woman is not in river\n"), text, "uk").quotes
+    assert quote.target is not None and quote.target.of(text) == "Інтуїція"
+
+
 # (id, English, Ukrainian, the target parts of the first quotation): a quotation split in two by
 # an attribution is one rendering; a quoted name after narration is not its second half.
 SPLITS = [

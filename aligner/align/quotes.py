@@ -27,7 +27,7 @@ from aligner.align.sentences import (
     span_length,
 )
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
-from aligner.article.records import Article, Quote
+from aligner.article.records import Article, Quote, QuoteKind
 from aligner.lang.verbs import find_speech_verbs
 from aligner.spans import Span, hull
 
@@ -202,12 +202,14 @@ class _QuoteFeatures:
     single: bool
     latin: frozenset[str]  # Latin-script words, lower case (a translation keeps ETP, Instagram)
     # a target quotation: a capitalised name of at most SPLIT_TERM_WORDS words (ФК "Клайд",
-    # «Сентінел»); a source one: every word of NAME_WORD_LETTERS letters or more capitalised
-    # ("The Rachel Maddow Show")
+    # «Сентінел»); a source one: a term or a partial quotation, or a direct one with every word
+    # of NAME_WORD_LETTERS letters or more capitalised ("The Rachel Maddow Show")
     name: bool
 
 
-def _features(text: str, parts: Sequence[Span], single: bool, source: bool) -> _QuoteFeatures:
+def _features(
+    text: str, parts: Sequence[Span], single: bool, source: bool, sentence: bool = True
+) -> _QuoteFeatures:
     numbers = frozenset(
         round(float(re.sub(r"\D", "", m.group(1))) * SCALE.get(m.group(3) or "", 1.0), 3)
         for p in parts
@@ -220,7 +222,7 @@ def _features(text: str, parts: Sequence[Span], single: bool, source: bool) -> _
     words = [w.strip(_WORD_PUNCT) for p in parts for w in p.of(text).split()]
     words = [w for w in words if w]
     name = (
-        all(w[:1].isupper() for w in words if len(w) >= NAME_WORD_LETTERS)
+        not sentence or all(w[:1].isupper() for w in words if len(w) >= NAME_WORD_LETTERS)
         if source
         else 0 < len(words) <= SPLIT_TERM_WORDS
         and all(w[:1].isupper() for w in words)
@@ -368,7 +370,13 @@ def _quote_dp(
     """
     text = article.text
     src_f = [
-        _features(text, q.parts, q.span.start > 0 and text[q.span.start - 1] in "'‘", True)
+        _features(
+            text,
+            q.parts,
+            q.span.start > 0 and text[q.span.start - 1] in "'‘",
+            True,
+            q.kind is QuoteKind.DIRECT,
+        )
         for q in article.quotes
     ]
     tgt_f = [_features(target.text, q.parts, q.single, False) for q in target.quotes]
