@@ -59,10 +59,10 @@ QUOTE_MOVES = {(1, 1): 0.0, (1, 2): 0.35, (1, 3): 0.6, (2, 1): 1.2}
 # («A, — сказала вона. — B»): the Ukrainian way of writing them, as cheap as a split.
 DASH_MERGE_COST = 0.35
 NEIGHBOUR_COST = 0.45  # the target quotation sits in a sentence next to the aligned ones
-SINGLE_MARK_COST = 0.25
+SINGLE_MARK_COST = 0.25  # ‘…’ in the translation for a double-quoted source quotation
 # The cost of a target quotation whose Latin-script words (kept as written: ETP, Instagram) are
 # all missing from the source quotation it would render.
-LATIN_WEIGHT = 0.5  # ‘…’ in the translation for a double-quoted source quotation
+LATIN_WEIGHT = 0.5
 _END_PUNCT = re.compile(r"[?!]")
 _SENTENCE_END = re.compile(r"[.?!…]")
 _WORD_PUNCT = ",.;:!?…\"'“”‘’«»„()"
@@ -219,15 +219,12 @@ def _features(
     latin = frozenset(
         m.group().lower().rstrip(".") for p in parts for m in LATIN.finditer(text, p.start, p.end)
     )
-    words = [w.strip(_WORD_PUNCT) for p in parts for w in p.of(text).split()]
-    words = [w for w in words if w]
-    name = (
-        not sentence or all(w[:1].isupper() for w in words if len(w) >= NAME_WORD_LETTERS)
-        if source
-        else 0 < len(words) <= SPLIT_TERM_WORDS
-        and all(w[:1].isupper() for w in words)
-        and not _SENTENCE_END.search(tail)
-    )
+    words = [w for p in parts for w in (w.strip(_WORD_PUNCT) for w in p.of(text).split()) if w]
+    if source:  # a term, a partial quotation, or a direct one written as a title
+        name = not sentence or all(w[:1].isupper() for w in words if len(w) >= NAME_WORD_LETTERS)
+    else:  # a short capitalised name with no sentence end
+        capitalised = all(w[:1].isupper() for w in words)
+        name = 0 < len(words) <= SPLIT_TERM_WORDS and capitalised and not _SENTENCE_END.search(tail)
     return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single, latin, name)
 
 
