@@ -142,10 +142,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         narration=narr_ratio,
         fewer=sentence_count(ctx.text, tgt_parts) < sentence_count(ctx.article.text, src_parts),
         clause=_clause_lost(ctx, src_parts, tgt_parts),
-        question=direct
-        and (
-            _question_lost(ctx, src_parts[-1], tgt_parts[-1]) or _lost_mark(ctx, src_parts[-1], tgt_parts[-1])
-        ),
+        question=direct and _lost_mark(ctx, src_parts[-1], tgt_parts[-1]),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
         dangling=(mid_sentence and _source_ends_whole(ctx, src_parts[-1])) or inner_cut,
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
@@ -303,21 +300,11 @@ def _shortest_part(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequ
 
 
 def _lost_mark(ctx: CheckContext, source: Span, target: Span) -> bool:
-    """Return True when the source quotation ends on ? or ! and the translation does not."""
+    """Return True when the source quotation ends on ? or ! and the translation does not: its last
+    question or exclamation was cut or made a statement. (A Korean question ending without the
+    mark counts as lost too: 요, 지, 가 end statements as often as questions.)"""
     end = ctx.article.of(source).rstrip(" ,\"'”’")[-1:]
     return end in ("?", "!") and end not in target.of(ctx.text)[-4:]
-
-
-_KO_QUESTION_END = re.compile(r"(?:까|니|냐|나|가|죠|지|요)[^\w]*$")
-
-
-def _question_lost(ctx: CheckContext, source: Span, target: Span) -> bool:
-    """Return True when the source quotation ends on a question and the translation's ends on no
-    question mark (nor, in Korean, on a question ending): its last question was cut or made a
-    statement."""
-    if ctx.article.of(source).rstrip(" ,\"'”’")[-1:] != "?" or "?" in target.of(ctx.text)[-4:]:
-        return False
-    return not (ctx.lang == "ko" and _KO_QUESTION_END.search(ctx.text, target.start, target.end))
 
 
 def _paragraphs(text: str, parts: Sequence[Span]) -> int:
