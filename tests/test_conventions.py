@@ -243,6 +243,18 @@ FAITHFUL = [
         "Важко бути свідком.«Надсилаючи багато любові», вона підписується з благородним зобов’язанням і "
         "майже чарівною віддачею того, що вона уявляє, що ми думаємо про неї.",
     ),
+    (
+        # wmt22 dailymail.co.uk.54769, ARC-NKUA, re-marked in „…“: a quotation over two paragraphs
+        # whose closing mark the system padded with a space before the full stop (стан “.)
+        "uk-space-padded-closer-low-high",
+        "uk",
+        'Sleep expert Carl Walsh said: "Our brains collect information from our surroundings and this '
+        "translates into signals releasing hormones in response.\nIn this instance melatonin and cortisol "
+        'are the hormones that control your sleep cycle and put your body into a sleepy state."',
+        "Експерт зі сну Карл Уолш сказав: „Наш мозок збирає інформацію з нашого оточення, і це "
+        "перетворюється на сигнали, що вивільняють гормони у відповідь.\nУ цьому випадку мелатонін і "
+        "кортизол є гормонами, які контролюють ваш цикл сну і ставлять ваше тіло в сонний стан “.",
+    ),
 ]
 
 

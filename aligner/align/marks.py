@@ -68,7 +68,9 @@ def _double_role(text: str, pos: int, lo: int, hi: int, stack: list[tuple[int, s
     if char == "“":
         if top in ("„", "”"):  # „…“ and a reversed ”…“
             return "close"
-        if after and not before:  # a closer: of a quotation opened here, or on an earlier line
+        # a closer: of a quotation opened here, or on an earlier line; space-padded too when
+        # punctuation or the line end follows (machine output: …в сонний стан “.)
+        if after and (not before or pos + 1 >= hi or text[pos + 1] in ",.;:!?…"):
             return "close" if stack else "stray"
         return "open"
     if char == "”":
