@@ -348,15 +348,7 @@ def _inner_gap(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
         start = part.end + 1
         if part.end >= len(ctx.text) or not MARK.match(ctx.text, part.end):
             continue
-        dash = next(
-            (
-                d
-                for d in _UK_DASH.finditer(ctx.text, start, nxt.start)
-                if find_speech_verbs(ctx.text, ctx.lang, Span(d.end(), min(nxt.start, d.end() + 30)))
-                or _author_starts(ctx.text, d.end(), nxt.start)
-            ),
-            None,
-        )
+        dash = _attribution_dash(ctx, start, nxt.start)
         if dash is None:
             continue
         gap = ctx.text[start : dash.start()]
@@ -423,15 +415,34 @@ def _sentence_before_attribution(ctx: CheckContext, quote: Quote, qa: QuoteAlign
     start = min(last.end + 1, len(ctx.text))
     if sentence is None or sentence.start <= start or mark_starts_in(ctx, start, sentence.start):
         return 0
-    if (ctx.lang == "uk" and _DASH_AFTER_MARK.match(ctx.text, start)) or (
-        ctx.lang == "ko" and _KO_AFTER_MARK.match(ctx.text, start)
-    ):
+    if _attribution_at_mark(ctx, start):
         return 0  # «…», – йдеться в заяві. …: an attribution of its own follows the mark
     return sum(c.isalnum() for c in ctx.text[start : sentence.start])
 
 
 # A Ukrainian dash right after a closing mark: «…», – промовили Айворі; «…!» – прокричав він.
 _DASH_AFTER_MARK = re.compile(r"[\s,.!?…]*[—–-]\s")
+
+
+def _attribution_at_mark(ctx: CheckContext, start: int) -> bool:
+    """Return True when the attribution starts right after the closing mark at ``start - 1``: a
+    Ukrainian dash («…», – промовили Айворі) or a Korean quotative (…알고 있다"고 덧붙였다)."""
+    if ctx.lang == "uk":
+        return bool(_DASH_AFTER_MARK.match(ctx.text, start))
+    return ctx.lang == "ko" and bool(_KO_AFTER_MARK.match(ctx.text, start))
+
+
+def _attribution_dash(ctx: CheckContext, start: int, end: int) -> re.Match[str] | None:
+    """Return the first Ukrainian dash in ``[start, end)`` that starts an attribution: a speech
+    verb right after it, or author's words with a past-tense verb (``_author_starts``)."""
+    for dash in _UK_DASH.finditer(ctx.text, start, end):
+        if find_speech_verbs(
+            ctx.text, ctx.lang, Span(dash.end(), min(end, dash.end() + 30))
+        ) or _author_starts(ctx.text, dash.end(), end):
+            return dash
+    return None
+
+
 _FINAL = (".", "!", "?", "…")
 _DASH_AFTER_END = re.compile(r"\s*[—–-]\s")
 
@@ -465,12 +476,10 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
     if sentence is None:
         return None
     start = min(last.end + 1, sentence.end)
-    if ctx.lang == "uk" and _DASH_AFTER_MARK.match(ctx.text, start):
-        return 0, True  # «…», – промовили Айворі: a dash right after the mark starts the narration
+    if _attribution_at_mark(ctx, start):
+        return 0, True
     end: int | None = None
     if ctx.lang == "ko":
-        if _KO_AFTER_MARK.match(ctx.text, start):
-            return 0, True  # …알고 있다"고 덧붙였다: the quotative right after the mark
         anchor = _KO_QUOTATIVE.search(ctx.text, start, sentence.end)
         end = anchor.start() if anchor else None
     else:
@@ -479,12 +488,8 @@ def _target_gap(ctx: CheckContext, qa: QuoteAlignment) -> tuple[int, bool] | Non
         dash_after = _DASH_AFTER_END.match(ctx.text, sentence.end)
         following = sentence_at(ctx.sentences, dash_after.end()) if dash_after else None
         reach = following.end if following is not None else sentence.end
-        for dash in _UK_DASH.finditer(ctx.text, start, reach):
-            if find_speech_verbs(
-                ctx.text, ctx.lang, Span(dash.end(), min(reach, dash.end() + 30))
-            ) or _author_starts(ctx.text, dash.end(), reach):
-                end = dash.start()
-                break
+        dash = _attribution_dash(ctx, start, reach)
+        end = dash.start() if dash is not None else None
     anchored = end is not None
     end = sentence.end if end is None else end
     if mark_starts_in(ctx, start, end):
