@@ -25,16 +25,17 @@ catches the most (ties: the fewest false alarms, then the middle budget) fits th
 whole half. It writes the values, the budget, the cross-validated rates and the counts they came
 from to ``aligner/data/length_cuts.json``, whose hash the report signature names.
 
-Run: ``.venv/bin/python bench/calibrate_length.py [--shared DIR] [--target 0.015] [--dry-run]``.
+Run: ``.venv/bin/python bench/calibrate_length.py [--shared DIR] [--target 0.015] [--dry-run] [--rows F]``
+(``--rows`` keeps the measured quotations in F, so a second run only searches: about 5 s).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -186,20 +187,21 @@ def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[st
     result: dict[str, dict[str, object]] = {}
     for lang in sorted({str(r["lang"]) for r in rows}):
         mine = [r for r in rows if r["lang"] == lang]
-        faithful = np.array([r["label"] == "faithful" for r in mine])
-        ratio = np.array([float(r["ratio"]) for r in mine])  # type: ignore[arg-type]
-        signs = {s: np.array([bool(r[s]) for r in mine]) for s in SIGNS}
-        always = np.array([_at_any_length(r) for r in mine])
-        n_faithful, n_cut = int(faithful.sum()), int((~faithful).sum())
+        faithful = _mask(r["label"] == "faithful" for r in mine)
+        always = _mask(_at_any_length(r) for r in mine)
+        ratio = [float(r["ratio"]) for r in mine]  # type: ignore[arg-type]
+        alone = [_mask(x < v for x in ratio) for v in ALONE]
+        signs = [
+            [_mask(bool(r[s]) and x < v for r, x in zip(mine, ratio, strict=True)) for v in WITH_SIGN]
+            for s in SIGNS
+        ]
+        n_faithful = faithful.bit_count()
+        n_cut = len(mine) - n_faithful
         allowed = budget * n_faithful
-
-        grid = itertools.product(ALONE, *[WITH_SIGN] * len(SIGNS))
-        scored = [(_score(v, ratio, signs, faithful, always, allowed), v) for v in grid]
-        best_key = max(k for k, _ in scored if k is not None)  # the lowest thresholds always fit
-        tied = [v for k, v in scored if k == best_key]
-        values = _middle(tied)
+        best_key, tied = _search(alone, signs, faithful, always, allowed)
+        values = _middle([(ALONE[i], *(WITH_SIGN[j] for j in rest)) for i, *rest in tied])
         caught, minus_fa = best_key
-        floor = int((always & faithful).sum())
+        floor = (always & faithful).bit_count()
         result[lang] = {
             **dict(zip([f.name for f in fields(LengthCuts)], values, strict=True)),
             "faithful": n_faithful,
@@ -211,23 +213,42 @@ def calibrate(rows: list[dict[str, object]], budget: float) -> dict[str, dict[st
     return result
 
 
-def _score(
-    values: tuple[float, ...],
-    ratio: np.ndarray,
-    signs: dict[str, np.ndarray],
-    faithful: np.ndarray,
-    always: np.ndarray,
-    allowed: float,
-) -> tuple[int, int] | None:
-    """Return (truncations caught, -faithful quotations flagged through a threshold) of one
-    combination of thresholds (alone, then one per sign), or None when it is over the budget."""
-    by_threshold = ratio < values[0]
-    for sign, threshold in zip(SIGNS, values[1:], strict=True):
-        by_threshold |= signs[sign] & (ratio < threshold)
-    false_alarms = int((by_threshold & faithful & ~always).sum())
-    if false_alarms > allowed:
-        return None
-    return int(((by_threshold | always) & ~faithful).sum()), -false_alarms
+def _mask(bits: Iterable[bool]) -> int:
+    """Return the rows where ``bits`` holds as the bits of an int (OR and popcount are fast)."""
+    return sum(1 << i for i, bit in enumerate(bits) if bit)
+
+
+def _search(
+    alone: list[int], signs: list[list[int]], faithful: int, always: int, allowed: float
+) -> tuple[tuple[int, int], list[tuple[int, ...]]]:
+    """Try every combination of thresholds (index into ``ALONE``, then one into ``WITH_SIGN`` per
+    sign); return the best (truncations caught, -faithful quotations flagged through a threshold)
+    within ``allowed`` false alarms, and every combination that scores it. Raising a threshold
+    only flags more, so a branch over the budget is not searched further."""
+    cut, counted = ~faithful, faithful & ~always
+    best: tuple[int, int] = (-1, 0)
+    tied: list[tuple[int, ...]] = []
+
+    def walk(level: int, flagged: int, chosen: tuple[int, ...]) -> None:
+        nonlocal best, tied
+        if level == len(signs):
+            key = ((flagged | always) & cut).bit_count(), -(flagged & counted).bit_count()
+            if key > best:
+                best, tied = key, [chosen]
+            elif key == best:
+                tied.append(chosen)
+            return
+        for j, mask in enumerate(signs[level]):
+            both = flagged | mask
+            if (both & counted).bit_count() > allowed:
+                break
+            walk(level + 1, both, (*chosen, j))
+
+    for i, mask in enumerate(alone):
+        if (mask & counted).bit_count() > allowed:
+            break
+        walk(0, mask, (i,))
+    return best, tied
 
 
 def _middle(tied: list[tuple[float, ...]]) -> tuple[float, ...]:
@@ -246,8 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=5, help="groups of documents for cross-validation")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the data file")
+    parser.add_argument(
+        "--rows", type=Path, help="read the measured rows from this file if it exists, else write them to it"
+    )
     args = parser.parse_args(argv)
-    rows = _record(args.shared, "dev")
+    if args.rows and args.rows.is_file():
+        rows = json.loads(args.rows.read_text(encoding="utf-8"))
+    else:
+        rows = _record(args.shared, "dev")
+        if args.rows:
+            args.rows.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     langs = choose(rows, args.target, args.folds)
     data = {
         "made_by": "bench/calibrate_length.py",
