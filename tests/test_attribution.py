@@ -276,3 +276,63 @@ def test_evidence_travels_into_json(
     targets = [e["target_span"] for e in evidence if e["target_span"]]
     assert report.article.text[spans[0][0] : spans[0][1]].startswith(source)
     assert report.target_text[targets[-1][0] : targets[-1][1]].startswith(target)
+
+
+# A quotation that continues the one before it (its own paragraph, no attribution of its own) is
+# credited where that one is (ntrex bbc.381789, cut short). The narration after it names the
+# speaker ("Ross's predecessors …"), which credits nothing.
+CONTINUED_EN = (
+    "Jack Ross: 'My ultimate ambition is to manage Scotland'\n"
+    'Sunderland boss Jack Ross says his "ultimate ambition" is to become the Scotland manager at some stage.\n'
+    "The Scot, 42, is relishing the challenge of reviving the North-East club, who currently sit third "
+    "place in League One, three points off the top.\n"
+    "He moved to the Stadium of Light this summer after guiding St Mirren back to the Scottish "
+    "Premiership last season.\n"
+    '"I wanted to play for my country as a player.\n'
+    "I got a B cap and that was it,\" Ross told BBC Scotland's Sportsound.\n"
+    '"But I grew up watching Scotland at Hampden a lot with my dad as a kid, and it is always something '
+    "that has drawn me back.\n"
+    'That opportunity would only come, though, if I am successful in club management."\n'
+    "Ross's predecessors as Sunderland manager include Dick Advocaat, David Moyes, Sam Allardyce, "
+    "Martin O'Neill, Roy Keane, Gus Poyet and Paulo Di Canio.\n"
+)
+CONTINUED_KO = (
+    "잭 로스, '최종 목표는 스코틀랜드 감독'\n"
+    '선덜랜드 감독으로 선임된 잭 로스 감독은 그가 추구하는 "최종 목표"는 적절한 시기에 스코틀랜드 감독이 되는 '
+    "것이라고 말했다.\n"
+    "스코틀랜드 출신의 42세 로스 감독은 노스-이스트 클럽을 승격시킨 기쁨을 누리고 있는데, 이 클럽은 현재 1부 "
+    "리그에서 1등과 3점 차로 3위를 달리고 있다.\n"
+    "그는 지난 시즌에 세인트 미렌을 스코틀랜드 프리미어십으로 복귀시킨 후 이번 여름에 스타디움 오브 라이트로 "
+    "옮겨갔다.\n"
+    '{who} BBC 스코틀랜드 스포츠사운드와의 인터뷰에서 "운동 선수로서 조국을 위해 뛰고 싶었습니다.\n'
+    '그러나 저는 이류 선수였고 더 이상 올라갈 수 없었습니다."\n'
+    '"어릴 때부터 아버지와 햄프던에서 스코틀랜드 팀의 경기를 자주 관람하며 자랐고 언제나 저를 끌어당기는 '
+    "무언가가 있었습니다.\n"
+    '클럽을 성공적으로 운영하는 것이 기회를 포착할 수 있는 유일한 길입니다."{own}\n'
+    "로스 이전에는 딕 아드보카트, 데이비드 모예스, 샘 앨러다이스, 마틴 오닐, 로이 킨, 거스 포예트, 파울로 디 "
+    "카니오가 선덜랜드 감독을 맡았다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "own", "errors"),
+    [
+        ("로스 감독은", "", {}),  # faithful
+        ("카니오는", "", {"q3": "카니오", "q4": "카니오"}),  # both credited to Di Canio
+        ("카니오는", "라고 로스는 덧붙였다.", {"q3": "카니오"}),  # the second credited anew, by its verb
+    ],
+)
+def test_a_continued_quotation_is_credited_where_the_one_before_is(
+    who: str, own: str, errors: dict[str, str]
+) -> None:
+    text = CONTINUED_KO.format(who=who, own=own)
+    report = check_translation(parse_article(CONTINUED_EN), text, "ko")
+    found = {
+        q.id: f.message
+        for q in report.quotes
+        for f in q.findings
+        if f.check == "speaker" and f.severity is Severity.ERROR
+    }
+    assert sorted(found) == sorted(errors)
+    for qid, name in errors.items():
+        assert name in found[qid] and "Jack Ross" in found[qid]

@@ -27,7 +27,7 @@ from aligner.check.context import (
     soften,
 )
 from aligner.check.extra import check_attribution, check_numbers, check_untranslated, find_extra_quotes
-from aligner.check.people import check_names, check_speaker, check_verb
+from aligner.check.people import by_speech_verb, check_names, check_speaker, check_verb
 from aligner.check.records import (
     ATTRIBUTION_TAIL_LETTERS,
     CHECKS,
@@ -207,6 +207,36 @@ def _check_quote(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> QuoteRe
     )
 
 
+def _continued_speakers(ctx: CheckContext, results: tuple[QuoteResult, ...]) -> tuple[QuoteResult, ...]:
+    """A quotation that continues the words of the one right before it (no attribution of its own
+    in the source, that one has its own) is credited where that one is: when the translation
+    credits that one to someone else, so it does this one, unless a speech verb by the speaker's
+    own name attributes this one anew. (A mention of the speaker in the narration after it,
+    "로스 이전에는 …", credits nothing.) Only one step: in fiction a run of unattributed lines is
+    often a dialogue, whose speakers the source's continuation rule cannot tell."""
+    out = list(results)
+    quotes = ctx.article.quotes
+    for i in range(1, len(quotes)):
+        quote, before = quotes[i], quotes[i - 1]
+        if not (quote.speaker and quote.speaker.inherited and before.speaker) or out[i].target_span is None:
+            continue
+        if before.speaker.inherited or before.speaker.span != quote.speaker.span:
+            continue
+        wrong = [f for f in out[i - 1].findings if f.check == "speaker" and f.severity is Severity.ERROR]
+        own = out[i].target_speaker
+        if not wrong or any(f.check == "speaker" and f.severity is Severity.ERROR for f in out[i].findings):
+            continue
+        if own is not None and by_speech_verb(ctx, own):
+            continue
+        finding = replace(wrong[0], message=f"{wrong[0].message} (it continues the quotation before it)")
+        findings = (*out[i].findings, finding)
+        score = _score(ctx.alignment.quotes[i], findings)
+        out[i] = replace(
+            out[i], findings=findings, status=Status.ALTERED, score=score, target_speaker=wrong[0].target_span
+        )
+    return tuple(out)
+
+
 def _status(quote: Quote, qa: QuoteAlignment, findings: Sequence[Finding]) -> Status:
     if qa.target is None and quote.kind is not QuoteKind.TERM:
         return Status.MISSING
@@ -280,6 +310,7 @@ def check_translation(
     alignment = align(article, target_text, lang)
     ctx = build_context(article, alignment, glossary)
     quotes = tuple(_check_quote(ctx, q, qa) for q, qa in zip(article.quotes, alignment.quotes, strict=True))
+    quotes = _continued_speakers(ctx, quotes)
     chrf_signature = None
     if reference_text is not None:
         quotes, chrf_signature = _with_chrf(article, quotes, target_text, reference_text, lang)

@@ -171,7 +171,7 @@ def check_speaker(
     if wrong is not None and (
         pronoun is None
         or _distance(wrong, parts) < _distance(pronoun, parts)
-        or (_by_verb(ctx, wrong) and not _by_verb(ctx, pronoun))
+        or (by_speech_verb(ctx, wrong) and not by_speech_verb(ctx, pronoun))
     ):
         return [_wrong_speaker(ctx, who, wrong)], wrong
     if pronoun is not None:
@@ -194,7 +194,7 @@ def check_speaker(
 _BY_VERB_CHARS = 20
 
 
-def _by_verb(ctx: CheckContext, mention: Span) -> bool:
+def by_speech_verb(ctx: CheckContext, mention: Span) -> bool:
     """Return True when a speech verb stands right before or after a mention (its subject)."""
     near = Span(max(0, mention.start - _BY_VERB_CHARS), min(len(ctx.text), mention.end + _BY_VERB_CHARS))
     for verb in find_speech_verbs(ctx.text, ctx.lang, near):
