@@ -28,6 +28,8 @@ from aligner.align.sentences import (
 )
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
 from aligner.article.records import Article, Quote, QuoteKind
+from aligner.lang.lexicon import Lexicon, source_words, stem, target_lemmas
+from aligner.lang.lexicon import load as load_lexicon
 from aligner.lang.verbs import find_speech_verbs
 from aligner.spans import Span, hull
 
@@ -63,6 +65,13 @@ SINGLE_MARK_COST = 0.25  # ‘…’ in the translation for a double-quoted sour
 # The cost of a target quotation whose Latin-script words (kept as written: ETP, Instagram) are
 # all missing from the source quotation it would render.
 LATIN_WEIGHT = 0.5
+# The words of a source quotation that the learned lexicon knows (at least LEXICAL_MIN_WORDS of
+# them) and finds no counterpart of in a target quotation speak against the pair: a quotation
+# keeps about half of them (the lexicon is small), its neighbour's translation about a tenth
+# (dev half, Ukrainian). Below LEXICAL_TYPICAL found, the cost rises to LEXICAL_WEIGHT at none.
+LEXICAL_WEIGHT = 1.0
+LEXICAL_TYPICAL = 0.4
+LEXICAL_MIN_WORDS = 3
 _END_PUNCT = re.compile(r"[?!]")
 _SENTENCE_END = re.compile(r"[.?!…]")
 _WORD_PUNCT = ",.;:!?…\"'“”‘’«»„()"
@@ -205,10 +214,20 @@ class _QuoteFeatures:
     # «Сентінел»); a source one: a term or a partial quotation, or a direct one with every word
     # of NAME_WORD_LETTERS letters or more capitalised ("The Rachel Maddow Show")
     name: bool
+    # per word the lexicon knows, what it may translate to (a source quotation: stems of target
+    # lemmas; a target one: English words), and the words themselves (English words; stems)
+    # (``aligner.lang.lexicon``; empty where there is no lexicon)
+    known: tuple[frozenset[str], ...] = ()
+    words: frozenset[str] = frozenset()
 
 
 def _features(
-    text: str, parts: Sequence[Span], single: bool, source: bool, sentence: bool = True
+    text: str,
+    parts: Sequence[Span],
+    single: bool,
+    source: bool,
+    sentence: bool = True,
+    lexicon: Lexicon | None = None,
 ) -> _QuoteFeatures:
     numbers = frozenset(
         round(float(re.sub(r"\D", "", m.group(1))) * SCALE.get(m.group(3) or "", 1.0), 3)
@@ -225,7 +244,22 @@ def _features(
     else:  # a short capitalised name with no sentence end
         capitalised = all(w[:1].isupper() for w in words)
         name = 0 < len(words) <= SPLIT_TERM_WORDS and capitalised and not _SENTENCE_END.search(tail)
-    return _QuoteFeatures(_text_len(text, parts), numbers, bool(_END_PUNCT.search(tail)), single, latin, name)
+    known: tuple[frozenset[str], ...] = ()
+    seen: frozenset[str] = frozenset()
+    if lexicon is not None and source:
+        english = [w for p in parts for w, _ in source_words(p.of(text))]
+        known = tuple(lexicon.stems[w] for w in english if w in lexicon.stems)
+        seen = frozenset(english)
+    elif lexicon is not None:
+        forms = [f for p in parts for f in target_lemmas(p.of(text))]
+        seen = frozenset(stem(lemma) for lemmas in forms for lemma in lemmas)
+        known = tuple(
+            frozenset().union(*(lexicon.english.get(stem(lemma), frozenset()) for lemma in lemmas))
+            for lemmas in forms
+        )
+        known = tuple(k for k in known if k)
+    asks = bool(_END_PUNCT.search(tail))
+    return _QuoteFeatures(_text_len(text, parts), numbers, asks, single, latin, name, known, seen)
 
 
 def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
@@ -238,6 +272,8 @@ def _merged(features: Sequence[_QuoteFeatures]) -> _QuoteFeatures:
         any(f.single for f in features),
         frozenset().union(*(f.latin for f in features)),
         False,
+        tuple(k for f in features for k in f.known),
+        frozenset().union(*(f.words for f in features)),
     )
 
 
@@ -269,11 +305,27 @@ def _match_cost(
         cost += NUMBER_WEIGHT * (extra + 0.5 * missing) / union
     if tgt.latin:  # a Latin-script word of the translation (ETP, Instagram) the source lacks
         cost += LATIN_WEIGHT * len(tgt.latin - src.latin) / len(tgt.latin)
+    found = _lexical(src, tgt)
+    if found is not None:  # few words have a counterpart either way: another quotation's words
+        cost += LEXICAL_WEIGHT * max(0.0, LEXICAL_TYPICAL - found) / LEXICAL_TYPICAL
     if src.asks != tgt.asks:
         cost += 0.2
     if tgt.single and not src.single:
         cost += SINGLE_MARK_COST
     return cost
+
+
+def _lexical(src: _QuoteFeatures, tgt: _QuoteFeatures) -> float | None:
+    """Return the larger share of known words with a counterpart on the other side: of the
+    source's words in the target quotation, or of the target's in the source (a quotation kept
+    in part renders few of the source's words but all of its own come from it); None when
+    neither side has ``LEXICAL_MIN_WORDS`` words the lexicon knows."""
+    shares = [
+        sum(not k.isdisjoint(other.words) for k in side.known) / len(side.known)
+        for side, other in ((src, tgt), (tgt, src))
+        if len(side.known) >= LEXICAL_MIN_WORDS
+    ]
+    return max(shares) if shares else None
 
 
 def _mergeable(article: Article, target: TargetText, i: int, j: int) -> bool:
@@ -366,6 +418,7 @@ def _quote_dp(
     costed (``cells`` counts them), so the work is linear in the quotations, not their product.
     """
     text = article.text
+    lexicon = load_lexicon(target.lang)
     src_f = [
         _features(
             text,
@@ -373,10 +426,11 @@ def _quote_dp(
             q.span.start > 0 and text[q.span.start - 1] in "'‘",
             True,
             q.kind is QuoteKind.DIRECT,
+            lexicon,
         )
         for q in article.quotes
     ]
-    tgt_f = [_features(target.text, q.parts, q.single, False) for q in target.quotes]
+    tgt_f = [_features(target.text, q.parts, q.single, False, lexicon=lexicon) for q in target.quotes]
     joins = _joins(target)
     n, m = len(src_f), len(tgt_f)
     frontier = _Frontier()

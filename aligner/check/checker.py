@@ -62,6 +62,7 @@ from aligner.check.records import (
     length_cuts_signature,
 )
 from aligner.errors import DependencyMissingError
+from aligner.lang.lexicon import signature as lexicon_signature
 from aligner.lang.names import Glossary, default_glossary
 from aligner.spans import Span
 from aligner.version import __version__
@@ -138,6 +139,7 @@ def signature(chrf_signature: str | None = None, glossary: Glossary | None = Non
         f"narr:{NARRATION_SHRUNK}+{NARRATION_SLACK_CHARS}",
         f"dropped:{DROPPED_RATIO}",
         length_cuts_signature(),
+        lexicon_signature(),
         f"part:{PART_LOW_ERROR}",
         f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}/{KO_SUBJECT_LETTERS}",
         f"gap:{GAP_LETTERS}",
