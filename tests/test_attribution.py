@@ -118,6 +118,25 @@ def _errors(en: str, target: str, lang: str) -> list[str]:
     return [f.message for f in report.findings() if f.severity is Severity.ERROR]
 
 
+# An organisation credited with "У X кажуть" (at X they say; wmt22 dailymail.co.uk.54769, the
+# reference, cut short).
+OFFICE_EN = (
+    "This year's trend for a second Christmas tree in the bedroom sends sales of smaller spruces soaring\n"
+    "Among those buying into the trend, which started in the US, are Carole Middleton, mother of the "
+    "Duchess of Cambridge, who gets a second tree for grandchildren George, Louis and Charlotte at her "
+    "home in Bucklebury, West Berkshire.\n"
+    "British Garden Centres said sales of smaller trees are up 50 per cent this year across its 58 sites.\n"
+)
+OFFICE = {
+    "uk": "Цьогорічний тренд другої різдвяної ялинки в спальні сприяє різкому зростанню продажів "
+    "маленьких ялинок\n"
+    "Серед тих, хто слідує за трендом, який зародився в США, Керол Міддлтон, мати герцогині "
+    "Кембриджської, яка купила другу ялинку для онуків Джорджа, Луї та Шарлотти в свій будинок в "
+    "Баклбері, Західний Беркшир.\n"
+    "У British\u00a0Garden\u00a0Centres кажуть, що в 58\u00a0центрах продажі маленьких ялинок цього "
+    "року зросли на 50\u00a0відсотків.\n",
+}
+
 FAITHFUL = [
     ("seed", "ko"),
     ("seed", "uk"),
@@ -137,6 +156,7 @@ FAITHFUL = [
     ("inside", "uk"),
     ("claim", "ko"),
     ("claim", "uk"),
+    ("office", "uk"),
 ]
 
 
@@ -157,6 +177,8 @@ def _texts(article: str, lang: str) -> tuple[str, str]:
         return INSIDE_EN, INSIDE[lang]
     if article == "claim":
         return CLAIM_EN, CLAIM[lang]
+    if article == "office":
+        return OFFICE_EN, OFFICE[lang]
     return PRONOUN_EN, PRONOUN[lang]
 
 
@@ -234,6 +256,14 @@ ALTERED = [
     # the source replaced where it stands as the source; its name left inside the claim
     ("claim", "ko", "있는 그리스는", "있는 모스크바는", ("Greece", "모스크바")),
     ("claim", "uk", "Греція, яка має", "Москва, яка має", ("Greece", "Москва")),
+    # "у X кажуть": at an organisation or someone's office, with a plural speech verb
+    (
+        "office",
+        "uk",
+        "У British\u00a0Garden\u00a0Centres кажуть",
+        "У Міддлтон кажуть",
+        ("British Garden", "Міддлтон"),
+    ),
 ]
 
 

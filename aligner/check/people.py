@@ -411,6 +411,7 @@ _UK_INSTITUTION_FRAMED = re.compile(
 _UK_FRAMED_GIVEN = re.compile(rf"(?i:{_UK_FRAME}|{_UK_FRAME_OPINION})(?:\s+[\w'’ʼ-]+){{1,2}}\s+$")
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
 _UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з|у|в)\s+$", re.IGNORECASE)  # із Сеула, у Сирії повідомляють
+_UK_AT = re.compile(r"(?<![\w'’ʼ])[ув]\s+$", re.IGNORECASE)
 
 
 def credited_instead(
@@ -544,8 +545,15 @@ def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bo
         return True
     if institution and _UK_INSTITUTION_FRAMED.search(ctx.text, before, span.start):
         return True
-    if not place or not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
+    if not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
         return False
-    return bool(
-        find_speech_verbs(ctx.text, ctx.lang, Span(span.end, min(len(ctx.text), span.end + VERB_AFTER)))
+    verbs = find_speech_verbs(ctx.text, ctx.lang, Span(span.end, min(len(ctx.text), span.end + VERB_AFTER)))
+    if place:
+        return bool(verbs)
+    # at an organisation or someone's office, a plural speech verb right after: "У British Garden
+    # Centres кажуть", "в Зеленського заявили"
+    return _UK_AT.search(ctx.text, max(0, span.start - 4), span.start) is not None and any(
+        not ctx.text[span.end : v.span.start].strip()
+        and any("plur" in t for t in uk_parses(v.span.of(ctx.text)))
+        for v in verbs
     )
