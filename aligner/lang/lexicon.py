@@ -15,7 +15,9 @@ The lexicon is small and knows mostly frequent words: a faithful quotation has a
 about half of the source words it knows, the neighbouring quotation's translation for a tenth. So
 it is evidence for a pairing, never a verdict on one quotation (tried as a sign that a quotation
 was cut, it flagged idioms: "a knock on effect" -> "наслідки"). There is no Korean lexicon: the
-tuning half has 853 English-Korean line pairs, too few to learn from.
+tuning half has 854 English-Korean line pairs, and one learned from them (a Korean word read by its
+first two syllables; Kiwi's morphemes matched no better and cost 2-6 s to load) took two faithful
+quotations of the held-out half for dropped ones.
 """
 
 from __future__ import annotations
