@@ -572,3 +572,34 @@ def test_softened_finding_keeps_its_evidence() -> None:
         Span(4, 7),
         "numbers differ",
     )
+
+
+# The end of a quotation left outside its marks where no attribution follows: words run on from the
+# closing mark where the source has punctuation at once (ntrex bbc.381646).
+RUN_EN = (
+    "Desert Island Discs: Tom Daley felt 'inferior' over sexuality\n"
+    '"When you go through so much at such a young age" - he went to his first Olympics aged 14 and his '
+    "father died of cancer three years later - he said that it was hard to find someone the same age who "
+    "had experienced similar highs and lows.\n"
+)
+RUN_UK = (
+    'Desert Island Discs: Том Дейлі почувався "гіршим" за інших через свою сексуальну орієнтацію\n'
+    '"Коли ти проходиш через стільки{quote} (на перших Олімпійських іграх він виступав у 14-річному '
+    "віці, а через три роки його батько помер від раку), важко знайти когось свого віку, хто також "
+    "пережив би подібні злети й падіння.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "error"),
+    [
+        (' всього в такому молодому віці"', False),  # faithful
+        ('" всього в такому молодому віці', True),  # the closing mark moved in: 5 words run on
+        ('", — сказав він, — "всього в такому молодому віці"', False),  # an attribution, not a run
+    ],
+)
+def test_words_running_on_from_the_closing_mark_are_outside(quote: str, error: bool) -> None:
+    text = RUN_UK.format(quote=quote)
+    report = check_translation(parse_article(RUN_EN), text, "uk")
+    found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
+    assert any("run on from the closing mark" in m for m in found) is error, found

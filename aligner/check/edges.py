@@ -321,6 +321,11 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     if measured is None:
         return None
     tgt_gap, anchored = measured
+    run = 0 if anchored else _run_after(ctx, quote, qa)
+    if run:
+        message = f"{run} words run on from the closing mark to the next punctuation, where the source has "
+        message += "none: part of it is outside"
+        return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
     if not anchored and _narration_follows(ctx, quote, qa, tgt_gap):
         return None
     src_gap = _source_gap(ctx, quote, anchored) + _ko_moved_clause(ctx, quote, anchored)
@@ -334,6 +339,38 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
         return None
     message = f"{tgt_gap} letters stand between the closing mark and the attribution: part of it is outside"
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
+
+
+# What ends a run of words after a closing mark: punctuation, a bracket, a mark, a dash.
+_RUN_END = re.compile(r"[,.;:!?()\[\]«»\"“”„‘’'…—–]|\s-\s|$", re.MULTILINE)
+_RUN_WORD = re.compile(r"[^\W\d_][\w'’ʼ-]*")
+RUN_WORDS = 2
+
+
+def _run_after(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
+    """Return the words of a Ukrainian translation that run on from the closing mark up to the
+    next punctuation, with no speech verb among them, where the source quotation ends in
+    mid-sentence and punctuation follows its mark at once ("…at such a young age" (he was 14 …)
+    -> «…через стільки» всього в такому молодому віці (…): the end of the quotation left outside
+    its marks); 0 when fewer than ``RUN_WORDS`` or the source has words there too."""
+    if ctx.lang != "uk":
+        return 0
+    last = quote.parts[-1]
+    text = ctx.article.text
+    if text[last.start : last.end].rstrip(" \"'”’»").endswith(_FINAL):
+        return 0
+    after = last.end + 1 if last.end < len(text) and MARK.match(text, last.end) else last.end
+    source_run = _RUN_END.search(text, after)
+    if source_run is None or _RUN_WORD.search(text, after, source_run.start()):
+        return 0
+    end = qa.target_parts[-1].end
+    start = end + 1 if end < len(ctx.text) and MARK.match(ctx.text, end) else end
+    stop = _RUN_END.search(ctx.text, start)
+    stop_at = stop.start() if stop is not None else len(ctx.text)
+    words = _RUN_WORD.findall(ctx.text, start, stop_at)
+    if len(words) < RUN_WORDS or find_speech_verbs(ctx.text, ctx.lang, Span(start, stop_at)):
+        return 0
+    return len(words)
 
 
 def _inner_gap(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
