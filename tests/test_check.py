@@ -603,3 +603,32 @@ def test_words_running_on_from_the_closing_mark_are_outside(quote: str, error: b
     report = check_translation(parse_article(RUN_EN), text, "uk")
     found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
     assert any("run on from the closing mark" in m for m in found) is error, found
+
+
+# A quotation whose last sentence was cut: the learned lexicon finds the next-to-last sentence's
+# words in the translation's last sentence and none of the last's (wmt24 stormfall, the reference;
+# the figures keep the translation long: 92% of the expected length).
+UNRENDERED_EN = (
+    "“Iron 1-2 and 1-3, 25 degrees right, 300 yards. Open fire” The tank platoon commander shouted over "
+    "the radio. Iron 1-2 and 1-3 opened fire, their shells streaking towards the ridge and exploded, "
+    "sending mud and rock into the air.\n"
+)
+UNRENDERED_UK = (
+    "«Машини 1-2 й 1-3, 25\u00a0градусів праворуч, 300\u00a0ярдів.{end}»\u00a0– прокричав по рації "
+    "командувач танкового взводу. Машини 1-2 й 1-3 відкрили вогонь, їхні снаряди неслися до пагорба та "
+    "розривалися, здіймаючи в повітря багнюку з камінням.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("end", "error"),
+    [
+        (" Відкрити вогонь!", False),  # faithful
+        ("", True),  # "Open fire" cut
+        (" Вогонь!", False),  # compact, but as many sentences as the source: nothing cut
+    ],
+)
+def test_a_last_sentence_with_no_counterpart_is_cut(end: str, error: bool) -> None:
+    report = check_translation(parse_article(UNRENDERED_EN), UNRENDERED_UK.format(end=end), "uk")
+    found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
+    assert any("its last sentence has no counterpart" in m for m in found) is error, found

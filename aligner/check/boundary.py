@@ -16,6 +16,7 @@ from aligner.align.marks import MARK
 from aligner.align.quotes import SPLIT_TERM_WORDS, QuoteAlignment
 from aligner.article.records import Quote, QuoteKind
 from aligner.check.context import (
+    SENTENCE_END,
     CheckContext,
     Found,
     length,
@@ -38,6 +39,8 @@ from aligner.check.records import (
     Severity,
     length_cuts,
 )
+from aligner.lang.lexicon import counterparts
+from aligner.lang.lexicon import load as load_lexicon
 from aligner.lang.morph import uk_parses
 from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
@@ -116,6 +119,7 @@ class LengthEvidence:
     question: bool  # the source ends on ? or !, the translation does not
     cut: bool  # ends where no sentence ends
     dangling: bool  # stops on a particle or connective although the source ends whole
+    last_unrendered: bool  # its last sentence renders the source's next-to-last, none of its last
     dropped: bool  # a paragraph has no counterpart
     unquoted: bool  # a paragraph is translated outside the marks
     paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
@@ -145,11 +149,45 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         question=direct and _lost_mark(ctx, src_parts[-1], tgt_parts[-1]),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
         dangling=(mid_sentence and _source_ends_whole(ctx, src_parts[-1])) or inner_cut,
+        last_unrendered=direct and _last_unrendered(ctx, src_parts, tgt_parts),
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
         end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
     )
+
+
+# How many words the learned lexicon must know in each of the two last source sentences (and find
+# in the translation's last, for the one before).
+UNRENDERED_WORDS = 2
+
+
+def _last_unrendered(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
+    """Return True when the translation's last sentence of a quotation renders the source's
+    next-to-last sentence and nothing of its last: at least ``UNRENDERED_WORDS`` words the learned
+    lexicon knows in each, none of the last's and as many of the next-to-last's with a counterpart
+    (the last sentence cut). Positive evidence on one side and none on the other: an idiom the
+    lexicon cannot read leaves both without counterparts and says nothing."""
+    lexicon = load_lexicon(ctx.lang)
+    if lexicon is None or not tgt_parts:
+        return False
+    source = _sentences_of(" ".join(p.of(ctx.article.text) for p in src_parts))
+    target = _sentences_of(" ".join(p.of(ctx.text) for p in tgt_parts))
+    if len(source) < 2 or len(target) >= len(source) or not target:
+        return False
+    known, found = counterparts(lexicon, source[-1], target[-1])
+    if known < UNRENDERED_WORDS or found:
+        return False
+    known, found = counterparts(lexicon, source[-2], target[-1])
+    return found >= UNRENDERED_WORDS
+
+
+def _sentences_of(text: str) -> list[str]:
+    """Return the sentences of a quotation's text (cut after each sentence-final mark), those with
+    a letter."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    pieces = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]
+    return [p for p in pieces if any(c.isalpha() for c in p)]
 
 
 def _inner_cut(ctx: CheckContext, qa: QuoteAlignment) -> bool:
@@ -196,9 +234,17 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
         "clause": ev.clause and ratio < cuts.clause,
         "fewer": ev.fewer and ratio < cuts.fewer,
     }
-    if ratio < cuts.alone or any(signs.values()) or ev.part < PART_LOW_ERROR or ev.dangling:
+    if (
+        ratio < cuts.alone
+        or any(signs.values())
+        or ev.part < PART_LOW_ERROR
+        or ev.dangling
+        or ev.last_unrendered
+    ):
         ratio = min(ratio, ev.part)
-        if signs["question"]:
+        if ev.last_unrendered and not (ev.dangling or any(signs.values())):
+            what = "its last sentence has no counterpart (the translation ends on the one before)"
+        elif signs["question"]:
             what = _QUESTION_LOST
         elif ev.dangling or signs["cut"]:
             what = "it ends in mid-sentence"

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from aligner.align.quotes import QuoteAlignment, align
 from aligner.article.records import Article, Quote, QuoteKind
-from aligner.check.boundary import check_boundary, check_presence
+from aligner.check.boundary import UNRENDERED_WORDS, check_boundary, check_presence
 from aligner.check.context import (
     CheckContext,
     Found,
@@ -141,6 +141,7 @@ def signature(chrf_signature: str | None = None, glossary: Glossary | None = Non
         length_cuts_signature(),
         lexicon_signature(),
         f"part:{PART_LOW_ERROR}",
+        f"unrendered:{UNRENDERED_WORDS}",
         f"edge:{EDGE_CHARS}/{ATTRIBUTION_TAIL_LETTERS}/{FRAME_CHARS}/{KO_SUBJECT_LETTERS}",
         f"gap:{GAP_LETTERS}",
         f"term:{TERM_MAX_WORDS}",

@@ -126,6 +126,14 @@ def load(lang: str) -> Lexicon | None:
     return read(path.read_bytes(), lang) if path.is_file() else None
 
 
+def counterparts(lexicon: Lexicon, english: str, target: str) -> tuple[int, int]:
+    """Return how many words of ``english`` the lexicon knows, and how many of those have a
+    counterpart among the words of ``target``."""
+    stems = {stem(lemma) for forms in target_lemmas(target) for lemma in forms}
+    known = [lexicon.stems[w] for w, _ in source_words(english) if w in lexicon.stems]
+    return len(known), sum(not k.isdisjoint(stems) for k in known)
+
+
 def signature() -> str:
     """Return the signature field of the lexicons: each language's file hash."""
     found = [(lang, load(lang)) for lang in LANGS]
