@@ -632,3 +632,23 @@ def test_a_last_sentence_with_no_counterpart_is_cut(end: str, error: bool) -> No
     report = check_translation(parse_article(UNRENDERED_EN), UNRENDERED_UK.format(end=end), "uk")
     found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
     assert any("its last sentence has no counterpart" in m for m in found) is error, found
+
+
+# The same with clauses (ntrex reuters.218932): "our place is in Europe" cut.
+CLAUSE_EN = (
+    "Macedonians vote in referendum on whether to change country's name\n"
+    '"I came out to vote because of my children, our place is in Europe," said Gjose Tanevski, 62, a '
+    "voter in the capital, Skopje.\n"
+)
+CLAUSE_UK = (
+    "Македонці голосують на референдумі про зміну назви країни\n"
+    "«Я прийшов проголосувати заради своїх дітей{end}», — заявив 62-річний виборець Гьозе Таневські в "
+    "столиці Скоп'є.\n"
+)
+
+
+@pytest.mark.parametrize(("end", "error"), [(", наше місце в Європі", False), ("", True)])
+def test_a_last_clause_with_no_counterpart_is_cut(end: str, error: bool) -> None:
+    report = check_translation(parse_article(CLAUSE_EN), CLAUSE_UK.format(end=end), "uk")
+    found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
+    assert any("its last clause has no counterpart" in m for m in found) is error, found

@@ -119,7 +119,7 @@ class LengthEvidence:
     question: bool  # the source ends on ? or !, the translation does not
     cut: bool  # ends where no sentence ends
     dangling: bool  # stops on a particle or connective although the source ends whole
-    last_unrendered: bool  # its last sentence renders the source's next-to-last, none of its last
+    last_unrendered: str  # "sentence" or "clause": its last renders the source's next-to-last only
     dropped: bool  # a paragraph has no counterpart
     unquoted: bool  # a paragraph is translated outside the marks
     paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
@@ -149,7 +149,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         question=direct and _lost_mark(ctx, src_parts[-1], tgt_parts[-1]),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
         dangling=(mid_sentence and _source_ends_whole(ctx, src_parts[-1])) or inner_cut,
-        last_unrendered=direct and _last_unrendered(ctx, src_parts, tgt_parts),
+        last_unrendered=_last_unrendered(ctx, src_parts, tgt_parts) if direct else "",
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
@@ -162,30 +162,34 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
 UNRENDERED_WORDS = 2
 
 
-def _last_unrendered(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> bool:
-    """Return True when the translation's last sentence of a quotation renders the source's
-    next-to-last sentence and nothing of its last: at least ``UNRENDERED_WORDS`` words the learned
-    lexicon knows in each, none of the last's and as many of the next-to-last's with a counterpart
-    (the last sentence cut). Positive evidence on one side and none on the other: an idiom the
+def _last_unrendered(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> str:
+    """Return "sentence" when the translation of a quotation has fewer sentences than the source
+    and its last renders the source's next-to-last sentence and nothing of its last: at least
+    ``UNRENDERED_WORDS`` words the learned lexicon knows in each, none of the last's and as many of
+    the next-to-last's with a counterpart (the last sentence cut); "clause" for the same with
+    clauses; "" otherwise. Positive evidence on one side and none on the other: an idiom the
     lexicon cannot read leaves both without counterparts and says nothing."""
     lexicon = load_lexicon(ctx.lang)
     if lexicon is None or not tgt_parts:
-        return False
-    source = _sentences_of(" ".join(p.of(ctx.article.text) for p in src_parts))
-    target = _sentences_of(" ".join(p.of(ctx.text) for p in tgt_parts))
-    if len(source) < 2 or len(target) >= len(source) or not target:
-        return False
-    known, found = counterparts(lexicon, source[-1], target[-1])
-    if known < UNRENDERED_WORDS or found:
-        return False
-    known, found = counterparts(lexicon, source[-2], target[-1])
-    return found >= UNRENDERED_WORDS
+        return ""
+    english = " ".join(p.of(ctx.article.text) for p in src_parts)
+    translation = " ".join(p.of(ctx.text) for p in tgt_parts)
+    for name, unit in (("sentence", SENTENCE_END), ("clause", _CLAUSE_BREAK)):
+        source, target = _units(english, unit), _units(translation, unit)
+        if len(source) < 2 or len(target) >= len(source) or not target:
+            continue
+        known, found = counterparts(lexicon, source[-1], target[-1])
+        if known < UNRENDERED_WORDS or found:
+            continue
+        if counterparts(lexicon, source[-2], target[-1])[1] >= UNRENDERED_WORDS:
+            return name
+    return ""
 
 
-def _sentences_of(text: str) -> list[str]:
-    """Return the sentences of a quotation's text (cut after each sentence-final mark), those with
-    a letter."""
-    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+def _units(text: str, end: re.Pattern[str]) -> list[str]:
+    """Return the sentences (or clauses) of a quotation's text, cut after each match of ``end``,
+    those with a letter."""
+    ends = [m.end() for m in end.finditer(text)]
     pieces = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]
     return [p for p in pieces if any(c.isalpha() for c in p)]
 
@@ -243,7 +247,9 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
     ):
         ratio = min(ratio, ev.part)
         if ev.last_unrendered and not (ev.dangling or any(signs.values())):
-            what = "its last sentence has no counterpart (the translation ends on the one before)"
+            what = (
+                f"its last {ev.last_unrendered} has no counterpart (the translation ends on the one before)"
+            )
         elif signs["question"]:
             what = _QUESTION_LOST
         elif ev.dangling or signs["cut"]:
