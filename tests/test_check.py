@@ -367,10 +367,12 @@ def test_quotation_ending_mid_sentence_is_cut(lang: str, quote: str, cut: bool) 
 # one is a sign of a cut. "doubtful": a compact rendering or a clause of four words dropped, about
 # 80% of the expected length, where translations of both kinds fall; it is a warning, or an error
 # naming the lost clause when the calibrated cut (``LengthCuts.clause``, set from data) is above
-# its ratio. "cut": the quotation cut to its first clause is an error at any calibration.
+# its ratio. "cut": the quotation cut to its first clause is an error at any calibration. "words":
+# the learned lexicon reads the translation's last clause as the source's next-to-last (want, join,
+# heads) and finds nothing of its last (service, door): an error whatever the length.
 CLAUSES = [
     ("uk", "Ми за НАТО і ЄС, але хочемо вступити з гордо піднятою головою, а не через службові двері", None),
-    ("uk", "Ми за НАТО і ЄС, але хочемо вступити з піднятою головою", "doubtful"),  # a clause dropped
+    ("uk", "Ми за НАТО і ЄС, але хочемо вступити з піднятою головою", "words"),  # a clause dropped
     ("uk", "Ми за НАТО і ЄС", "cut"),  # cut to its first clause
     ("uk", "Ми за НАТО та ЄС, але хочемо увійти гордо, не з чорного ходу", "doubtful"),  # as short, all kept
 ]
@@ -395,6 +397,9 @@ def test_quotation_missing_a_clause_is_cut(lang: str, quote: str, expected: str 
     ratio = int(finding.message.split("quotation is ", 1)[1].split("%", 1)[0]) / 100
     if expected == "cut":
         assert finding.severity is Severity.ERROR and ratio < length_cuts(lang).alone
+        return
+    if expected == "words":
+        assert finding.severity is Severity.ERROR and "its last clause has no counterpart" in finding.message
         return
     clause_lost = quote.count(",") < 2  # the source has two clause breaks
     below = ratio < length_cuts(lang).clause
