@@ -341,8 +341,9 @@ def part_outside(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, found: Fou
     return Finding("boundary", Severity.ERROR, message, "omission", qa.target)
 
 
-# What ends a run of words after a closing mark: punctuation, a bracket, a mark, a dash.
-_RUN_END = re.compile(r"[,.;:!?()\[\]«»\"“”„‘’'…—–]|\s-\s|$", re.MULTILINE)
+# What ends a run of words after a closing mark: punctuation, a bracket, a mark, a dash (not an
+# apostrophe: п'ять is one word).
+_RUN_END = re.compile(r"[,.;:!?()\[\]«»\"“”„‘…—–]|\s-\s|$", re.MULTILINE)
 _RUN_WORD = re.compile(r"[^\W\d_][\w'’ʼ-]*")
 RUN_WORDS = 2
 
