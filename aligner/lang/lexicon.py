@@ -13,8 +13,11 @@ English word, the Ukrainian lemmas it most often translates to
 
 The lexicon is small and knows mostly frequent words: a faithful quotation has a counterpart for
 about half of the source words it knows, the neighbouring quotation's translation for a tenth. So
-it is evidence for a pairing, never a verdict on one quotation (tried as a sign that a quotation
-was cut, it flagged idioms: "a knock on effect" -> "наслідки"). There is no Korean lexicon: the
+it is used to compare, never to judge one side alone: which target quotation renders which source
+quotation (``align.quotes``), and whether a translation's last sentence renders the source's
+next-to-last one rather than its last (``check.boundary``). (Tried alone, as "the words of a
+quotation's end have no counterpart", it flagged idioms: "a knock on effect" -> "наслідки".)
+There is no Korean lexicon: the
 tuning half has 854 English-Korean line pairs, and one learned from them (a Korean word read by its
 first two syllables; Kiwi's morphemes matched no better and cost 2-6 s to load) took two faithful
 quotations of the held-out half for dropped ones.
