@@ -411,6 +411,7 @@ _UK_INSTITUTION_FRAMED = re.compile(
 _UK_FRAMED_GIVEN = re.compile(rf"(?i:{_UK_FRAME}|{_UK_FRAME_OPINION})(?:\s+[\w'’ʼ-]+){{1,2}}\s+$")
 # "from" before a place that reports: із Сеула повідомляють (checked with a speech verb after it).
 _UK_FROM = re.compile(r"(?<![\w'’ʼ])(?:із|зі|з|у|в)\s+$", re.IGNORECASE)  # із Сеула, у Сирії повідомляють
+# "at" before an organisation or a person whose office speaks: у Міноборони заявили.
 _UK_AT = re.compile(r"(?<![\w'’ʼ])[ув]\s+$", re.IGNORECASE)
 
 
@@ -532,7 +533,8 @@ def _opens_sentence(ctx: CheckContext, mention: Span) -> bool:
 def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bool:
     """Return True for a mention framed as a source: Korean 에서는, 에 따르면, 의 발표, an
     institution before the particle (서울시 교통국에 따르면); Ukrainian за даними X, за словами X,
-    and for a place "із X" with a speech verb after it (із Сеула повідомляють)."""
+    for a place "із X" with a speech verb after it (із Сеула повідомляють), and for anyone "у X"
+    with a plural speech verb right after (У British Garden Centres кажуть: at X they say)."""
     if ctx.lang == "ko":
         return bool(
             _KO_SOURCE.match(ctx.text, span.end)
