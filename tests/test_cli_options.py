@@ -117,7 +117,10 @@ def test_completion_is_offered(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--help"])
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
     script = runner.invoke(app, ["--show-completion", "bash"])
-    assert script.exit_code == 0 and "_ALIGNER_COMPLETE=complete_bash" in script.stdout, script.output
+    assert script.exit_code == 0 and "_ALIGNER_COMPLETE=complete_bash" in script.stdout, (
+        script.output,
+        repr(script.exception),
+    )
 
 
 @pytest.mark.parametrize(
