@@ -635,8 +635,16 @@ UNRENDERED_UK = (
 )
 def test_a_last_sentence_with_no_counterpart_is_cut(end: str, error: bool) -> None:
     report = check_translation(parse_article(UNRENDERED_EN), UNRENDERED_UK.format(end=end), "uk")
-    found = [f.message for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
-    assert any("its last sentence has no counterpart" in m for m in found) is error, found
+    errors = [f for q in report.quotes for f in q.findings if f.severity is Severity.ERROR]
+    found = [f for f in errors if "its last sentence has no counterpart" in f.message]
+    assert bool(found) is error, errors
+    if error:  # the evidence: the source's cut sentence, and what the translation's last renders
+        unrendered, rendered = found[0].evidence
+        assert unrendered.what == "unrendered" and unrendered.source is not None
+        assert unrendered.source.of(report.article.text).strip() == "Open fire"
+        assert rendered.what == "rendered" and rendered.source is not None and rendered.target is not None
+        assert rendered.source.of(report.article.text).startswith("Iron 1-2 and 1-3")
+        assert rendered.target.of(report.target_text).startswith("Машини 1-2 й 1-3")
 
 
 # The same with clauses (ntrex reuters.218932): "our place is in Europe" cut.

@@ -35,6 +35,7 @@ from aligner.check.records import (
     NARRATION_SHRUNK,
     NARRATION_SLACK_CHARS,
     PART_LOW_ERROR,
+    Evidence,
     Finding,
     Severity,
     length_cuts,
@@ -124,6 +125,9 @@ class LengthEvidence:
     unquoted: bool  # a paragraph is translated outside the marks
     paragraphs: tuple[int, int]  # paragraphs of the source and the target quotation
     end_lost: bool
+    # the source's last and next-to-last sentences (clauses) and the translation's last, when
+    # ``last_unrendered``
+    unrendered_spans: tuple[Span, Span, Span] | None = None
 
 
 def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignment) -> LengthEvidence:
@@ -140,6 +144,7 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
     # a Ukrainian quotation rendered by several target quotations, one of which but the last
     # stops on a preposition or conjunction («… туди з» … «…»)
     inner_cut = direct and ctx.lang == "uk" and _inner_cut(ctx, qa)
+    unrendered, unrendered_spans = _last_unrendered(ctx, src_parts, tgt_parts) if direct else ("", None)
     return LengthEvidence(
         ratio=ratio,
         part=_shortest_part(ctx, src_parts, tgt_parts),
@@ -149,11 +154,12 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
         question=direct and _lost_mark(ctx, src_parts[-1], tgt_parts[-1]),
         cut=direct and (mid_sentence or _unfinished(ctx, src_parts[-1], tgt_parts[-1])),
         dangling=(mid_sentence and _source_ends_whole(ctx, src_parts[-1])) or inner_cut,
-        last_unrendered=_last_unrendered(ctx, src_parts, tgt_parts) if direct else "",
+        last_unrendered=unrendered,
         dropped=direct and _part_dropped(ctx, src_parts, tgt_parts),
         unquoted=direct and _part_unquoted(ctx, src_parts, tgt_parts),
         paragraphs=(_paragraphs(ctx.article.text, src_parts), _paragraphs(ctx.text, tgt_parts)),
         end_lost=direct and _end_lost(ctx, src_parts[-1], tgt_parts[-1]),
+        unrendered_spans=unrendered_spans,
     )
 
 
@@ -162,36 +168,52 @@ def length_evidence(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignme
 UNRENDERED_WORDS = 2
 
 
-def _last_unrendered(ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]) -> str:
-    """Return "sentence" when the translation of a quotation has fewer sentences than the source
-    and its last renders the source's next-to-last sentence and nothing of its last: at least
-    ``UNRENDERED_WORDS`` words the learned lexicon knows in each, none of the last's and as many of
-    the next-to-last's with a counterpart (the last sentence cut); "clause" for the same with
-    clauses; "" otherwise. Positive evidence on one side and none on the other: an idiom the
+def _last_unrendered(
+    ctx: CheckContext, src_parts: Sequence[Span], tgt_parts: Sequence[Span]
+) -> tuple[str, tuple[Span, Span, Span] | None]:
+    """Return ("sentence", spans) when the translation of a quotation has fewer sentences than the
+    source and its last renders the source's next-to-last sentence and nothing of its last: at
+    least ``UNRENDERED_WORDS`` words the learned lexicon knows in each, none of the last's and as
+    many of the next-to-last's with a counterpart (the last sentence cut); ("clause", spans) for the
+    same with clauses; ("", None) otherwise. The spans: the source's last and next-to-last units
+    and the translation's last. Positive evidence on one side and none on the other: an idiom the
     lexicon cannot read leaves both without counterparts and says nothing."""
     lexicon = load_lexicon(ctx.lang)
     if lexicon is None or not tgt_parts:
-        return ""
-    english = " ".join(p.of(ctx.article.text) for p in src_parts)
-    translation = " ".join(p.of(ctx.text) for p in tgt_parts)
+        return "", None
+    english, translation = ctx.article.text, ctx.text
     for name, unit in (("sentence", SENTENCE_END), ("clause", _CLAUSE_BREAK)):
-        source, target = _units(english, unit), _units(translation, unit)
+        source, target = _units(english, src_parts, unit), _units(translation, tgt_parts, unit)
         if len(source) < 2 or len(target) >= len(source) or not target:
             continue
-        known, found = counterparts(lexicon, source[-1], target[-1])
+        last = " ".join(p.of(translation) for p in target[-1])
+        known, found = counterparts(lexicon, " ".join(p.of(english) for p in source[-1]), last)
         if known < UNRENDERED_WORDS or found:
             continue
-        if counterparts(lexicon, source[-2], target[-1])[1] >= UNRENDERED_WORDS:
-            return name
-    return ""
+        if counterparts(lexicon, " ".join(p.of(english) for p in source[-2]), last)[1] >= UNRENDERED_WORDS:
+            return name, (hull(source[-1]), hull(source[-2]), hull(target[-1]))
+    return "", None
 
 
-def _units(text: str, end: re.Pattern[str]) -> list[str]:
-    """Return the sentences (or clauses) of a quotation's text, cut after each match of ``end``,
-    those with a letter."""
-    ends = [m.end() for m in end.finditer(text)]
-    pieces = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)], strict=True)]
-    return [p for p in pieces if any(c.isalpha() for c in p)]
+def _units(text: str, parts: Sequence[Span], end: re.Pattern[str]) -> list[list[Span]]:
+    """Return the sentences (or clauses) of a quotation, each as its pieces in the quotation's
+    parts: cut after each match of ``end`` in the parts read as one text (joined by a space, so a
+    part that ends without one runs on into the next), those with a letter."""
+    units: list[list[Span]] = []
+    current: list[Span] = []
+    for part in parts:
+        start = part.start
+        joined = part.of(text) + " "  # the space that joins it to the next part
+        for m in end.finditer(joined):
+            stop = min(part.start + m.end(), part.end)
+            current.append(Span(start, stop))
+            units.append(current)
+            current, start = [], stop
+        if start < part.end:
+            current.append(Span(start, part.end))
+    if current:
+        units.append(current)
+    return [u for u in units if any(c.isalpha() for p in u for c in p.of(text))]
 
 
 def _inner_cut(ctx: CheckContext, qa: QuoteAlignment) -> bool:
@@ -257,7 +279,11 @@ def _length_checks(ctx: CheckContext, quotes: Sequence[Quote], qa: QuoteAlignmen
         else:
             what = "a clause of it is missing" if signs["clause"] else "part of it is missing"
         message = f"quotation is {ratio:.0%} of the expected length: {what}"
-        return [Finding("boundary", Severity.ERROR, message, "omission", where)]
+        evidence: tuple[Evidence, ...] = ()
+        if ev.unrendered_spans is not None:
+            last, before, rendered_by = ev.unrendered_spans
+            evidence = (Evidence("unrendered", last, None), Evidence("rendered", before, rendered_by))
+        return [Finding("boundary", Severity.ERROR, message, "omission", where, evidence)]
     if ev.paragraphs[1] < ev.paragraphs[0] and ev.end_lost:
         message = f"quotation is {ratio:.0%} of the expected length: "
         message += f"{ev.paragraphs[1]} of its {ev.paragraphs[0]} paragraphs are left"
