@@ -28,7 +28,7 @@ from aligner.align.sentences import (
 )
 from aligner.align.target import TargetQuote, TargetText, find_target_quotes, segment_target
 from aligner.article.records import Article, Quote, QuoteKind
-from aligner.lang.lexicon import Lexicon, source_words, stem, target_lemmas
+from aligner.lang.lexicon import Lexicon, source_words, stem, target_lemmas, with_counterpart
 from aligner.lang.lexicon import load as load_lexicon
 from aligner.lang.verbs import find_speech_verbs
 from aligner.spans import Span, hull
@@ -322,7 +322,7 @@ def _lexical(src: _QuoteFeatures, tgt: _QuoteFeatures) -> float | None:
     in part renders few of the source's words but all of its own come from it); None when
     neither side has ``LEXICAL_MIN_WORDS`` words the lexicon knows."""
     shares = [
-        sum(not k.isdisjoint(other.words) for k in side.known) / len(side.known)
+        with_counterpart(side.known, other.words) / len(side.known)
         for side, other in ((src, tgt), (tgt, src))
         if len(side.known) >= LEXICAL_MIN_WORDS
     ]

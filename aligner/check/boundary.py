@@ -40,8 +40,8 @@ from aligner.check.records import (
     Severity,
     length_cuts,
 )
-from aligner.lang.lexicon import counterparts
 from aligner.lang.lexicon import load as load_lexicon
+from aligner.lang.lexicon import target_stems, translations, with_counterpart
 from aligner.lang.morph import uk_parses
 from aligner.lang.sentences import CONNECTIVE, FINAL, NOMINAL, PARTICLE, korean_ending
 from aligner.spans import Span, hull
@@ -186,11 +186,14 @@ def _last_unrendered(
         source, target = _units(english, src_parts, unit), _units(translation, tgt_parts, unit)
         if len(source) < 2 or len(target) >= len(source) or not target:
             continue
-        last = " ".join(p.of(translation) for p in target[-1])
-        known, found = counterparts(lexicon, " ".join(p.of(english) for p in source[-1]), last)
-        if known < UNRENDERED_WORDS or found:
+        last = translations(lexicon, " ".join(p.of(english) for p in source[-1]))
+        if len(last) < UNRENDERED_WORDS:
             continue
-        if counterparts(lexicon, " ".join(p.of(english) for p in source[-2]), last)[1] >= UNRENDERED_WORDS:
+        stems = target_stems(" ".join(p.of(translation) for p in target[-1]))
+        if with_counterpart(last, stems):
+            continue
+        before = translations(lexicon, " ".join(p.of(english) for p in source[-2]))
+        if with_counterpart(before, stems) >= UNRENDERED_WORDS:
             return name, (hull(source[-1]), hull(source[-2]), hull(target[-1]))
     return "", None
 

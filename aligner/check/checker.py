@@ -225,9 +225,9 @@ def _continued_speakers(ctx: CheckContext, results: tuple[QuoteResult, ...]) -> 
             continue
         if before.speaker.inherited or before.speaker.span != quote.speaker.span:
             continue
-        wrong = [f for f in out[i - 1].findings if f.check == "speaker" and f.severity is Severity.ERROR]
+        wrong = _speaker_errors(out[i - 1].findings)
         own = out[i].target_speaker
-        if not wrong or any(f.check == "speaker" and f.severity is Severity.ERROR for f in out[i].findings):
+        if not wrong or _speaker_errors(out[i].findings):
             continue
         if own is not None and by_speech_verb(ctx, own):
             continue
@@ -238,6 +238,10 @@ def _continued_speakers(ctx: CheckContext, results: tuple[QuoteResult, ...]) -> 
             out[i], findings=findings, status=Status.ALTERED, score=score, target_speaker=wrong[0].target_span
         )
     return tuple(out)
+
+
+def _speaker_errors(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if f.check == "speaker" and f.severity is Severity.ERROR]
 
 
 def _status(quote: Quote, qa: QuoteAlignment, findings: Sequence[Finding]) -> Status:

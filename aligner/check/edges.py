@@ -358,7 +358,7 @@ def _run_after(ctx: CheckContext, quote: Quote, qa: QuoteAlignment) -> int:
         return 0
     last = quote.parts[-1]
     text = ctx.article.text
-    if text[last.start : last.end].rstrip(" \"'”’»").endswith(_FINAL):
+    if _ends_sentence(text, last):
         return 0
     after = last.end + 1 if last.end < len(text) and MARK.match(text, last.end) else last.end
     source_run = _RUN_END.search(text, after)
@@ -482,6 +482,13 @@ def _attribution_dash(ctx: CheckContext, start: int, end: int) -> re.Match[str] 
 
 
 _FINAL = (".", "!", "?", "…")
+
+
+def _ends_sentence(text: str, part: Span) -> bool:
+    """Return True when a quotation part ends on a sentence end (closing marks and spaces aside)."""
+    return text[part.start : part.end].rstrip(" \"'”’»").endswith(_FINAL)
+
+
 _DASH_AFTER_END = re.compile(r"\s*[—–-]\s")
 
 
@@ -491,11 +498,11 @@ def _narration_follows(ctx: CheckContext, quote: Quote, qa: QuoteAlignment, gap:
     slower): what follows its closing mark with no attribution is that narration, as in fiction,
     not part of the quotation left outside, when the source has as much after its mark."""
     last_part = quote.parts[-1]
-    source = ctx.article.of(last_part).rstrip(" \"'”’»")
     last = qa.target_parts[-1]
-    inside = ctx.text[last.start : last.end].rstrip(" \"'”’»")
     after = ctx.text[last.end + 1 : last.end + 2]
-    if not (source.endswith(_FINAL) and (inside.endswith(_FINAL) or after in _FINAL)):
+    if not (
+        _ends_sentence(ctx.article.text, last_part) and (_ends_sentence(ctx.text, last) or after in _FINAL)
+    ):
         return False
     paragraph = next(
         (p.span for p in ctx.article.paragraphs if p.span.start <= last_part.start < p.span.end), None

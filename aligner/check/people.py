@@ -547,14 +547,15 @@ def _framed(ctx: CheckContext, span: Span, place: bool, institution: bool) -> bo
         return True
     if institution and _UK_INSTITUTION_FRAMED.search(ctx.text, before, span.start):
         return True
-    if not _UK_FROM.search(ctx.text, max(0, span.start - 4), span.start):
+    # a place: "із X" with a speech verb after it; anyone else, at an organisation or someone's
+    # office: "у X" with a plural speech verb right after ("У British Garden Centres кажуть")
+    preposition = _UK_FROM if place else _UK_AT
+    if not preposition.search(ctx.text, max(0, span.start - 4), span.start):
         return False
     verbs = find_speech_verbs(ctx.text, ctx.lang, Span(span.end, min(len(ctx.text), span.end + VERB_AFTER)))
     if place:
         return bool(verbs)
-    # at an organisation or someone's office, a plural speech verb right after: "У British Garden
-    # Centres кажуть", "в Зеленського заявили"
-    return _UK_AT.search(ctx.text, max(0, span.start - 4), span.start) is not None and any(
+    return any(
         not ctx.text[span.end : v.span.start].strip()
         and any("plur" in t for t in uk_parses(v.span.of(ctx.text)))
         for v in verbs

@@ -17,10 +17,9 @@ it is used to compare, never to judge one side alone: which target quotation ren
 quotation (``align.quotes``), and whether a translation's last sentence renders the source's
 next-to-last one rather than its last (``check.boundary``). (Tried alone, as "the words of a
 quotation's end have no counterpart", it flagged idioms: "a knock on effect" -> "наслідки".)
-There is no Korean lexicon: the
-tuning half has 854 English-Korean line pairs, and one learned from them (a Korean word read by its
-first two syllables; Kiwi's morphemes matched no better and cost 2-6 s to load) took two faithful
-quotations of the held-out half for dropped ones.
+There is no Korean lexicon: the tuning half has 854 English-Korean line pairs, and one learned from
+them (a Korean word read by its first two syllables; Kiwi's morphemes matched no better and cost
+2-6 s to load) took two faithful quotations of the held-out half for dropped ones.
 """
 
 from __future__ import annotations
@@ -129,12 +128,20 @@ def load(lang: str) -> Lexicon | None:
     return read(path.read_bytes(), lang) if path.is_file() else None
 
 
-def counterparts(lexicon: Lexicon, english: str, target: str) -> tuple[int, int]:
-    """Return how many words of ``english`` the lexicon knows, and how many of those have a
-    counterpart among the words of ``target``."""
-    stems = {stem(lemma) for forms in target_lemmas(target) for lemma in forms}
-    known = [lexicon.stems[w] for w, _ in source_words(english) if w in lexicon.stems]
-    return len(known), sum(not k.isdisjoint(stems) for k in known)
+def translations(lexicon: Lexicon, english: str) -> tuple[frozenset[str], ...]:
+    """Return, per word of ``english`` the lexicon knows, the stems it translates to."""
+    return tuple(lexicon.stems[w] for w, _ in source_words(english) if w in lexicon.stems)
+
+
+def target_stems(target: str) -> frozenset[str]:
+    """Return the stems of every lemma of every content word of a translation."""
+    return frozenset(stem(lemma) for forms in target_lemmas(target) for lemma in forms)
+
+
+def with_counterpart(known: tuple[frozenset[str], ...], words: frozenset[str]) -> int:
+    """Return how many of the ``known`` words have a counterpart among ``words``: English words'
+    ``translations`` among a translation's ``target_stems``, or the other way round."""
+    return sum(not k.isdisjoint(words) for k in known)
 
 
 def signature() -> str:
